@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { CallName, ErrorName } from './names.ts';
+import { COLOR_PATTERN, LIMITS, TOOLS } from './limits.ts';
+
+/**
+ * One schema per call. A field of the wrong JSON type fails with a zod type issue
+ * (-> not_sufficient_data); a field of the right type with a bad value fails with a
+ * custom issue whose message is the matching `not_valid_*` error name.
+ */
+
+const bad = (error: ErrorName) => ({ message: error });
+
+export function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+const CONTROL = /\p{Cc}/u;
+
+export function isValidName(name: string): boolean {
+  const n = codePoints(name);
+  return n >= 1 && n <= LIMITS.nameChars && !CONTROL.test(name);
+}
+export function isValidBody(body: string): boolean {
+  if (body.length === 0) return false;
+  // a string of more than 2x the limit in UTF-16 units has more code points than the limit
+  if (body.length > 2 * LIMITS.bodyChars) return false;
+  return codePoints(body) <= LIMITS.bodyChars;
+}
+export function isValidColor(color: string): boolean {
+  return COLOR_PATTERN.test(color);
+}
+/** A flat array of an even number of finite numbers, within the per-line limit. */
+export function isValidPoints(points: unknown[]): points is number[] {
+  if (points.length % 2 !== 0 || points.length > LIMITS.lineNumbers) return false;
+  for (const p of points) if (typeof p !== 'number' || !Number.isFinite(p)) return false;
+  return true;
+}
+
+const uuid = z.string();
+const name = z.string().trim().refine(isValidName, bad('not_valid_name'));
+const color = z.string().refine(isValidColor, bad('not_valid_color'));
+const body = z.string().trim().refine(isValidBody, bad('not_valid_body'));
+const points = z
+  .array(z.unknown())
+  .refine(isValidPoints, bad('not_valid_line'))
+  .transform((p) => p as number[]);
+const tool = z
+  .string()
+  .refine((t) => (TOOLS as readonly string[]).includes(t), bad('not_valid_line'))
+  .transform((t) => t as (typeof TOOLS)[number]);
+const limit = z.number().refine(Number.isFinite, bad('not_sufficient_data')).optional();
+const seq = z.number().refine(Number.isFinite, bad('not_sufficient_data')).optional();
+const cursor = z
+  .string()
+  .nullish()
+  .transform((c) => c ?? undefined);
+
+export const callSchemas = {
+  create_room: z.object({ name: name.optional(), color: color.optional() }),
+  delete_room: z.object({ uuid }),
+  list_rooms: z.object({ query: z.string().optional(), cursor, limit }),
+  enter_room: z.object({ uuid }),
+  leave_room: z.object({}),
+  change_color: z.object({ uuid, color }),
+  change_name: z.object({ uuid, name }),
+  change_user_name: z.object({ name }),
+  create_message: z.object({ body }),
+  list_messages: z
+    .object({ before: seq, after: seq, limit })
+    .refine((p) => p.before === undefined || p.after === undefined, bad('not_sufficient_data')),
+  change_draw_line: z.object({ uuid, points, color, tool }),
+  get_drawing: z.object({}),
+  reset_drawing: z.object({}),
+  append_draw_points: z.object({ uuid, points, color: color.optional(), tool: tool.optional() }),
+  delete_draw_line: z.object({ uuid }),
+  list_room_users: z.object({ uuid, cursor, limit }),
+  typing: z.object({}),
+} as const satisfies Record<CallName, z.ZodType>;
+
+export type CallPayloads = { [K in CallName]: z.output<(typeof callSchemas)[K]> };
+/** A validated call: its name and its cleaned fields. */
+export type Call = { [K in CallName]: { name: K; args: CallPayloads[K] } }[CallName];
+/** What a client sends for a call (before trimming), plus `message` and an optional `id`. */
+export type CallInput<K extends CallName> = z.input<(typeof callSchemas)[K]>;

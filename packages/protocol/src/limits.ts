@@ -1,0 +1,88 @@
+/** Every limit and fixed list of PROTOCOL.md, spelled once. Servers may be configured lower or higher. */
+export const LIMITS = {
+  /** Characters in one text frame. */
+  frameChars: 100_000,
+  /** Code points in a message body, after trimming. */
+  bodyChars: 10_000,
+  /** Code points in a user or room name, after trimming. */
+  nameChars: 64,
+  /** Characters in a call id. */
+  idChars: 64,
+  /** Numbers in one line (x and y counted apart), appends included. */
+  lineNumbers: 20_000,
+  /** Lines in one room's drawing. */
+  drawingLines: 5_000,
+  /** Users inlined in a room object. */
+  roomUsersInline: 100,
+  /** Milliseconds between two typing notices of one user that are passed on. */
+  typingIntervalMs: 2_000,
+  /** Milliseconds between two broadcasts of a room whose only change is its `sum`. */
+  sumCoalesceMs: 1_000,
+  /** Days an identity token lives unused. */
+  tokenTtlDays: 30,
+  /** How often a client streams points while drawing. */
+  appendIntervalMs: 50,
+} as const;
+
+/** `limit` of a page: clamped to [min, max], `default` when absent. */
+export interface PageLimit {
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+}
+export const PAGES = {
+  messages: { min: 1, max: 200, default: 50 },
+  rooms: { min: 1, max: 200, default: 100 },
+  roomUsers: { min: 1, max: 200, default: 100 },
+} as const satisfies Record<string, PageLimit>;
+
+export function clampLimit(limit: number | undefined, page: PageLimit): number {
+  if (limit === undefined) return page.default;
+  return Math.min(page.max, Math.max(page.min, Math.floor(limit)));
+}
+
+export const COLOR_PATTERN = /^#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3}|[A-Fa-f0-9]{8})$/;
+
+/** A new room gets one of these at random. */
+export const ROOM_COLORS = [
+  '#ffffff',
+  '#5da247',
+  '#fbeb50',
+  '#2b347e',
+  '#cf2e24',
+  '#e69635',
+  '#d95d98',
+  '#5e297e',
+  '#888888',
+  '#e79d7e',
+] as const;
+
+/** The drawing palette of the web client. */
+export const DRAW_COLORS = [
+  '#000000',
+  '#ffffff',
+  '#888888',
+  '#5da247',
+  '#a3d977',
+  '#fbeb50',
+  '#e69635',
+  '#e79d7e',
+  '#cf2e24',
+  '#8b1a1a',
+  '#d95d98',
+  '#5e297e',
+  '#2b347e',
+  '#3b82f6',
+  '#38bdf8',
+  '#14b8a6',
+  '#8b5a2b',
+  '#4b5563',
+] as const;
+
+export const TOOLS = ['pen', 'eraser'] as const;
+export type Tool = (typeof TOOLS)[number];
+
+/** Default names are `TYPE-UUID`. */
+export function defaultName(type: 'user' | 'room' | 'message' | 'drawing' | 'line', uuid: string) {
+  return `${type}-${uuid}`;
+}

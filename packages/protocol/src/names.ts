@@ -1,0 +1,99 @@
+/** Every statement name of PROTOCOL.md, spelled once. */
+
+/** Calls: client to server. */
+export const CALLS = [
+  'create_room',
+  'delete_room',
+  'list_rooms',
+  'enter_room',
+  'leave_room',
+  'change_color',
+  'change_name',
+  'change_user_name',
+  'create_message',
+  'list_messages',
+  'change_draw_line',
+  'get_drawing',
+  'reset_drawing',
+  // extensions
+  'append_draw_points',
+  'delete_draw_line',
+  'list_room_users',
+  'typing',
+] as const;
+export type CallName = (typeof CALLS)[number];
+
+/** Results: server to client. */
+export const RESULTS = [
+  'user_created',
+  'rooms_listed',
+  'room_created',
+  'room_deleted',
+  'room_entered',
+  'room_left',
+  'room_changed',
+  'user_changed',
+  'messages_listed',
+  'message_created',
+  'drawing_got',
+  'draw_line_changed',
+  // extensions
+  'draw_points_appended',
+  'draw_line_deleted',
+  'room_users_listed',
+  'user_typing',
+] as const;
+export type ResultName = (typeof RESULTS)[number];
+
+/** Error messages (always `type: "error"`). */
+export const ERRORS = [
+  'bad_data',
+  'data_too_long',
+  'not_sufficient_data',
+  'unknown_statement',
+  'no_specified_room',
+  'no_selected_room',
+  'not_valid_color',
+  'not_empty_room',
+  'not_valid_name',
+  'not_valid_body',
+  'not_valid_line',
+  'drawing_full',
+  'rate_limited',
+  'session_taken_over',
+  // not in the original table: a storage or bus outage (clear error, nothing half-done)
+  'unavailable',
+] as const;
+export type ErrorName = (typeof ERRORS)[number];
+
+const callSet: ReadonlySet<string> = new Set(CALLS);
+export function isCallName(name: string): name is CallName {
+  return callSet.has(name);
+}
+
+/** One human sentence per error, sent as `detail` unless a handler says more. */
+export const ERROR_DETAILS: Record<ErrorName, string> = {
+  bad_data: 'The frame is not a JSON object with type "call".',
+  data_too_long: 'The frame is longer than the allowed number of characters.',
+  not_sufficient_data: 'A required field is missing or has the wrong type.',
+  unknown_statement: 'No call has this name.',
+  no_specified_room: 'The room does not exist.',
+  no_selected_room: 'This call needs you to be in a room.',
+  not_valid_color: 'The color must look like #rgb, #rrggbb or #rrggbbaa.',
+  not_empty_room: 'The room still has users in it.',
+  not_valid_name: 'A name must be 1 to 64 characters without control characters.',
+  not_valid_body: 'A message must be 1 to 10,000 characters.',
+  not_valid_line:
+    'A line needs an even number of finite numbers (at most 20,000) and the tool pen or eraser.',
+  drawing_full: 'The drawing already holds the maximum number of lines.',
+  rate_limited: 'Too many calls: slow down.',
+  session_taken_over: 'This identity was resumed on another connection.',
+  unavailable: 'The service is temporarily unavailable; try again shortly.',
+};
+
+/** WebSocket close codes the server uses. */
+export const CLOSE_CODES = {
+  goingAway: 1001,
+  policyViolation: 1008,
+  sessionTakenOver: 4000,
+} as const;

@@ -1,0 +1,151 @@
+import type { Drawing, Line, Message, Room, Tool, User } from '@chat/protocol';
+
+/** Who holds a user's presence: the node and the connection (session) on it. */
+export interface Holder {
+  node: string;
+  session: string;
+}
+
+/** A position in the list of rooms: by creation time, ties by uuid. */
+export interface RoomPosition {
+  created: string;
+  uuid: string;
+}
+
+/** A position in a room's member list: by time of entry, ties by user uuid. */
+export interface MemberPosition {
+  entered: string;
+  uuid: string;
+}
+
+export interface NewRoom {
+  uuid: string;
+  name: string;
+  color: string;
+  created: string;
+  drawing_uuid: string;
+}
+
+export interface NewMessage {
+  uuid: string;
+  room_uuid: string;
+  body: string;
+  /** The author as they are when sending (room_uuid is the message's room). */
+  user: User;
+  created: string;
+}
+
+export interface PointsAppend {
+  uuid: string;
+  points: number[];
+  color?: string;
+  tool?: Tool;
+  user_uuid: string;
+}
+
+export type DeleteRoomResult = { ok: true; room: Room } | { ok: false; error: 'not_found' | 'not_empty' };
+export type LineResult =
+  | { ok: true; line: Line }
+  | { ok: false; error: 'no_room' | 'drawing_full' };
+
+/** What a points append reports: the line's style (points are the caller's own). */
+export type AppendResult =
+  | { ok: true; color: string; tool: Tool; user_uuid: string }
+  | { ok: false; error: 'no_room' | 'drawing_full' | 'line_too_long' | 'needs_style' };
+
+export interface Page<T, P> {
+  /** In ascending order. */
+  list: T[];
+  /** Position to continue from (exclusive), or null when nothing remains. */
+  next: P | null;
+}
+
+export interface StorageLimits {
+  /** Numbers in one line. */
+  lineNumbers: number;
+  /** Lines in one drawing. */
+  drawingLines: number;
+  /** Users inlined in a room object. */
+  roomUsersInline: number;
+}
+
+/**
+ * The repository of the original design, in async TypeScript. Every implementation
+ * passes the conformance suite in test/storage.test.ts. Methods never throw for
+ * "not found": they return undefined or a result object; a throw means the store failed.
+ */
+export interface Storage {
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
+
+  // --- users and identities ---
+  /** Stores a new user with the hash of its resume token. */
+  createUser(user: User, tokenHash: string, now: string): Promise<void>;
+  getUser(uuid: string): Promise<User | undefined>;
+  /** The user whose token hash this is, if it was used at or after `usedSince`; marks it used `now`. */
+  resumeUser(tokenHash: string, usedSince: string, now: string): Promise<User | undefined>;
+  /** Marks the identity used now (keeps its token alive). */
+  touchUser(uuid: string, now: string): Promise<void>;
+  renameUser(uuid: string, name: string): Promise<User | undefined>;
+  /** Forgets users whose token was last used before `usedBefore` and who are in no room. Returns how many. */
+  purgeUsers(usedBefore: string): Promise<number>;
+
+  // --- presence ---
+  /**
+   * Puts the user in `room_uuid` (or in none), held by `holder`, entered at `now`.
+   * Entering the room the user is already in keeps the old entry time.
+   * Returns the room the user was in before, or 'no_room' when the room does not exist.
+   */
+  setPresence(
+    userUuid: string,
+    roomUuid: string | null,
+    holder: Holder,
+    now: string,
+  ): Promise<{ previous: string | null } | 'no_room'>;
+  /** Takes the user's presence over for a new holder, keeping the room and entry time. */
+  takeOver(userUuid: string, holder: Holder): Promise<User | undefined>;
+  /** Removes the user from its room if `holder` still holds it. Returns the room left. */
+  releasePresence(userUuid: string, holder: Holder): Promise<string | null>;
+  /** Removes from their rooms all users held by `node`. Returns the rooms that changed. */
+  releaseNode(node: string): Promise<string[]>;
+
+  // --- rooms ---
+  createRoom(room: NewRoom): Promise<Room>;
+  getRoom(uuid: string): Promise<Room | undefined>;
+  updateRoom(uuid: string, change: { name?: string; color?: string }): Promise<Room | undefined>;
+  /** Deletes the room, its messages and drawing, only if no user is in it. */
+  deleteRoom(uuid: string): Promise<DeleteRoomResult>;
+  /**
+   * The newest `limit` rooms older than `before` (all when absent) whose name, lowercased,
+   * contains `query` lowercased as a literal substring.
+   */
+  listRooms(opts: { query?: string; before?: RoomPosition; limit: number }): Promise<Page<Room, RoomPosition>>;
+  /** Members of a room in order of entry, after `after`. */
+  listRoomUsers(
+    roomUuid: string,
+    opts: { after?: MemberPosition; limit: number },
+  ): Promise<Page<User, MemberPosition>>;
+
+  // --- messages ---
+  /** Commits the message with the room's next seq. Undefined when the room does not exist. */
+  addMessage(message: NewMessage): Promise<Message | undefined>;
+  /** Newest `limit` (no bound), older than `before`, or oldest `limit` newer than `after`; ascending seq. */
+  listMessages(
+    roomUuid: string,
+    opts: { before?: number; after?: number; limit: number },
+  ): Promise<{ list: Message[]; has_more: boolean }>;
+
+  // --- drawing ---
+  getDrawing(roomUuid: string): Promise<Drawing | undefined>;
+  /** Inserts or replaces a line (keyed by uuid within the room). */
+  putLine(roomUuid: string, line: Line): Promise<LineResult>;
+  /** Appends points to a line, creating it when new (then color and tool are required). */
+  appendPoints(roomUuid: string, append: PointsAppend): Promise<AppendResult>;
+  /** True when a line was deleted. */
+  deleteLine(roomUuid: string, lineUuid: string): Promise<boolean>;
+  /** Empties the drawing; undefined when the room does not exist. */
+  resetDrawing(roomUuid: string): Promise<Drawing | undefined>;
+
+  /** Cheap round trip, for readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
