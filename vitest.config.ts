@@ -1,9 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Each package (and e2e/) has its own vitest.config.ts; this runs them all.
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    projects: ['{packages/*,e2e}/vitest.config.ts'],
   },
 });

@@ -11,8 +11,18 @@ import { COLOR_PATTERN, LIMITS, TOOLS } from './limits.ts';
 const bad = (error: ErrorName) => ({ message: error });
 
 export function codePoints(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
+  // a code point above U+FFFF takes two UTF-16 units: a high then a low surrogate
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
   return n;
 }
 

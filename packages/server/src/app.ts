@@ -1,0 +1,112 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LIMITS } from '@chat/protocol';
+import { openBus } from './bus/index.ts';
+import type { Services } from './chat/context.ts';
+import { RoomChanges } from './chat/roomChanges.ts';
+import { closeTakenOver } from './chat/sessions.ts';
+import { DEFAULTS, type Config } from './config.ts';
+import { Hub } from './hub/hub.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { describeStorage, openStorage } from './storage/index.ts';
+import { httpHandler } from './transport/http.ts';
+import { attachWebSocket } from './transport/websocket.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** ISO times that never repeat or go back on this node. */
+function monotonicClock(): () => string {
+  let last = 0;
+  return () => {
+    last = Math.max(Date.now(), last + 1);
+    return new Date(last).toISOString();
+  };
+}
+
+/** Opens storage and bus, then serves HTTP and WebSocket on one port. */
+export async function startServer(options: Partial<Config> & { logger?: Logger } = {}): Promise<RunningServer> {
+  const config: Config = { ...DEFAULTS, ...options };
+  const log = options.logger ?? createLogger(config.logLevel);
+  const storage = await openStorage(config.storage, {
+    lineNumbers: LIMITS.lineNumbers,
+    drawingLines: config.maxDrawingLines,
+    roomUsersInline: LIMITS.roomUsersInline,
+  });
+  const bus = await openBus(config.bus);
+  const hub = new Hub();
+  const services: Services = {
+    storage,
+    bus,
+    hub,
+    config,
+    log,
+    roomChanges: new RoomChanges(storage, bus, log, LIMITS.sumCoalesceMs),
+    now: () => new Date().toISOString(),
+    roomClock: monotonicClock(),
+  };
+  bus.subscribe((event) => {
+    if (event.kind === 'deliver') hub.deliver(event);
+    else closeTakenOver(services, event.user, event.session);
+  });
+
+  // what an earlier run of this node left behind: nobody is connected to it any more
+  const stale = await storage.releaseNode(config.nodeId);
+  if (stale.length > 0) log.info({ rooms: stale.length }, 'cleared presence left by an earlier run');
+
+  const purge = setInterval(() => {
+    const before = new Date(Date.now() - LIMITS.tokenTtlDays * 24 * HOUR_MS).toISOString();
+    storage.purgeUsers(before).catch((err: unknown) => log.error({ err }, 'purging expired users failed'));
+  }, HOUR_MS);
+  purge.unref();
+
+  const handle = httpHandler(services, config.staticDir);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log.error({ err }, 'http request failed');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  const ws = attachWebSocket(server, services);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  log.info(
+    { url, websocket: `ws://${host}:${port}/ws`, storage: describeStorage(config.storage), bus: config.bus, node: config.nodeId },
+    `listening on ${url}, storing in ${describeStorage(config.storage)}`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    services,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(purge);
+        server.close();
+        await ws.close();
+        server.closeAllConnections();
+        services.roomChanges.stop();
+        await bus.close();
+        await storage.close();
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}

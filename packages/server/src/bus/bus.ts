@@ -1,0 +1,36 @@
+import type { ResultPayload } from '@chat/protocol';
+
+/** Who receives a delivery, on every node. Sessions are connection ids. */
+export type Audience =
+  | { to: 'all' }
+  | { to: 'room'; room: string; except?: string }
+  | { to: 'session'; session: string };
+
+/** An event a handler caused, to be written to every connection of its audience. */
+export interface Delivery {
+  kind: 'deliver';
+  audience: Audience;
+  /** The result payload without `id`. */
+  payload: ResultPayload;
+  /** The connection whose call caused it, and that call's id, echoed in its own copy only. */
+  origin?: { session: string; id?: string };
+}
+
+/** A resumed identity: whichever node holds an older connection of this user closes it. */
+export interface TakeOver {
+  kind: 'take_over';
+  user: string;
+  /** The new connection, which is kept. */
+  session: string;
+}
+
+export type BusEvent = Delivery | TakeOver;
+
+/** Publishes each event to every node, this one included, in publish order. */
+export interface Bus {
+  publish(event: BusEvent): Promise<void>;
+  subscribe(handler: (event: BusEvent) => void): void;
+  /** False while the bus cannot reach other nodes. */
+  ready(): boolean;
+  close(): Promise<void>;
+}

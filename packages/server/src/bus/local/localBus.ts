@@ -1,0 +1,19 @@
+import type { Bus, BusEvent } from '../bus.ts';
+
+/** One node: publishing is a function call. */
+export class LocalBus implements Bus {
+  private handlers: ((event: BusEvent) => void)[] = [];
+
+  async publish(event: BusEvent): Promise<void> {
+    for (const h of this.handlers) h(event);
+  }
+  subscribe(handler: (event: BusEvent) => void): void {
+    this.handlers.push(handler);
+  }
+  ready(): boolean {
+    return true;
+  }
+  async close(): Promise<void> {
+    this.handlers = [];
+  }
+}

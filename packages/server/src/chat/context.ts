@@ -1,0 +1,67 @@
+import type {
+  CallName,
+  CallPayloads,
+  ErrorName,
+  ResultName,
+  ResultPayload,
+  ResultPayloads,
+} from '@chat/protocol';
+import type { Audience, Bus } from '../bus/bus.ts';
+import type { Config } from '../config.ts';
+import type { Connection } from '../hub/connection.ts';
+import type { Hub } from '../hub/hub.ts';
+import type { Logger } from '../logger.ts';
+import type { Holder, Storage } from '../storage/storage.ts';
+import type { RoomChanges } from './roomChanges.ts';
+
+/** A call that failed in a way PROTOCOL.md names: sent to the caller as an error statement. */
+export class ChatError extends Error {
+  constructor(
+    readonly error: ErrorName,
+    readonly detail?: string,
+  ) {
+    super(detail ?? error);
+  }
+}
+
+/** What every handler may use. One per node. */
+export interface Services {
+  storage: Storage;
+  bus: Bus;
+  hub: Hub;
+  config: Config;
+  log: Logger;
+  roomChanges: RoomChanges;
+  now(): string;
+  /** Like now(), but strictly increasing on this node, so rooms created in one millisecond keep their order. */
+  roomClock(): string;
+}
+
+/** One call being handled. */
+export interface CallContext {
+  services: Services;
+  conn: Connection;
+  /** The call's id, echoed on every frame the caller gets because of it. */
+  id: string | undefined;
+  holder: Holder;
+  /** The caller and its call id, for the caller's copy of a broadcast. */
+  origin: { session: string; id?: string };
+  /** Sends a result to the caller only. */
+  reply<K extends ResultName>(this: void, message: K, data: ResultPayloads[K]): void;
+  /** Publishes to every node; the caller's own copy carries the call's id. */
+  publish(audience: Audience, payload: ResultPayload): Promise<void>;
+}
+
+export type Handler<K extends CallName> = (ctx: CallContext, args: CallPayloads[K]) => Promise<void>;
+export type HandlerTable = { [K in CallName]: Handler<K> };
+
+/** The room the caller is in, or no_selected_room. */
+export function requireRoom(ctx: CallContext): string {
+  const room = ctx.conn.room;
+  if (room === null) throw new ChatError('no_selected_room');
+  return room;
+}
+
+export function holderOf(services: Services, conn: Connection): Holder {
+  return { node: services.config.nodeId, session: conn.session };
+}

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { clampLimit, PAGES } from '@chat/protocol';
+import { ChatError, requireRoom, type Handler } from './context.ts';
+
+export const createMessage: Handler<'create_message'> = async (ctx, args) => {
+  const room = requireRoom(ctx);
+  const { storage, roomChanges } = ctx.services;
+  // resolves only after the row is committed: what the sender sees confirmed survives a crash
+  const object = await storage.addMessage({
+    uuid: randomUUID(),
+    room_uuid: room,
+    body: args.body,
+    user: ctx.conn.user,
+    created: ctx.services.now(),
+  });
+  if (!object) throw new ChatError('no_selected_room', 'The room no longer exists.');
+  await ctx.publish({ to: 'room', room }, { message: 'message_created', object });
+  roomChanges.sumMoved(room);
+};
+
+export const listMessages: Handler<'list_messages'> = async (ctx, args) => {
+  const room = requireRoom(ctx);
+  const page = await ctx.services.storage.listMessages(room, {
+    ...(args.before !== undefined ? { before: args.before } : {}),
+    ...(args.after !== undefined ? { after: args.after } : {}),
+    limit: clampLimit(args.limit, PAGES.messages),
+  });
+  ctx.reply('messages_listed', { list: page.list, has_more: page.has_more, room_uuid: room });
+};

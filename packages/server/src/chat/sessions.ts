@@ -1,0 +1,131 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  defaultName,
+  ERROR_DETAILS,
+  errorFrame,
+  LIMITS,
+  parseStatement,
+  type CallName,
+  type ErrorPayload,
+  type User,
+} from '@chat/protocol';
+import type { Connection } from '../hub/connection.ts';
+import { ChatError, holderOf, type CallContext, type Services } from './context.ts';
+import { handlers } from './handlers.ts';
+import { sendRooms } from './rooms.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface Identity {
+  user: User;
+  token: string;
+  resumed: boolean;
+}
+
+/**
+ * Who a new connection is: the user behind a live token (taking its place, room included,
+ * from any older connection on any node), or a new anonymous user.
+ */
+export async function identify(services: Services, session: string, token: string | null): Promise<Identity> {
+  const { storage, bus } = services;
+  const now = services.now();
+  if (token) {
+    const usedSince = new Date(Date.now() - LIMITS.tokenTtlDays * DAY_MS).toISOString();
+    const found = await storage.resumeUser(hashToken(token), usedSince, now);
+    if (found) {
+      const user = (await storage.takeOver(found.uuid, { node: services.config.nodeId, session })) ?? found;
+      await bus.publish({ kind: 'take_over', user: user.uuid, session });
+      return { user, token, resumed: true };
+    }
+  }
+  const uuid = randomUUID();
+  const user: User = { uuid, name: defaultName('user', uuid), room_uuid: null };
+  const fresh = randomBytes(32).toString('base64url');
+  await storage.createUser(user, hashToken(fresh), now);
+  return { user, token: fresh, resumed: false };
+}
+
+/** The first frames of a connection: who you are, then the rooms. */
+export async function greet(services: Services, conn: Connection, identity: Identity): Promise<void> {
+  conn.send(
+    JSON.stringify({
+      type: 'result',
+      payload: { message: 'user_created', object: identity.user, token: identity.token, resumed: identity.resumed },
+    }),
+  );
+  await sendRooms(services, replyTo(conn, undefined), {});
+}
+
+/** A closed connection's user leaves its room, unless another connection took it over. */
+export async function farewell(services: Services, conn: Connection): Promise<void> {
+  services.hub.remove(conn);
+  if (!conn.takenOver) {
+    const room = await services.storage.releasePresence(conn.user.uuid, holderOf(services, conn));
+    if (room !== null) await services.roomChanges.now(room);
+  }
+  await services.storage.touchUser(conn.user.uuid, services.now());
+}
+
+/** Closes this node's older connections of a user whose identity was resumed elsewhere. */
+export function closeTakenOver(services: Services, user: string, keep: string): void {
+  for (const conn of services.hub.ofUser(user)) {
+    if (conn.session === keep) continue;
+    conn.takenOver = true;
+    services.hub.remove(conn);
+    conn.send(errorFrame({ message: 'session_taken_over', detail: ERROR_DETAILS.session_taken_over }));
+    conn.close(4000, 'session taken over');
+  }
+}
+
+function replyTo(conn: Connection, id: string | undefined): CallContext['reply'] {
+  return (message, data) => {
+    const payload = id === undefined ? { message, ...data } : { message, ...data, id };
+    conn.send(JSON.stringify({ type: 'result', payload }));
+  };
+}
+
+export function sendError(conn: Connection, error: ErrorPayload): void {
+  conn.send(errorFrame(error));
+}
+
+/** Parses one frame and runs its handler; every failure becomes an error statement to the caller. */
+export async function dispatch(services: Services, conn: Connection, frame: string): Promise<void> {
+  const parsed = parseStatement(frame, services.config.maxFrameChars);
+  if (!parsed.ok) {
+    sendError(conn, parsed.error);
+    return;
+  }
+  const { call, id } = parsed;
+  const origin = id === undefined ? { session: conn.session } : { session: conn.session, id };
+  const ctx: CallContext = {
+    services,
+    conn,
+    id,
+    holder: holderOf(services, conn),
+    origin,
+    reply: replyTo(conn, id),
+    publish: (audience, payload) => services.bus.publish({ kind: 'deliver', audience, payload, origin }),
+  };
+  const handler = handlers[call.name] as (ctx: CallContext, args: unknown) => Promise<void>;
+  try {
+    await handler(ctx, call.args);
+  } catch (err) {
+    sendError(conn, callError(services, err, call.name, id));
+  }
+}
+
+function callError(services: Services, err: unknown, call: CallName, id: string | undefined): ErrorPayload {
+  const error: ErrorPayload =
+    err instanceof ChatError
+      ? { message: err.error, detail: err.detail ?? ERROR_DETAILS[err.error] }
+      : { message: 'unavailable', detail: 'The server could not carry out this call; try again shortly.' };
+  if (!(err instanceof ChatError)) services.log.error({ err, call }, 'call failed');
+  error.call = call;
+  if (id !== undefined) error.id = id;
+  return error;
+}
+

@@ -1,0 +1,119 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { LIMITS } from '@chat/protocol';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  /** `memory`, `sqlite:PATH` or `postgres://...` */
+  storage: string;
+  /** `local` or `redis://...` */
+  bus: string;
+  logLevel: LogLevel;
+  /** The built web client; served with an SPA fallback when it exists. */
+  staticDir: string;
+  /** Identifies this process's presence in storage; `local` on a single node. */
+  nodeId: string;
+  /** Milliseconds between WebSocket pings; a peer that misses one is closed. */
+  pingIntervalMs: number;
+  /** Bytes queued to one connection before it is closed as not reading. */
+  maxBufferedBytes: number;
+  /** Characters in one frame. */
+  maxFrameChars: number;
+  /** Lines in one drawing. */
+  maxDrawingLines: number;
+  /** Calls per second a connection may sustain, and its burst. */
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+}
+
+/** A bad environment value (bad flags are reported by commander itself). */
+export class ConfigError extends Error {}
+
+export const DEFAULTS: Config = {
+  port: 9000,
+  host: '127.0.0.1',
+  storage: 'sqlite:./data/chat.db',
+  bus: 'local',
+  logLevel: 'info',
+  staticDir: new URL('../../web/dist', import.meta.url).pathname,
+  nodeId: 'local',
+  pingIntervalMs: 30_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxFrameChars: LIMITS.frameChars,
+  maxDrawingLines: LIMITS.drawingLines,
+  rateLimitPerSecond: 100,
+  rateLimitBurst: 300,
+};
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+function logLevel(value: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  }
+  return value as LogLevel;
+}
+
+function storageSpec(value: string): string {
+  if (value === 'memory' || /^sqlite:.+/.test(value) || /^postgres(ql)?:\/\//.test(value)) return value;
+  throw new InvalidArgumentError(`expected memory, sqlite:PATH or postgres://..., got "${value}"`);
+}
+
+function busSpec(value: string): string {
+  if (value === 'local' || /^rediss?:\/\//.test(value)) return value;
+  throw new InvalidArgumentError(`expected local or redis://host:port, got "${value}"`);
+}
+
+/**
+ * Flags > environment > defaults. Throws (commander prints the message and exits) on a bad value.
+ * Each option: flag, environment variable, parser, description.
+ */
+export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
+  const options = [
+    ['--port <n>', 'PORT', integer(0, 65535), 'port for HTTP and WebSocket (0: any free port)', 'port'],
+    ['--host <addr>', 'HOST', String, 'address to listen on', 'host'],
+    ['--storage <spec>', 'STORAGE', storageSpec, 'memory, sqlite:PATH or postgres://...', 'storage'],
+    ['--bus <spec>', 'BUS', busSpec, 'local, or redis://host:port to share events between nodes', 'bus'],
+    ['--log-level <level>', 'LOG_LEVEL', logLevel, `${LOG_LEVELS.join('|')}; debug logs every statement`, 'logLevel'],
+    ['--static-dir <dir>', 'STATIC_DIR', String, 'built web client to serve', 'staticDir'],
+    ['--node-id <id>', 'NODE_ID', String, 'name of this node in shared storage', 'nodeId'],
+    ['--ping-interval-ms <n>', 'PING_INTERVAL_MS', integer(100, 3_600_000), 'WebSocket ping interval', 'pingIntervalMs'],
+    ['--max-buffered-bytes <n>', 'MAX_BUFFERED_BYTES', integer(1024, 2 ** 31), 'send queue cap per connection', 'maxBufferedBytes'],
+    ['--max-frame-chars <n>', 'MAX_FRAME_CHARS', integer(1000, 10_000_000), 'longest accepted frame', 'maxFrameChars'],
+    ['--max-drawing-lines <n>', 'MAX_DRAWING_LINES', integer(1, 1_000_000), 'lines per drawing', 'maxDrawingLines'],
+    ['--rate-limit <n>', 'RATE_LIMIT', integer(1, 1_000_000), 'calls per second per connection', 'rateLimitPerSecond'],
+    ['--rate-burst <n>', 'RATE_BURST', integer(1, 1_000_000), 'burst of calls per connection', 'rateLimitBurst'],
+  ] as const;
+  const program = new Command('chat-server').description('WebSocket realtime chat server').exitOverride();
+  for (const [flag, envName, parse, description] of options) {
+    program.option(flag, `${description} (env ${envName})`, parse as (v: string) => unknown);
+  }
+  program.parse(argv, { from: 'user' });
+  const flags = program.opts<Record<string, unknown>>();
+  const config: Record<string, unknown> = { ...DEFAULTS };
+  for (const [flag, envName, parse, , key] of options) {
+    if (flags[key] !== undefined) config[key] = flags[key];
+    else if (env[envName] !== undefined && env[envName] !== '') {
+      try {
+        config[key] = (parse as (v: string) => unknown)(env[envName]);
+      } catch (e) {
+        throw new ConfigError(`${envName} (or ${flag.split(' ')[0]}): ${(e as Error).message}`);
+      }
+    }
+  }
+  if (config.bus !== 'local' && flags.nodeId === undefined && !env.NODE_ID) {
+    config.nodeId = `node-${crypto.randomUUID()}`;
+  }
+  return config as unknown as Config;
+}

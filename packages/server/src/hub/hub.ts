@@ -1,0 +1,83 @@
+import type { Delivery } from '../bus/bus.ts';
+import type { Connection } from './connection.ts';
+
+/** This node's live connections, who is in which room, and the fan-out of deliveries. */
+export class Hub {
+  private readonly sessions = new Map<string, Connection>();
+  private readonly rooms = new Map<string, Set<Connection>>();
+  private readonly users = new Map<string, Set<Connection>>();
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  connections(): IterableIterator<Connection> {
+    return this.sessions.values();
+  }
+
+  add(conn: Connection): void {
+    this.sessions.set(conn.session, conn);
+    let set = this.users.get(conn.user.uuid);
+    if (!set) this.users.set(conn.user.uuid, (set = new Set()));
+    set.add(conn);
+    if (conn.room !== null) this.join(conn, conn.room);
+  }
+
+  remove(conn: Connection): void {
+    if (this.sessions.get(conn.session) !== conn) return;
+    this.sessions.delete(conn.session);
+    this.leave(conn);
+    const set = this.users.get(conn.user.uuid);
+    set?.delete(conn);
+    if (set?.size === 0) this.users.delete(conn.user.uuid);
+  }
+
+  /** Local connections of a user. */
+  ofUser(uuid: string): Connection[] {
+    return [...(this.users.get(uuid) ?? [])];
+  }
+
+  /** Moves a connection's membership to `room` (its user object must already say so). */
+  join(conn: Connection, room: string): void {
+    let set = this.rooms.get(room);
+    if (!set) this.rooms.set(room, (set = new Set()));
+    set.add(conn);
+  }
+
+  leave(conn: Connection, room: string | null = conn.room): void {
+    if (room === null) return;
+    const set = this.rooms.get(room);
+    set?.delete(conn);
+    if (set?.size === 0) this.rooms.delete(room);
+  }
+
+  /** Serializes the event once and writes the same frame to every local recipient. */
+  deliver(d: Delivery): void {
+    const a = d.audience;
+    let targets: Iterable<Connection>;
+    if (a.to === 'all') targets = this.sessions.values();
+    else if (a.to === 'room') targets = this.rooms.get(a.room) ?? [];
+    else {
+      const conn = this.sessions.get(a.session);
+      targets = conn ? [conn] : [];
+    }
+    const payload = d.payload;
+    const frame = JSON.stringify({ type: 'result', payload });
+    const origin = d.origin;
+    let seq: number | undefined;
+    let room: string | undefined;
+    if (payload.message === 'message_created') {
+      seq = payload.object.seq;
+      room = payload.object.room_uuid;
+    }
+    const except = a.to === 'room' ? a.except : undefined;
+    for (const conn of targets) {
+      if (conn.session === except) continue;
+      if (origin?.id !== undefined && conn.session === origin.session) {
+        conn.deliver(JSON.stringify({ type: 'result', payload: { ...payload, id: origin.id } }), room, seq);
+      } else {
+        conn.deliver(frame, room, seq);
+      }
+    }
+  }
+}

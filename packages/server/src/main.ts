@@ -1,0 +1,48 @@
+import { CommanderError } from 'commander';
+import { startServer } from './app.ts';
+import { ConfigError, parseConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+
+/** CLI: read config, start, stop cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    if (err instanceof ConfigError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  logger.info({ config }, 'configuration');
+  let server;
+  try {
+    server = await startServer({ ...config, logger });
+  } catch (err) {
+    logger.fatal({ err }, `could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const running = server;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'stopping');
+      const force = setTimeout(() => {
+        logger.error('stop took over 10 s; exiting');
+        process.exit(1);
+      }, 10_000);
+      force.unref();
+      running.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'stop failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+await main();

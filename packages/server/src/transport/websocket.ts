@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CLOSE_CODES, ERROR_DETAILS, errorFrame } from '@chat/protocol';
+import type { Services } from '../chat/context.ts';
+import { dispatch, farewell, greet, identify } from '../chat/sessions.ts';
+import { Connection } from '../hub/connection.ts';
+import { RateLimit } from '../hub/rateLimit.ts';
+
+/** Refused calls in a row after which a flooding connection is closed. */
+const FLOOD_STRIKES = 50;
+
+export interface WebSocketEndpoint {
+  /** Resolves when every connection has closed and its user has left its room. */
+  close(): Promise<void>;
+}
+
+/** The WebSocket endpoint on `/` (where the original client connects) and `/ws`. */
+export function attachWebSocket(server: Server, services: Services): WebSocketEndpoint {
+  const { config, log } = services;
+  const traceFrames = log.isLevelEnabled('debug');
+  // a frame may be up to maxFrameChars characters of up to 3 UTF-8 bytes each; longer ones get data_too_long
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameChars * 3 + 1024, perMessageDeflate: false });
+  const alive = new WeakMap<WebSocket, boolean>();
+  const finished = new Set<Promise<void>>();
+  let closing = false;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (closing || (url.pathname !== '/' && url.pathname !== '/ws')) {
+      socket.end(`HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nconnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const done = serve(ws, url.searchParams.get('token'), req.socket.remoteAddress);
+      finished.add(done);
+      void done.finally(() => finished.delete(done));
+    });
+  });
+
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        log.info('closing a connection that stopped answering pings');
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, config.pingIntervalMs);
+  pinger.unref();
+
+  /** Runs one connection from open to close; resolves when it has left. */
+  function serve(ws: WebSocket, token: string | null, address: string | undefined): Promise<void> {
+    const session = randomUUID();
+    const limit = new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst);
+    alive.set(ws, true);
+    ws.on('pong', () => alive.set(ws, true));
+    ws.on('error', (err) => log.warn({ err, session }, 'socket error'));
+    let conn: Connection | undefined;
+    // calls of one connection run one after another, in order, as in the original server
+    let chain: Promise<void> = identify(services, session, token).then(
+      async (identity) => {
+        conn = new Connection(session, identity.user, ws, { maxBufferedBytes: config.maxBufferedBytes, log, traceFrames });
+        if (ws.readyState !== ws.OPEN) conn.closed = true;
+        services.hub.add(conn);
+        log.info({ session, user: identity.user.uuid, resumed: identity.resumed, address }, 'connected');
+        await greet(services, conn, identity);
+      },
+      (err: unknown) => {
+        log.error({ err, session }, 'could not identify a connection');
+        ws.send(errorFrame({ message: 'unavailable', detail: ERROR_DETAILS.unavailable }));
+        ws.close(1011, 'unavailable');
+      },
+    );
+    const run = (task: () => Promise<void>) => {
+      chain = chain.then(task).catch((err: unknown) => log.error({ err, session }, 'connection task failed'));
+    };
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const taken = limit.take();
+      if (!taken.ok) {
+        ws.send(
+          errorFrame({ message: 'rate_limited', detail: ERROR_DETAILS.rate_limited, retry_after_ms: taken.retryAfterMs }),
+        );
+        if (limit.strikes >= FLOOD_STRIKES) {
+          log.warn({ session, address }, 'closing a flooding connection');
+          ws.close(CLOSE_CODES.policyViolation, 'flooding');
+        }
+        return;
+      }
+      const frame = isBinary ? '' : rawText(data);
+      run(async () => {
+        if (!conn || conn.closed) return;
+        if (traceFrames) log.debug({ session, frame }, 'in');
+        await dispatch(services, conn, isBinary ? 'binary' : frame);
+      });
+    });
+
+    return new Promise((resolve) => {
+      ws.on('close', (code) => {
+        if (conn) conn.closed = true;
+        log.info({ session, code }, 'disconnected');
+        run(async () => {
+          if (conn) await farewell(services, conn);
+        });
+        void chain.then(resolve);
+      });
+    });
+  }
+
+  return {
+    async close() {
+      closing = true;
+      clearInterval(pinger);
+      for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, 'server stopping');
+      const timeout = new Promise<void>((r) => setTimeout(r, 5000).unref());
+      await Promise.race([Promise.all([...finished]), timeout]);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

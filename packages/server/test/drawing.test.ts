@@ -1,0 +1,144 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Room } from '@chat/protocol';
+import { TestClient } from './helpers/client.ts';
+import { STORAGES, testServer, type TestServer } from './helpers/server.ts';
+
+describe.each(STORAGES)('drawing on %s', (kind) => {
+  let server: TestServer;
+  let a: TestClient;
+  let b: TestClient;
+  let outsider: TestClient;
+  let room: Room;
+
+  beforeEach(async () => {
+    server = await testServer(kind, { maxDrawingLines: 3 });
+    [a, b, outsider] = (await Promise.all([1, 2, 3].map(() => TestClient.connect(server.url)))) as [TestClient, TestClient, TestClient];
+    a.call('create_room');
+    room = (await a.next('room_created')).object;
+    for (const c of [a, b]) {
+      c.call('enter_room', { uuid: room.uuid });
+      await c.next('drawing_got');
+    }
+    for (const c of [a, b, outsider]) c.drain();
+  });
+  afterEach(async () => {
+    await Promise.all([a.close(), b.close(), outsider.close()]);
+    await server.dispose();
+  });
+
+  const line = (uuid: string, points: number[] = [0, 0, 10, 10]) => ({ uuid, points, color: '#ff0000', tool: 'pen' });
+
+  it('change_draw_line goes to the whole room, the caller included, and is an upsert', async () => {
+    const id = a.call('change_draw_line', line('l1'));
+    const mine = await a.next('draw_line_changed');
+    expect(mine).toMatchObject({ id, object: { uuid: 'l1', name: 'line-l1', points: [0, 0, 10, 10], tool: 'pen', color: '#ff0000', user_uuid: a.user.uuid } });
+    expect((await b.next('draw_line_changed')).id).toBeUndefined();
+    b.call('change_draw_line', { ...line('l1', [1, 2, 3, 4, 5, 6]), tool: 'eraser' });
+    expect((await a.next('draw_line_changed')).object).toMatchObject({ points: [1, 2, 3, 4, 5, 6], tool: 'eraser' });
+    b.call('get_drawing');
+    const drawing = (await b.next('drawing_got')).object;
+    expect(drawing).toMatchObject({ room_uuid: room.uuid, name: `drawing-${drawing.uuid}` });
+    expect(drawing.lines).toHaveLength(1);
+    expect(drawing.lines[0]!.points).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await outsider.quiet(50, (f) => f.payload.message === 'draw_line_changed')).toEqual([]);
+  });
+
+  it('bad lines are refused with the precise error', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...line('x'), points: [1, 2, 3] }, 'not_valid_line'],
+      [{ ...line('x'), points: [1, '2'] }, 'not_valid_line'],
+      [{ ...line('x'), points: new Array(20_002).fill(1) }, 'not_valid_line'],
+      [{ ...line('x'), tool: 'brush' }, 'not_valid_line'],
+      [{ ...line('x'), color: 'blue' }, 'not_valid_color'],
+      [{ ...line('x'), points: '1,2' }, 'not_sufficient_data'],
+      [{ ...line('x'), uuid: 42 }, 'not_sufficient_data'],
+      [{ uuid: 'x', points: [1, 2] }, 'not_sufficient_data'],
+    ];
+    for (const [fields, error] of cases) {
+      a.call('change_draw_line', fields);
+      expect((await a.error()).message, JSON.stringify(fields).slice(0, 80)).toBe(error);
+    }
+    a.sendRaw('{"type":"call","payload":{"message":"change_draw_line","uuid":"x","points":[1,1e999],"color":"#fff","tool":"pen"}}');
+    expect((await a.error()).message).toBe('not_valid_line');
+    outsider.call('change_draw_line', line('x'));
+    expect((await outsider.error()).message).toBe('no_selected_room');
+    expect(await b.quiet(50, (f) => f.payload.message === 'draw_line_changed')).toEqual([]);
+  });
+
+  it('append_draw_points streams to the others only and is part of the drawing at once', async () => {
+    a.call('append_draw_points', { uuid: 's1', points: [1, 1], color: '#00ff00', tool: 'pen' });
+    expect(await b.next('draw_points_appended')).toEqual({
+      message: 'draw_points_appended', uuid: 's1', points: [1, 1], color: '#00ff00', tool: 'pen', user_uuid: a.user.uuid,
+    });
+    a.call('append_draw_points', { uuid: 's1', points: [2, 2, 3, 3] });
+    expect((await b.next('draw_points_appended')).points).toEqual([2, 2, 3, 3]);
+    b.call('get_drawing');
+    expect((await b.next('drawing_got')).object.lines[0]).toMatchObject({ uuid: 's1', points: [1, 1, 2, 2, 3, 3], color: '#00ff00' });
+    expect(await a.quiet(50, (f) => f.payload.message === 'draw_points_appended')).toEqual([]);
+    // the whole line at the end replaces the streamed one
+    a.call('change_draw_line', line('s1', [1, 1, 2, 2, 3, 3, 4, 4]));
+    expect((await b.next('draw_line_changed')).object.points).toHaveLength(8);
+  });
+
+  it('append_draw_points errors: new line without style, over the per-line limit, bad points', async () => {
+    a.call('append_draw_points', { uuid: 'n', points: [1, 1] });
+    expect((await a.error()).message).toBe('not_sufficient_data');
+    a.call('append_draw_points', { uuid: 'big', points: new Array(20_000).fill(1), color: '#000', tool: 'pen' });
+    await b.next('draw_points_appended');
+    a.call('append_draw_points', { uuid: 'big', points: [1, 1] });
+    expect((await a.error()).message).toBe('not_valid_line');
+    a.call('append_draw_points', { uuid: 'n', points: [1], color: '#000', tool: 'pen' });
+    expect((await a.error()).message).toBe('not_valid_line');
+    a.call('append_draw_points', { uuid: 'n', points: [1, 1], color: 'x', tool: 'pen' });
+    expect((await a.error()).message).toBe('not_valid_color');
+    outsider.call('append_draw_points', { uuid: 'n', points: [1, 1], color: '#000', tool: 'pen' });
+    expect((await outsider.error()).message).toBe('no_selected_room');
+  });
+
+  it('drawing_full once the configured number of lines is reached; replacing a line still works', async () => {
+    for (const id of ['1', '2', '3']) {
+      a.call('change_draw_line', line(id));
+      await a.next('draw_line_changed');
+    }
+    a.call('change_draw_line', line('4'));
+    expect((await a.error()).message).toBe('drawing_full');
+    a.call('append_draw_points', { uuid: '4', points: [1, 1], color: '#000', tool: 'pen' });
+    expect((await a.error()).message).toBe('drawing_full');
+    a.call('change_draw_line', line('2', [5, 5, 6, 6]));
+    expect((await a.next('draw_line_changed')).object.uuid).toBe('2');
+  });
+
+  it('delete_draw_line removes a line for the room; an unknown line changes nothing', async () => {
+    a.call('change_draw_line', line('d1'));
+    await b.next('draw_line_changed');
+    const id = b.call('delete_draw_line', { uuid: 'd1' });
+    expect((await a.next('draw_line_deleted')).uuid).toBe('d1');
+    expect(await b.next('draw_line_deleted')).toMatchObject({ uuid: 'd1', id });
+    a.call('delete_draw_line', { uuid: 'nope' });
+    await a.next('draw_line_deleted');
+    expect(await b.quiet(100, (f) => f.payload.message === 'draw_line_deleted')).toEqual([]);
+    outsider.call('delete_draw_line', { uuid: 'd1' });
+    expect((await outsider.error()).message).toBe('no_selected_room');
+  });
+
+  it('reset_drawing sends the empty drawing to the room; get_drawing needs a room', async () => {
+    a.call('change_draw_line', line('r1'));
+    await b.next('draw_line_changed');
+    a.call('reset_drawing');
+    expect((await b.next('drawing_got')).object.lines).toEqual([]);
+    expect((await a.next('drawing_got')).object.lines).toEqual([]);
+    outsider.call('reset_drawing');
+    expect((await outsider.error()).message).toBe('no_selected_room');
+    outsider.call('get_drawing');
+    expect((await outsider.error()).message).toBe('no_selected_room');
+  });
+
+  it('the drawing comes with enter_room, in drawing order', async () => {
+    for (const id of ['z', 'a', 'm']) {
+      a.call('change_draw_line', line(id));
+      await a.next('draw_line_changed');
+    }
+    outsider.call('enter_room', { uuid: room.uuid });
+    expect((await outsider.next('drawing_got')).object.lines.map((l) => l.uuid)).toEqual(['z', 'a', 'm']);
+  });
+});

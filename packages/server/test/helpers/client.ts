@@ -1,0 +1,130 @@
+import WebSocket from 'ws';
+import type { ErrorPayload, ResultName, ResultPayload, ServerStatement, User } from '@chat/protocol';
+
+type Frame = ServerStatement;
+type Predicate = (f: Frame) => boolean;
+
+/** A real WebSocket client speaking the chat protocol, with helpers to await frames in order. */
+export class TestClient {
+  readonly received: Frame[] = [];
+  private readonly queue: Frame[] = [];
+  private waiters: { pred: Predicate; resolve: (f: Frame) => void }[] = [];
+  user!: User;
+  token!: string;
+  resumed!: boolean;
+  closeCode: number | undefined;
+  readonly closed: Promise<number>;
+  private nextId = 0;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as Frame;
+      this.received.push(frame);
+      const i = this.waiters.findIndex((w) => w.pred(frame));
+      if (i >= 0) {
+        const [w] = this.waiters.splice(i, 1);
+        w!.resolve(frame);
+      } else this.queue.push(frame);
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code) => resolve((this.closeCode = code))));
+  }
+
+  /** Connects and consumes the greeting (user_created, rooms_listed). */
+  static async connect(url: string, opts: { token?: string; path?: string } = {}): Promise<TestClient> {
+    const client = await TestClient.open(url, opts);
+    const created = await client.next('user_created');
+    client.user = created.object;
+    client.token = created.token;
+    client.resumed = created.resumed;
+    await client.next('rooms_listed');
+    return client;
+  }
+
+  /** Opens the socket without consuming anything. */
+  static async open(url: string, opts: { token?: string; path?: string } = {}): Promise<TestClient> {
+    const base = url.replace(/^http/, 'ws') + (opts.path ?? '/ws');
+    const ws = new WebSocket(opts.token ? `${base}?token=${encodeURIComponent(opts.token)}` : base);
+    const client = new TestClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return client;
+  }
+
+  sendRaw(data: string): void {
+    this.ws.send(data);
+  }
+
+  /** Sends a call; returns the id it carries (one is generated unless `id: null`). */
+  call(message: string, fields: Record<string, unknown> = {}, id: string | null = `c${++this.nextId}`): string | undefined {
+    const payload = id === null ? { message, ...fields } : { message, ...fields, id };
+    this.ws.send(JSON.stringify({ type: 'call', payload }));
+    return id ?? undefined;
+  }
+
+  /** The next frame (in arrival order) that matches; frames before it stay queued. */
+  take(pred: Predicate, timeoutMs = 3000): Promise<Frame> {
+    const i = this.queue.findIndex(pred);
+    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0]!);
+    return new Promise((resolve, reject) => {
+      const waiter = { pred, resolve: (f: Frame) => (clearTimeout(timer), resolve(f)) };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out waiting; queued: ${JSON.stringify(this.queue.map((f) => f.payload.message))}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** The next result named `message` (optionally matching `where`). */
+  async next<K extends ResultName>(
+    message: K,
+    where: (p: ResultPayload<K>) => boolean = () => true,
+    timeoutMs?: number,
+  ): Promise<ResultPayload<K>> {
+    const f = await this.take(
+      (f) => f.type === 'result' && f.payload.message === message && where(f.payload as unknown as ResultPayload<K>),
+      timeoutMs,
+    );
+    return f.payload as unknown as ResultPayload<K>;
+  }
+
+  /** The next error statement. */
+  async error(timeoutMs?: number): Promise<ErrorPayload> {
+    const f = await this.take((f) => f.type === 'error', timeoutMs);
+    return f.payload as ErrorPayload;
+  }
+
+  /** The oldest unconsumed frame, strictly in order. */
+  async shift(timeoutMs?: number): Promise<Frame> {
+    return this.take(() => true, timeoutMs);
+  }
+
+  /** Unconsumed frames named `message`. */
+  pending(message?: string): Frame[] {
+    return this.queue.filter((f) => message === undefined || f.payload.message === message);
+  }
+
+  /** Drops everything queued. */
+  drain(): void {
+    this.queue.length = 0;
+  }
+
+  /** Waits `ms` and asserts that no frame matching `pred` arrived meanwhile (queued or new). */
+  async quiet(ms: number, pred: Predicate = () => true): Promise<Frame[]> {
+    await new Promise((r) => setTimeout(r, ms));
+    return this.queue.filter(pred);
+  }
+
+  /** A round trip: resolves once every frame sent before it has been answered. */
+  async sync(): Promise<void> {
+    const id = this.call('get_drawing');
+    await this.take((f) => (f.payload as { id?: string }).id === id);
+  }
+
+  close(): Promise<number> {
+    this.ws.close();
+    return this.closed;
+  }
+}

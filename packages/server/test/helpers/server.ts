@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../../src/app.ts';
+import type { Config } from '../../src/config.ts';
+
+/** Storages every server test runs on. */
+export const STORAGES = (process.env.TEST_STORAGES?.split(',') ?? ['memory', 'sqlite']) as ('memory' | 'sqlite')[];
+export type StorageKind = (typeof STORAGES)[number];
+
+export interface TestServer extends RunningServer {
+  dir: string;
+  /** Stops the server and removes its files. */
+  dispose(): Promise<void>;
+}
+
+/** A real server on a random loopback port, on fresh storage of the given kind. */
+export async function testServer(kind: StorageKind, config: Partial<Config> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-test-'));
+  const storage = kind === 'memory' ? 'memory' : kind === 'sqlite' ? `sqlite:${join(dir, 'chat.db')}` : kind;
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    storage,
+    logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent',
+    staticDir: join(dir, 'www'),
+    // generous: tests send bursts; the rate limit has its own test
+    rateLimitPerSecond: 100_000,
+    rateLimitBurst: 100_000,
+    ...config,
+  });
+  return {
+    ...server,
+    dir,
+    async dispose() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
