@@ -4,8 +4,7 @@ import { LIMITS } from './limits.ts';
 import type { ErrorPayload } from './statements.ts';
 
 export type Parsed =
-  | { ok: true; call: Call; id: string | undefined }
-  | { ok: false; error: ErrorPayload };
+  { ok: true; call: Call; id: string | undefined } | { ok: false; error: ErrorPayload };
 
 function fail(message: ErrorName, call?: string, id?: string, detail?: string): Parsed {
   const error: ErrorPayload = { message, detail: detail ?? ERROR_DETAILS[message] };
@@ -27,20 +26,30 @@ export function parseStatement(frame: string, maxChars: number = LIMITS.frameCha
   } catch {
     return fail('bad_data', undefined, undefined, 'The frame is not valid JSON.');
   }
-  if (!isObject(data)) return fail('bad_data', undefined, undefined, 'The frame is not a JSON object.');
+  if (!isObject(data))
+    return fail('bad_data', undefined, undefined, 'The frame is not a JSON object.');
   const payload = data.payload;
-  const name = isObject(payload) && typeof payload.message === 'string' ? payload.message : undefined;
+  const name =
+    isObject(payload) && typeof payload.message === 'string' ? payload.message : undefined;
   const rawId = isObject(payload) ? payload.id : undefined;
   const id = typeof rawId === 'string' && rawId.length <= LIMITS.idChars ? rawId : undefined;
   if (data.type !== 'call') {
     return fail('bad_data', name, id, 'Only statements of type "call" are accepted.');
   }
-  if (!isObject(payload)) return fail('not_sufficient_data', undefined, undefined, 'The payload is missing.');
-  if (name === undefined) return fail('not_sufficient_data', undefined, id, 'payload.message is missing.');
+  if (!isObject(payload))
+    return fail('not_sufficient_data', undefined, undefined, 'The payload is missing.');
+  if (name === undefined)
+    return fail('not_sufficient_data', undefined, id, 'payload.message is missing.');
   if (rawId !== undefined && id === undefined) {
-    return fail('not_sufficient_data', name, undefined, `payload.id must be a string of at most ${LIMITS.idChars} characters.`);
+    return fail(
+      'not_sufficient_data',
+      name,
+      undefined,
+      `payload.id must be a string of at most ${LIMITS.idChars} characters.`,
+    );
   }
-  if (!isCallName(name)) return fail('unknown_statement', name, id, `No call is named "${name.slice(0, 100)}".`);
+  if (!isCallName(name))
+    return fail('unknown_statement', name, id, `No call is named "${name.slice(0, 100)}".`);
 
   const result = callSchemas[name].safeParse(payload);
   if (result.success) return { ok: true, call: { name, args: result.data } as Call, id };
@@ -48,11 +57,21 @@ export function parseStatement(frame: string, maxChars: number = LIMITS.frameCha
   const typeIssue = issues.find((i) => i.code !== 'custom');
   if (typeIssue) {
     const field = typeIssue.path.join('.') || 'payload';
-    return fail('not_sufficient_data', name, id, `The field "${field}" is missing or has the wrong type.`);
+    return fail(
+      'not_sufficient_data',
+      name,
+      id,
+      `The field "${field}" is missing or has the wrong type.`,
+    );
   }
   const first = issues[0];
   const error = (first?.message ?? 'not_sufficient_data') as ErrorName;
   const field = first?.path.join('.');
   const detail = ERROR_DETAILS[error] ?? ERROR_DETAILS.not_sufficient_data;
-  return fail(error in ERROR_DETAILS ? error : 'not_sufficient_data', name, id, field ? `${field}: ${detail}` : detail);
+  return fail(
+    error in ERROR_DETAILS ? error : 'not_sufficient_data',
+    name,
+    id,
+    field ? `${field}: ${detail}` : detail,
+  );
 }

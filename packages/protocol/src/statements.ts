@@ -16,7 +16,13 @@ export interface ResultPayloads {
   message_created: { object: Message };
   drawing_got: { object: Drawing };
   draw_line_changed: { object: Line };
-  draw_points_appended: { uuid: string; points: number[]; color: string; tool: Tool; user_uuid: string };
+  draw_points_appended: {
+    uuid: string;
+    points: number[];
+    color: string;
+    tool: Tool;
+    user_uuid: string;
+  };
   draw_line_deleted: { uuid: string };
   room_users_listed: { uuid: string; list: User[]; cursor: string | null };
   user_typing: { object: User };

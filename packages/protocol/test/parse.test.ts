@@ -60,8 +60,14 @@ describe('parseStatement', () => {
   });
 
   it('trims names and bodies, strips unknown fields and returns the id', () => {
-    const p = parseStatement(call({ message: 'create_message', body: '  hi\n ', id: 'a', extra: 1, __proto__: 5 }));
-    expect(p).toEqual({ ok: true, id: 'a', call: { name: 'create_message', args: { body: 'hi' } } });
+    const p = parseStatement(
+      call({ message: 'create_message', body: '  hi\n ', id: 'a', extra: 1, __proto__: 5 }),
+    );
+    expect(p).toEqual({
+      ok: true,
+      id: 'a',
+      call: { name: 'create_message', args: { body: 'hi' } },
+    });
     const q = parseStatement(call({ message: 'change_user_name', name: '\tBob ' }));
     expect(q.ok && q.call.args).toEqual({ name: 'Bob' });
   });
@@ -83,11 +89,38 @@ describe('parseStatement', () => {
     [call({ message: 'change_user_name', name: null }), 'not_sufficient_data'],
     [call({ message: 'change_color', uuid: 'u', color: '#ggg' }), 'not_valid_color'],
     [call({ message: 'change_color', uuid: 'u', color: 5 }), 'not_sufficient_data'],
-    [call({ message: 'change_draw_line', uuid: 'l', points: [1], color: '#000', tool: 'pen' }), 'not_valid_line'],
-    [call({ message: 'change_draw_line', uuid: 'l', points: [[1], 2], color: '#000', tool: 'pen' }), 'not_valid_line'],
-    [call({ message: 'change_draw_line', uuid: 'l', points: [1, 2], color: '#000', tool: 'spray' }), 'not_valid_line'],
-    [call({ message: 'change_draw_line', uuid: 'l', points: [1, 2], color: '#000', tool: 1 }), 'not_sufficient_data'],
-    [call({ message: 'change_draw_line', uuid: 'l', points: {}, color: '#000', tool: 'pen' }), 'not_sufficient_data'],
+    [
+      call({ message: 'change_draw_line', uuid: 'l', points: [1], color: '#000', tool: 'pen' }),
+      'not_valid_line',
+    ],
+    [
+      call({
+        message: 'change_draw_line',
+        uuid: 'l',
+        points: [[1], 2],
+        color: '#000',
+        tool: 'pen',
+      }),
+      'not_valid_line',
+    ],
+    [
+      call({
+        message: 'change_draw_line',
+        uuid: 'l',
+        points: [1, 2],
+        color: '#000',
+        tool: 'spray',
+      }),
+      'not_valid_line',
+    ],
+    [
+      call({ message: 'change_draw_line', uuid: 'l', points: [1, 2], color: '#000', tool: 1 }),
+      'not_sufficient_data',
+    ],
+    [
+      call({ message: 'change_draw_line', uuid: 'l', points: {}, color: '#000', tool: 'pen' }),
+      'not_sufficient_data',
+    ],
     [call({ message: 'create_room', color: 'red' }), 'not_valid_color'],
     [call({ message: 'create_room', name: '' }), 'not_valid_name'],
     [call({ message: 'list_messages', before: 1, after: 2 }), 'not_sufficient_data'],
@@ -100,17 +133,24 @@ describe('parseStatement', () => {
   });
 
   it('a wrong type wins over a bad value in the same call', () => {
-    expect(errorOf(call({ message: 'change_color', uuid: 1, color: 'bad' }))).toBe('not_sufficient_data');
+    expect(errorOf(call({ message: 'change_color', uuid: 1, color: 'bad' }))).toBe(
+      'not_sufficient_data',
+    );
   });
 
   it('reports data_too_long before parsing', () => {
     expect(errorOf('x'.repeat(100_001))).toBe('data_too_long');
-    expect(errorOf(call({ message: 'create_message', body: 'x'.repeat(99_900) }))).toBe('not_valid_body');
+    expect(errorOf(call({ message: 'create_message', body: 'x'.repeat(99_900) }))).toBe(
+      'not_valid_body',
+    );
   });
 
   it('errors carry a detail and the call name when it could be read', () => {
     const p = parseStatement(call({ message: 'enter_room', id: 'k' }));
-    expect(p).toMatchObject({ ok: false, error: { message: 'not_sufficient_data', call: 'enter_room', id: 'k' } });
+    expect(p).toMatchObject({
+      ok: false,
+      error: { message: 'not_sufficient_data', call: 'enter_room', id: 'k' },
+    });
     const q = parseStatement('nope');
     expect(q.ok || q.error.call).toBeUndefined();
   });
@@ -133,6 +173,7 @@ describe('limits', () => {
   it('room colors are valid colors', () => {
     for (const c of ROOM_COLORS) expect(isValidColor(c)).toBe(true);
     for (const c of ['#fff', '#ffffff', '#ffffff00']) expect(isValidColor(c)).toBe(true);
-    for (const c of ['fff', '#ffff', '#fffffff', '#ffffff0', 'red']) expect(isValidColor(c)).toBe(false);
+    for (const c of ['fff', '#ffff', '#fffffff', '#ffffff0', 'red'])
+      expect(isValidColor(c)).toBe(false);
   });
 });

@@ -31,7 +31,9 @@ function monotonicClock(): () => string {
 }
 
 /** Opens storage and bus, then serves HTTP and WebSocket on one port. */
-export async function startServer(options: Partial<Config> & { logger?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: Partial<Config> & { logger?: Logger } = {},
+): Promise<RunningServer> {
   const config: Config = { ...DEFAULTS, ...options };
   const log = options.logger ?? createLogger(config.logLevel);
   const storage = await openStorage(config.storage, {
@@ -39,8 +41,17 @@ export async function startServer(options: Partial<Config> & { logger?: Logger }
     drawingLines: config.maxDrawingLines,
     roomUsersInline: LIMITS.roomUsersInline,
   });
-  const bus = await openBus(config.bus);
-  const hub = new Hub();
+  const bus = await openBus(config.bus, log);
+  const hub = new Hub(
+    async (room, after, before) =>
+      (
+        await storage.listMessages(room, {
+          after,
+          limit: Math.max(1, Math.min(200, before - after - 1)),
+        })
+      ).list,
+    (err) => log.error({ err }, 'filling a gap in delivery failed'),
+  );
   const services: Services = {
     storage,
     bus,
@@ -58,11 +69,14 @@ export async function startServer(options: Partial<Config> & { logger?: Logger }
 
   // what an earlier run of this node left behind: nobody is connected to it any more
   const stale = await storage.releaseNode(config.nodeId);
-  if (stale.length > 0) log.info({ rooms: stale.length }, 'cleared presence left by an earlier run');
+  if (stale.length > 0)
+    log.info({ rooms: stale.length }, 'cleared presence left by an earlier run');
 
   const purge = setInterval(() => {
     const before = new Date(Date.now() - LIMITS.tokenTtlDays * 24 * HOUR_MS).toISOString();
-    storage.purgeUsers(before).catch((err: unknown) => log.error({ err }, 'purging expired users failed'));
+    storage
+      .purgeUsers(before)
+      .catch((err: unknown) => log.error({ err }, 'purging expired users failed'));
   }, HOUR_MS);
   purge.unref();
 
@@ -86,7 +100,13 @@ export async function startServer(options: Partial<Config> & { logger?: Logger }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   log.info(
-    { url, websocket: `ws://${host}:${port}/ws`, storage: describeStorage(config.storage), bus: config.bus, node: config.nodeId },
+    {
+      url,
+      websocket: `ws://${host}:${port}/ws`,
+      storage: describeStorage(config.storage),
+      bus: config.bus,
+      node: config.nodeId,
+    },
     `listening on ${url}, storing in ${describeStorage(config.storage)}`,
   );
 
@@ -102,6 +122,7 @@ export async function startServer(options: Partial<Config> & { logger?: Logger }
         await ws.close();
         server.closeAllConnections();
         services.roomChanges.stop();
+        hub.stop();
         await bus.close();
         await storage.close();
         log.info('stopped');

@@ -52,7 +52,9 @@ function integer(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got "${value}"`);
+      throw new InvalidArgumentError(
+        `expected a whole number from ${min} to ${max}, got "${value}"`,
+      );
     }
     return n;
   };
@@ -66,7 +68,8 @@ function logLevel(value: string): LogLevel {
 }
 
 function storageSpec(value: string): string {
-  if (value === 'memory' || /^sqlite:.+/.test(value) || /^postgres(ql)?:\/\//.test(value)) return value;
+  if (value === 'memory' || /^sqlite:.+/.test(value) || /^postgres(ql)?:\/\//.test(value))
+    return value;
   throw new InvalidArgumentError(`expected memory, sqlite:PATH or postgres://..., got "${value}"`);
 }
 
@@ -81,21 +84,83 @@ function busSpec(value: string): string {
  */
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): Config {
   const options = [
-    ['--port <n>', 'PORT', integer(0, 65535), 'port for HTTP and WebSocket (0: any free port)', 'port'],
+    [
+      '--port <n>',
+      'PORT',
+      integer(0, 65535),
+      'port for HTTP and WebSocket (0: any free port)',
+      'port',
+    ],
     ['--host <addr>', 'HOST', String, 'address to listen on', 'host'],
-    ['--storage <spec>', 'STORAGE', storageSpec, 'memory, sqlite:PATH or postgres://...', 'storage'],
-    ['--bus <spec>', 'BUS', busSpec, 'local, or redis://host:port to share events between nodes', 'bus'],
-    ['--log-level <level>', 'LOG_LEVEL', logLevel, `${LOG_LEVELS.join('|')}; debug logs every statement`, 'logLevel'],
+    [
+      '--storage <spec>',
+      'STORAGE',
+      storageSpec,
+      'memory, sqlite:PATH or postgres://...',
+      'storage',
+    ],
+    [
+      '--bus <spec>',
+      'BUS',
+      busSpec,
+      'local, or redis://host:port to share events between nodes',
+      'bus',
+    ],
+    [
+      '--log-level <level>',
+      'LOG_LEVEL',
+      logLevel,
+      `${LOG_LEVELS.join('|')}; debug logs every statement`,
+      'logLevel',
+    ],
     ['--static-dir <dir>', 'STATIC_DIR', String, 'built web client to serve', 'staticDir'],
     ['--node-id <id>', 'NODE_ID', String, 'name of this node in shared storage', 'nodeId'],
-    ['--ping-interval-ms <n>', 'PING_INTERVAL_MS', integer(100, 3_600_000), 'WebSocket ping interval', 'pingIntervalMs'],
-    ['--max-buffered-bytes <n>', 'MAX_BUFFERED_BYTES', integer(1024, 2 ** 31), 'send queue cap per connection', 'maxBufferedBytes'],
-    ['--max-frame-chars <n>', 'MAX_FRAME_CHARS', integer(1000, 10_000_000), 'longest accepted frame', 'maxFrameChars'],
-    ['--max-drawing-lines <n>', 'MAX_DRAWING_LINES', integer(1, 1_000_000), 'lines per drawing', 'maxDrawingLines'],
-    ['--rate-limit <n>', 'RATE_LIMIT', integer(1, 1_000_000), 'calls per second per connection', 'rateLimitPerSecond'],
-    ['--rate-burst <n>', 'RATE_BURST', integer(1, 1_000_000), 'burst of calls per connection', 'rateLimitBurst'],
+    [
+      '--ping-interval-ms <n>',
+      'PING_INTERVAL_MS',
+      integer(100, 3_600_000),
+      'WebSocket ping interval',
+      'pingIntervalMs',
+    ],
+    [
+      '--max-buffered-bytes <n>',
+      'MAX_BUFFERED_BYTES',
+      integer(1024, 2 ** 31),
+      'send queue cap per connection',
+      'maxBufferedBytes',
+    ],
+    [
+      '--max-frame-chars <n>',
+      'MAX_FRAME_CHARS',
+      integer(1000, 10_000_000),
+      'longest accepted frame',
+      'maxFrameChars',
+    ],
+    [
+      '--max-drawing-lines <n>',
+      'MAX_DRAWING_LINES',
+      integer(1, 1_000_000),
+      'lines per drawing',
+      'maxDrawingLines',
+    ],
+    [
+      '--rate-limit <n>',
+      'RATE_LIMIT',
+      integer(1, 1_000_000),
+      'calls per second per connection',
+      'rateLimitPerSecond',
+    ],
+    [
+      '--rate-burst <n>',
+      'RATE_BURST',
+      integer(1, 1_000_000),
+      'burst of calls per connection',
+      'rateLimitBurst',
+    ],
   ] as const;
-  const program = new Command('chat-server').description('WebSocket realtime chat server').exitOverride();
+  const program = new Command('chat-server')
+    .description('WebSocket realtime chat server')
+    .exitOverride();
   for (const [flag, envName, parse, description] of options) {
     program.option(flag, `${description} (env ${envName})`, parse as (v: string) => unknown);
   }

@@ -52,7 +52,10 @@ export interface CallContext {
   publish(audience: Audience, payload: ResultPayload): Promise<void>;
 }
 
-export type Handler<K extends CallName> = (ctx: CallContext, args: CallPayloads[K]) => Promise<void>;
+export type Handler<K extends CallName> = (
+  ctx: CallContext,
+  args: CallPayloads[K],
+) => Promise<void>;
 export type HandlerTable = { [K in CallName]: Handler<K> };
 
 /** The room the caller is in, or no_selected_room. */

@@ -15,18 +15,25 @@ function decode(cursor: string): unknown {
 }
 
 function unreadable(): never {
-  throw new ChatError('not_sufficient_data', 'The cursor cannot be read (it belongs to another list or query).');
+  throw new ChatError(
+    'not_sufficient_data',
+    'The cursor cannot be read (it belongs to another list or query).',
+  );
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 
-export function roomCursor(position: RoomPosition | null, query: string | undefined): string | null {
+export function roomCursor(
+  position: RoomPosition | null,
+  query: string | undefined,
+): string | null {
   return position && encode({ q: query ?? '', c: position.created, u: position.uuid });
 }
 
 export function readRoomCursor(cursor: string, query: string | undefined): RoomPosition {
   const v = decode(cursor) as { q?: unknown; c?: unknown; u?: unknown } | undefined;
-  if (!v || !isString(v.q) || !isString(v.c) || !isString(v.u) || v.q !== (query ?? '')) unreadable();
+  if (!v || !isString(v.q) || !isString(v.c) || !isString(v.u) || v.q !== (query ?? ''))
+    unreadable();
   return { created: v.c, uuid: v.u };
 }
 

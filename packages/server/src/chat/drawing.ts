@@ -51,7 +51,8 @@ export const deleteDrawLine: Handler<'delete_draw_line'> = async (ctx, args) => 
   const room = requireRoom(ctx);
   const deleted = await ctx.services.storage.deleteLine(room, args.uuid);
   // an unknown line changes nothing: only the caller hears back
-  if (deleted) await ctx.publish({ to: 'room', room }, { message: 'draw_line_deleted', uuid: args.uuid });
+  if (deleted)
+    await ctx.publish({ to: 'room', room }, { message: 'draw_line_deleted', uuid: args.uuid });
   else ctx.reply('draw_line_deleted', { uuid: args.uuid });
 };
 

@@ -1,5 +1,11 @@
 import type { HandlerTable } from './context.ts';
-import { appendDrawPoints, changeDrawLine, deleteDrawLine, getDrawing, resetDrawing } from './drawing.ts';
+import {
+  appendDrawPoints,
+  changeDrawLine,
+  deleteDrawLine,
+  getDrawing,
+  resetDrawing,
+} from './drawing.ts';
 import { createMessage, listMessages } from './messages.ts';
 import {
   changeColor,

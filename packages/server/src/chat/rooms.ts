@@ -21,7 +21,9 @@ export const createRoom: Handler<'create_room'> = async (ctx, args) => {
 export const deleteRoom: Handler<'delete_room'> = async (ctx, args) => {
   const result = await ctx.services.storage.deleteRoom(args.uuid);
   if (!result.ok) {
-    throw result.error === 'not_found' ? new ChatError('no_specified_room') : new ChatError('not_empty_room');
+    throw result.error === 'not_found'
+      ? new ChatError('no_specified_room')
+      : new ChatError('not_empty_room');
   }
   await ctx.publish({ to: 'all' }, { message: 'room_deleted', object: result.room });
 };
@@ -60,7 +62,9 @@ async function sendRoomState(ctx: CallContext, room: string): Promise<void> {
   const drawing = await storage.getDrawing(room);
   if (!drawing) throw new ChatError('no_specified_room');
   ctx.reply('drawing_got', { object: drawing });
-  ctx.conn.release(room, page.list.at(-1)?.seq ?? 0);
+  const last = page.list.at(-1)?.seq ?? 0;
+  ctx.services.hub.track(room, last);
+  ctx.conn.release(last);
 }
 
 export const enterRoom: Handler<'enter_room'> = async (ctx, args) => {
@@ -83,15 +87,23 @@ export const enterRoom: Handler<'enter_room'> = async (ctx, args) => {
     await roomChanges.now(room, ctx.origin);
     if (previous !== null) await roomChanges.now(previous, ctx.origin);
   } finally {
-    conn.release(null, 0);
+    conn.release();
   }
 };
 
 /** Takes a connection's user out of its room in storage and here; returns the room left. */
-export async function leaveCurrentRoom(services: Services, conn: Connection): Promise<string | null> {
+export async function leaveCurrentRoom(
+  services: Services,
+  conn: Connection,
+): Promise<string | null> {
   const room = conn.room;
   if (room === null) return null;
-  await services.storage.setPresence(conn.user.uuid, null, holderOf(services, conn), services.now());
+  await services.storage.setPresence(
+    conn.user.uuid,
+    null,
+    holderOf(services, conn),
+    services.now(),
+  );
   services.hub.leave(conn);
   conn.user = { ...conn.user, room_uuid: null };
   return room;
@@ -105,7 +117,11 @@ export const leaveRoom: Handler<'leave_room'> = async (ctx) => {
   await ctx.services.roomChanges.now(room, ctx.origin);
 };
 
-async function changeRoom(ctx: CallContext, uuid: string, change: { name?: string; color?: string }) {
+async function changeRoom(
+  ctx: CallContext,
+  uuid: string,
+  change: { name?: string; color?: string },
+) {
   const object = await ctx.services.storage.updateRoom(uuid, change);
   if (!object) throw new ChatError('no_specified_room');
   await ctx.publish({ to: 'all' }, { message: 'room_changed', object });

@@ -30,14 +30,19 @@ export interface Identity {
  * Who a new connection is: the user behind a live token (taking its place, room included,
  * from any older connection on any node), or a new anonymous user.
  */
-export async function identify(services: Services, session: string, token: string | null): Promise<Identity> {
+export async function identify(
+  services: Services,
+  session: string,
+  token: string | null,
+): Promise<Identity> {
   const { storage, bus } = services;
   const now = services.now();
   if (token) {
     const usedSince = new Date(Date.now() - LIMITS.tokenTtlDays * DAY_MS).toISOString();
     const found = await storage.resumeUser(hashToken(token), usedSince, now);
     if (found) {
-      const user = (await storage.takeOver(found.uuid, { node: services.config.nodeId, session })) ?? found;
+      const user =
+        (await storage.takeOver(found.uuid, { node: services.config.nodeId, session })) ?? found;
       await bus.publish({ kind: 'take_over', user: user.uuid, session });
       return { user, token, resumed: true };
     }
@@ -50,11 +55,20 @@ export async function identify(services: Services, session: string, token: strin
 }
 
 /** The first frames of a connection: who you are, then the rooms. */
-export async function greet(services: Services, conn: Connection, identity: Identity): Promise<void> {
+export async function greet(
+  services: Services,
+  conn: Connection,
+  identity: Identity,
+): Promise<void> {
   conn.send(
     JSON.stringify({
       type: 'result',
-      payload: { message: 'user_created', object: identity.user, token: identity.token, resumed: identity.resumed },
+      payload: {
+        message: 'user_created',
+        object: identity.user,
+        token: identity.token,
+        resumed: identity.resumed,
+      },
     }),
   );
   await sendRooms(services, replyTo(conn, undefined), {});
@@ -76,7 +90,9 @@ export function closeTakenOver(services: Services, user: string, keep: string): 
     if (conn.session === keep) continue;
     conn.takenOver = true;
     services.hub.remove(conn);
-    conn.send(errorFrame({ message: 'session_taken_over', detail: ERROR_DETAILS.session_taken_over }));
+    conn.send(
+      errorFrame({ message: 'session_taken_over', detail: ERROR_DETAILS.session_taken_over }),
+    );
     conn.close(4000, 'session taken over');
   }
 }
@@ -108,7 +124,8 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
     holder: holderOf(services, conn),
     origin,
     reply: replyTo(conn, id),
-    publish: (audience, payload) => services.bus.publish({ kind: 'deliver', audience, payload, origin }),
+    publish: (audience, payload) =>
+      services.bus.publish({ kind: 'deliver', audience, payload, origin }),
   };
   const handler = handlers[call.name] as (ctx: CallContext, args: unknown) => Promise<void>;
   try {
@@ -118,14 +135,21 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
   }
 }
 
-function callError(services: Services, err: unknown, call: CallName, id: string | undefined): ErrorPayload {
+function callError(
+  services: Services,
+  err: unknown,
+  call: CallName,
+  id: string | undefined,
+): ErrorPayload {
   const error: ErrorPayload =
     err instanceof ChatError
       ? { message: err.error, detail: err.detail ?? ERROR_DETAILS[err.error] }
-      : { message: 'unavailable', detail: 'The server could not carry out this call; try again shortly.' };
+      : {
+          message: 'unavailable',
+          detail: 'The server could not carry out this call; try again shortly.',
+        };
   if (!(err instanceof ChatError)) services.log.error({ err, call }, 'call failed');
   error.call = call;
   if (id !== undefined) error.id = id;
   return error;
 }
-

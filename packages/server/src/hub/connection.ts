@@ -4,7 +4,6 @@ import type { Logger } from '../logger.ts';
 
 interface Held {
   frame: string;
-  /** For message_created: its room and seq, to drop what a history page already held. */
   room?: string;
   seq?: number;
 }
@@ -24,6 +23,8 @@ export class Connection {
   closed = false;
   /** Frames kept back while the caller's room entry is answered, so nothing overtakes its history. */
   private held: Held[] | null = null;
+  /** The newest message of its room this connection has been sent: nothing at or below it again. */
+  private seqFloor = 0;
 
   constructor(
     readonly session: string,
@@ -42,7 +43,10 @@ export class Connection {
   send(frame: string): void {
     if (this.closed) return;
     if (this.ws.bufferedAmount > this.opts.maxBufferedBytes) {
-      this.opts.log.warn({ session: this.session, buffered: this.ws.bufferedAmount }, 'closing a connection that does not read');
+      this.opts.log.warn(
+        { session: this.session, buffered: this.ws.bufferedAmount },
+        'closing a connection that does not read',
+      );
       this.closed = true;
       this.ws.terminate();
       return;
@@ -51,25 +55,32 @@ export class Connection {
     this.ws.send(frame);
   }
 
-  /** A broadcast frame: held back while a room entry is being answered. */
+  /**
+   * A broadcast frame: held back while a room entry is being answered. Messages of the
+   * connection's room go out once each, in seq order as they arrive.
+   */
   deliver(frame: string, room?: string, seq?: number): void {
-    if (this.held) this.held.push({ frame, room, seq });
-    else this.send(frame);
+    if (this.held) {
+      this.held.push({ frame, room, seq });
+      return;
+    }
+    if (seq !== undefined && room === this.user.room_uuid) {
+      if (seq <= this.seqFloor) return;
+      this.seqFloor = seq;
+    }
+    this.send(frame);
   }
 
   hold(): void {
     this.held ??= [];
   }
 
-  /** Sends what was held, less messages of `room` up to `seq` (the history page already had them). */
-  release(room: string | null, seq: number): void {
+  /** Sends what was held, after a history page of the connection's room that ended at `seq`. */
+  release(seq?: number): void {
+    if (seq !== undefined) this.seqFloor = seq;
     const held = this.held;
     this.held = null;
-    if (!held) return;
-    for (const h of held) {
-      if (h.seq !== undefined && h.room === room && h.seq <= seq) continue;
-      this.send(h.frame);
-    }
+    for (const h of held ?? []) this.deliver(h.frame, h.room, h.seq);
   }
 
   close(code: number, reason: string): void {

@@ -1,11 +1,34 @@
+import type { Message } from '@chat/protocol';
 import type { Delivery } from '../bus/bus.ts';
 import type { Connection } from './connection.ts';
+import { Sequencer } from './sequencer.ts';
 
 /** This node's live connections, who is in which room, and the fan-out of deliveries. */
 export class Hub {
   private readonly sessions = new Map<string, Connection>();
   private readonly rooms = new Map<string, Set<Connection>>();
   private readonly users = new Map<string, Set<Connection>>();
+  private readonly sequencer: Sequencer;
+
+  /** `history` reads messages of a room with after < seq < before, to fill a gap in delivery. */
+  constructor(
+    history: (room: string, after: number, before: number) => Promise<Message[]>,
+    onError: (err: unknown) => void,
+  ) {
+    this.sequencer = new Sequencer(
+      history,
+      (object) =>
+        this.deliver(
+          {
+            kind: 'deliver',
+            audience: { to: 'room', room: object.room_uuid },
+            payload: { message: 'message_created', object },
+          },
+          true,
+        ),
+      onError,
+    );
+  }
 
   get size(): number {
     return this.sessions.size;
@@ -48,11 +71,30 @@ export class Hub {
     if (room === null) return;
     const set = this.rooms.get(room);
     set?.delete(conn);
-    if (set?.size === 0) this.rooms.delete(room);
+    if (set?.size === 0) {
+      this.rooms.delete(room);
+      this.sequencer.forget(room);
+    }
+  }
+
+  /** A history page of `room` ending at `seq` was just sent: deliver its messages in order from there. */
+  track(room: string, seq: number): void {
+    this.sequencer.track(room, seq);
+  }
+
+  stop(): void {
+    this.sequencer.stop();
   }
 
   /** Serializes the event once and writes the same frame to every local recipient. */
-  deliver(d: Delivery): void {
+  deliver(d: Delivery, inOrder = false): void {
+    const p = d.payload;
+    if (!inOrder && p.message === 'message_created') {
+      const room = p.object.room_uuid;
+      if (!this.rooms.has(room)) return;
+      this.sequencer.push(room, p.object.seq, () => this.deliver(d, true));
+      return;
+    }
     const a = d.audience;
     let targets: Iterable<Connection>;
     if (a.to === 'all') targets = this.sessions.values();
@@ -74,7 +116,11 @@ export class Hub {
     for (const conn of targets) {
       if (conn.session === except) continue;
       if (origin?.id !== undefined && conn.session === origin.session) {
-        conn.deliver(JSON.stringify({ type: 'result', payload: { ...payload, id: origin.id } }), room, seq);
+        conn.deliver(
+          JSON.stringify({ type: 'result', payload: { ...payload, id: origin.id } }),
+          room,
+          seq,
+        );
       } else {
         conn.deliver(frame, room, seq);
       }

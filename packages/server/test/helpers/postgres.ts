@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * The PostgreSQL URL of the test database (`DATABASE_URL`). Without one the PostgreSQL
+ * tests are skipped, with the reason printed, except under CI (`CI=true`), where this
+ * throws so that the suite fails instead of passing without them.
+ */
+export function postgresUrlOrSkip(): string | undefined {
+  const url = process.env.DATABASE_URL;
+  if (url) return url;
+  if (process.env.CI === 'true') {
+    throw new Error('DATABASE_URL is not set, and CI must run the PostgreSQL tests.');
+  }
+  console.warn('Skipping the PostgreSQL tests: DATABASE_URL is not set.');
+  return undefined;
+}
+
+/** A fresh schema name, so that parallel test runs never share tables. */
+export function testSchemaName(): string {
+  return `test_${randomBytes(8).toString('hex')}`;
+}
+
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${client.escapeIdentifier(schema)} cascade`);
+  } finally {
+    await client.end();
+  }
+}
