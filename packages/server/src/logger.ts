@@ -10,7 +10,12 @@ export function createLogger(level: LogLevel): Logger {
     level,
     base: undefined,
     ...(pretty
-      ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } } }
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'HH:MM:ss.l' },
+          },
+        }
       : {}),
   });
 }

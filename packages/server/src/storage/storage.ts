@@ -43,10 +43,10 @@ export interface PointsAppend {
   user_uuid: string;
 }
 
-export type DeleteRoomResult = { ok: true; room: Room } | { ok: false; error: 'not_found' | 'not_empty' };
+export type DeleteRoomResult =
+  { ok: true; room: Room } | { ok: false; error: 'not_found' | 'not_empty' };
 export type LineResult =
-  | { ok: true; line: Line }
-  | { ok: false; error: 'no_room' | 'drawing_full' };
+  { ok: true; line: Line } | { ok: false; error: 'no_room' | 'drawing_full' };
 
 /** What a points append reports: the line's style (points are the caller's own). */
 export type AppendResult =
@@ -118,7 +118,11 @@ export interface Storage {
    * The newest `limit` rooms older than `before` (all when absent) whose name, lowercased,
    * contains `query` lowercased as a literal substring.
    */
-  listRooms(opts: { query?: string; before?: RoomPosition; limit: number }): Promise<Page<Room, RoomPosition>>;
+  listRooms(opts: {
+    query?: string;
+    before?: RoomPosition;
+    limit: number;
+  }): Promise<Page<Room, RoomPosition>>;
   /** Members of a room in order of entry, after `after`. */
   listRoomUsers(
     roomUuid: string,

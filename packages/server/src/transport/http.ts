@@ -15,7 +15,9 @@ export const SECURITY_HEADERS = {
 } as const;
 
 /** Readiness: storage answers and the bus is connected. */
-export async function health(services: Services): Promise<{ ok: boolean; storage: boolean; bus: boolean }> {
+export async function health(
+  services: Services,
+): Promise<{ ok: boolean; storage: boolean; bus: boolean }> {
   const storage = await Promise.race([
     services.storage.ping().then(
       () => true,
@@ -39,7 +41,10 @@ export function httpHandler(services: Services, staticDir: string) {
     if (url.pathname === '/healthz') {
       const h = await health(services);
       res
-        .writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .writeHead(h.ok ? 200 : 503, {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+        })
         .end(JSON.stringify({ ...h, connections: services.hub.size }));
       return;
     }

@@ -21,7 +21,11 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
   const { config, log } = services;
   const traceFrames = log.isLevelEnabled('debug');
   // a frame may be up to maxFrameChars characters of up to 3 UTF-8 bytes each; longer ones get data_too_long
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameChars * 3 + 1024, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxFrameChars * 3 + 1024,
+    perMessageDeflate: false,
+  });
   const alive = new WeakMap<WebSocket, boolean>();
   const finished = new Set<Promise<void>>();
   let closing = false;
@@ -29,7 +33,9 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (closing || (url.pathname !== '/' && url.pathname !== '/ws')) {
-      socket.end(`HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nconnection: close\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nconnection: close\r\n\r\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -63,10 +69,17 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     // calls of one connection run one after another, in order, as in the original server
     let chain: Promise<void> = identify(services, session, token).then(
       async (identity) => {
-        conn = new Connection(session, identity.user, ws, { maxBufferedBytes: config.maxBufferedBytes, log, traceFrames });
+        conn = new Connection(session, identity.user, ws, {
+          maxBufferedBytes: config.maxBufferedBytes,
+          log,
+          traceFrames,
+        });
         if (ws.readyState !== ws.OPEN) conn.closed = true;
         services.hub.add(conn);
-        log.info({ session, user: identity.user.uuid, resumed: identity.resumed, address }, 'connected');
+        log.info(
+          { session, user: identity.user.uuid, resumed: identity.resumed, address },
+          'connected',
+        );
         await greet(services, conn, identity);
       },
       (err: unknown) => {
@@ -76,14 +89,20 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
       },
     );
     const run = (task: () => Promise<void>) => {
-      chain = chain.then(task).catch((err: unknown) => log.error({ err, session }, 'connection task failed'));
+      chain = chain
+        .then(task)
+        .catch((err: unknown) => log.error({ err, session }, 'connection task failed'));
     };
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const taken = limit.take();
       if (!taken.ok) {
         ws.send(
-          errorFrame({ message: 'rate_limited', detail: ERROR_DETAILS.rate_limited, retry_after_ms: taken.retryAfterMs }),
+          errorFrame({
+            message: 'rate_limited',
+            detail: ERROR_DETAILS.rate_limited,
+            retry_after_ms: taken.retryAfterMs,
+          }),
         );
         if (limit.strikes >= FLOOD_STRIKES) {
           log.warn({ session, address }, 'closing a flooding connection');

@@ -50,7 +50,12 @@ function compare(aTime: string, aUuid: string, bTime: string, bUuid: string): nu
 }
 
 /** Index of the first element not less than (time, uuid). */
-function lowerBound<T>(items: T[], key: (t: T) => [string, string], time: string, uuid: string): number {
+function lowerBound<T>(
+  items: T[],
+  key: (t: T) => [string, string],
+  time: string,
+  uuid: string,
+): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
@@ -235,7 +240,10 @@ export class MemoryStorage implements Storage {
     return r && this.roomOf(r);
   }
 
-  async updateRoom(uuid: string, change: { name?: string; color?: string }): Promise<Room | undefined> {
+  async updateRoom(
+    uuid: string,
+    change: { name?: string; color?: string },
+  ): Promise<Room | undefined> {
     const r = this.rooms.get(uuid);
     if (!r) return undefined;
     if (change.name !== undefined) {
@@ -336,7 +344,8 @@ export class MemoryStorage implements Storage {
       const list = all.slice(start, start + opts.limit);
       return { list, has_more: start + opts.limit < all.length };
     }
-    const end = opts.before === undefined ? all.length : Math.min(all.length, Math.ceil(opts.before) - 1);
+    const end =
+      opts.before === undefined ? all.length : Math.min(all.length, Math.ceil(opts.before) - 1);
     const start = Math.max(0, end - opts.limit);
     return { list: end <= 0 ? [] : all.slice(start, end), has_more: start > 0 };
   }
