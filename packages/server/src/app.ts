@@ -7,6 +7,7 @@ import { RoomChanges } from './chat/roomChanges.ts';
 import { closeTakenOver } from './chat/sessions.ts';
 import { DEFAULTS, type Config } from './config.ts';
 import { Hub } from './hub/hub.ts';
+import { Metrics } from './metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { describeStorage, openStorage } from './storage/index.ts';
 import { httpHandler } from './transport/http.ts';
@@ -36,11 +37,14 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config: Config = { ...DEFAULTS, ...options };
   const log = options.logger ?? createLogger(config.logLevel);
-  const storage = await openStorage(config.storage, {
-    lineNumbers: LIMITS.lineNumbers,
-    drawingLines: config.maxDrawingLines,
-    roomUsersInline: LIMITS.roomUsersInline,
-  });
+  const metrics = new Metrics();
+  const storage = metrics.timed(
+    await openStorage(config.storage, {
+      lineNumbers: LIMITS.lineNumbers,
+      drawingLines: config.maxDrawingLines,
+      roomUsersInline: LIMITS.roomUsersInline,
+    }),
+  );
   const bus = await openBus(config.bus, log);
   const hub = new Hub(
     async (room, after, before) =>
@@ -51,6 +55,7 @@ export async function startServer(
         })
       ).list,
     (err) => log.error({ err }, 'filling a gap in delivery failed'),
+    metrics,
   );
   const services: Services = {
     storage,
@@ -58,6 +63,7 @@ export async function startServer(
     hub,
     config,
     log,
+    metrics,
     roomChanges: new RoomChanges(storage, bus, log, LIMITS.sumCoalesceMs),
     now: () => new Date().toISOString(),
     roomClock: monotonicClock(),

@@ -120,6 +120,29 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
     await old.close();
   });
 
+  it('serves /metrics in Prometheus text: connections, calls and errors by name, deliveries, storage latency, loop lag', async () => {
+    c.call('list_rooms');
+    await c.next('rooms_listed');
+    c.call('enter_room', { uuid: 'missing' });
+    await c.error();
+    const res = await fetch(`${server.url}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/^chat_connections \d+$/m);
+    expect(Number(/^chat_calls_total\{call="list_rooms"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(Number(/^chat_errors_total\{error="no_specified_room"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(Number(/^chat_deliveries_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(text).toMatch(/^chat_storage_seconds_count\{method="listRooms"\} \d+$/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
+  });
+
+  it('sends security headers with every HTTP answer', async () => {
+    const res = await fetch(`${server.url}/`);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('serves /healthz', async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);

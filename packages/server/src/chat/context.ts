@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { Connection } from '../hub/connection.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { Holder, Storage } from '../storage/storage.ts';
 import type { RoomChanges } from './roomChanges.ts';
 
@@ -32,6 +33,7 @@ export interface Services {
   config: Config;
   log: Logger;
   roomChanges: RoomChanges;
+  metrics: Metrics;
   now(): string;
   /** Like now(), but strictly increasing on this node, so rooms created in one millisecond keep their order. */
   roomClock(): string;

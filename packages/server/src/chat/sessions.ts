@@ -71,7 +71,7 @@ export async function greet(
       },
     }),
   );
-  await sendRooms(services, replyTo(conn, undefined), {});
+  await sendRooms(services, replyTo(services, conn, undefined), {});
 }
 
 /** A closed connection's user leaves its room, unless another connection took it over. */
@@ -90,21 +90,29 @@ export function closeTakenOver(services: Services, user: string, keep: string): 
     if (conn.session === keep) continue;
     conn.takenOver = true;
     services.hub.remove(conn);
-    conn.send(
-      errorFrame({ message: 'session_taken_over', detail: ERROR_DETAILS.session_taken_over }),
-    );
+    sendError(services, conn, {
+      message: 'session_taken_over',
+      detail: ERROR_DETAILS.session_taken_over,
+    });
     conn.close(4000, 'session taken over');
   }
 }
 
-function replyTo(conn: Connection, id: string | undefined): CallContext['reply'] {
+function replyTo(
+  services: Services,
+  conn: Connection,
+  id: string | undefined,
+): CallContext['reply'] {
   return (message, data) => {
     const payload = id === undefined ? { message, ...data } : { message, ...data, id };
-    conn.send(JSON.stringify({ type: 'result', payload }));
+    const frame = JSON.stringify({ type: 'result', payload });
+    services.metrics.delivered(frame, 1);
+    conn.send(frame);
   };
 }
 
-export function sendError(conn: Connection, error: ErrorPayload): void {
+export function sendError(services: Services, conn: Connection, error: ErrorPayload): void {
+  services.metrics.errors.inc({ error: error.message });
   conn.send(errorFrame(error));
 }
 
@@ -112,10 +120,11 @@ export function sendError(conn: Connection, error: ErrorPayload): void {
 export async function dispatch(services: Services, conn: Connection, frame: string): Promise<void> {
   const parsed = parseStatement(frame, services.config.maxFrameChars);
   if (!parsed.ok) {
-    sendError(conn, parsed.error);
+    sendError(services, conn, parsed.error);
     return;
   }
   const { call, id } = parsed;
+  services.metrics.calls.inc({ call: call.name });
   const origin = id === undefined ? { session: conn.session } : { session: conn.session, id };
   const ctx: CallContext = {
     services,
@@ -123,7 +132,7 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
     id,
     holder: holderOf(services, conn),
     origin,
-    reply: replyTo(conn, id),
+    reply: replyTo(services, conn, id),
     publish: (audience, payload) =>
       services.bus.publish({ kind: 'deliver', audience, payload, origin }),
   };
@@ -131,7 +140,7 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
   try {
     await handler(ctx, call.args);
   } catch (err) {
-    sendError(conn, callError(services, err, call.name, id));
+    sendError(services, conn, callError(services, err, call.name, id));
   }
 }
 

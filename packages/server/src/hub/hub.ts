@@ -2,6 +2,7 @@ import type { Message } from '@chat/protocol';
 import type { Delivery } from '../bus/bus.ts';
 import type { Connection } from './connection.ts';
 import { Sequencer } from './sequencer.ts';
+import type { Metrics } from '../metrics.ts';
 
 /** This node's live connections, who is in which room, and the fan-out of deliveries. */
 export class Hub {
@@ -14,6 +15,7 @@ export class Hub {
   constructor(
     history: (room: string, after: number, before: number) => Promise<Message[]>,
     onError: (err: unknown) => void,
+    private readonly metrics?: Metrics,
   ) {
     this.sequencer = new Sequencer(
       history,
@@ -113,6 +115,7 @@ export class Hub {
       room = payload.object.room_uuid;
     }
     const except = a.to === 'room' ? a.except : undefined;
+    let n = 0;
     for (const conn of targets) {
       if (conn.session === except) continue;
       if (origin?.id !== undefined && conn.session === origin.session) {
@@ -124,6 +127,8 @@ export class Hub {
       } else {
         conn.deliver(frame, room, seq);
       }
+      n++;
     }
+    this.metrics?.delivered(frame, n);
   }
 }

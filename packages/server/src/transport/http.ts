@@ -48,6 +48,11 @@ export function httpHandler(services: Services, staticDir: string) {
         .end(JSON.stringify({ ...h, connections: services.hub.size }));
       return;
     }
+    if (url.pathname === '/metrics') {
+      const registry = services.metrics.registry;
+      res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
+      return;
+    }
     await files(req, res, url.pathname);
   };
 }

@@ -76,6 +76,7 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
         });
         if (ws.readyState !== ws.OPEN) conn.closed = true;
         services.hub.add(conn);
+        services.metrics.connections.inc();
         log.info(
           { session, user: identity.user.uuid, resumed: identity.resumed, address },
           'connected',
@@ -122,6 +123,7 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
       ws.on('close', (code) => {
         if (conn) conn.closed = true;
         log.info({ session, code }, 'disconnected');
+        if (conn) services.metrics.connections.dec();
         run(async () => {
           if (conn) await farewell(services, conn);
         });

@@ -1,0 +1,72 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Storage } from './storage/storage.ts';
+
+/** What /metrics reports, in Prometheus text. One registry per server. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({
+    name: 'chat_connections',
+    help: 'Open WebSocket connections on this node',
+    registers: [this.registry],
+  });
+  readonly calls = new Counter({
+    name: 'chat_calls_total',
+    help: 'Calls received, by name',
+    labelNames: ['call'] as const,
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'chat_errors_total',
+    help: 'Error statements sent, by error',
+    labelNames: ['error'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveries = new Counter({
+    name: 'chat_deliveries_total',
+    help: 'Frames written to connections',
+    registers: [this.registry],
+  });
+  readonly bytes = new Counter({
+    name: 'chat_sent_bytes_total',
+    help: 'Characters of frames written to connections',
+    registers: [this.registry],
+  });
+  readonly storageSeconds = new Histogram({
+    name: 'chat_storage_seconds',
+    help: 'Storage call latency, by method',
+    labelNames: ['method'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    // includes nodejs_eventloop_lag_seconds and process memory
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts one frame written to `n` connections. */
+  delivered(frame: string, n: number): void {
+    if (n === 0) return;
+    this.deliveries.inc(n);
+    this.bytes.inc(frame.length * n);
+  }
+
+  /** The same storage, timing every call. */
+  timed(storage: Storage): Storage {
+    const histogram = this.storageSeconds;
+    return new Proxy(storage, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function' || typeof key !== 'string') return value;
+        const fn = value as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const end = histogram.startTimer({ method: key });
+          const result = fn.apply(target, args);
+          if (result instanceof Promise) return result.finally(() => end());
+          end();
+          return result;
+        };
+      },
+    });
+  }
+}
