@@ -8,11 +8,13 @@ import { parseConfig } from '../src/config.ts';
 import { TestClient } from './helpers/client.ts';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
+// the test runs the CLI from a temporary directory: load tsx from this repository
+const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'chat-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
     cwd: dir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
