@@ -27,6 +27,10 @@ export interface Config {
   /** Calls per second a connection may sustain, and its burst. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
+  /** Open connections allowed from one IP address. */
+  maxConnectionsPerIp: number;
+  /** Origins allowed to open a WebSocket (empty: any). */
+  allowedOrigins: string[];
 }
 
 /** A bad environment value (bad flags are reported by commander itself). */
@@ -46,6 +50,8 @@ export const DEFAULTS: Config = {
   maxDrawingLines: LIMITS.drawingLines,
   rateLimitPerSecond: 100,
   rateLimitBurst: 300,
+  maxConnectionsPerIp: 200,
+  allowedOrigins: [],
 };
 
 function integer(min: number, max: number) {
@@ -65,6 +71,18 @@ function logLevel(value: string): LogLevel {
     throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
   }
   return value as LogLevel;
+}
+
+function origins(value: string): string[] {
+  const list = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const o of list) {
+    if (!/^https?:\/\/[^/]+$/.test(o))
+      throw new InvalidArgumentError(`expected origins like https://chat.example.com, got "${o}"`);
+  }
+  return list;
 }
 
 function storageSpec(value: string): string {
@@ -156,6 +174,20 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       integer(1, 1_000_000),
       'burst of calls per connection',
       'rateLimitBurst',
+    ],
+    [
+      '--max-connections-per-ip <n>',
+      'MAX_CONNECTIONS_PER_IP',
+      integer(1, 1_000_000),
+      'open connections from one address',
+      'maxConnectionsPerIp',
+    ],
+    [
+      '--allowed-origins <list>',
+      'ALLOWED_ORIGINS',
+      origins,
+      'comma-separated origins allowed to open a WebSocket (default: any)',
+      'allowedOrigins',
     ],
   ] as const;
   const program = new Command('chat-server')

@@ -30,18 +30,43 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
   const finished = new Set<Promise<void>>();
   let closing = false;
 
+  const perAddress = new Map<string, number>();
+
+  /** Why an upgrade is refused, as an HTTP status line, or undefined to accept it. */
+  function refusal(req: IncomingMessage, url: URL, address: string): string | undefined {
+    if (closing) return '503 Service Unavailable';
+    if (url.pathname !== '/' && url.pathname !== '/ws') return '404 Not Found';
+    const origin = req.headers.origin;
+    if (config.allowedOrigins.length > 0 && (!origin || !config.allowedOrigins.includes(origin))) {
+      return '403 Forbidden';
+    }
+    if ((perAddress.get(address) ?? 0) >= config.maxConnectionsPerIp)
+      return '429 Too Many Requests';
+    return undefined;
+  }
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (closing || (url.pathname !== '/' && url.pathname !== '/ws')) {
-      socket.end(
-        `HTTP/1.1 ${closing ? '503 Service Unavailable' : '404 Not Found'}\r\nconnection: close\r\n\r\n`,
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const refused = refusal(req, url, address);
+    if (refused) {
+      log.info(
+        { address, path: url.pathname, origin: req.headers.origin, refused },
+        'upgrade refused',
       );
+      socket.end(`HTTP/1.1 ${refused}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const done = serve(ws, url.searchParams.get('token'), req.socket.remoteAddress);
+      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+      const done = serve(ws, url.searchParams.get('token'), address);
       finished.add(done);
-      void done.finally(() => finished.delete(done));
+      void done.finally(() => {
+        finished.delete(done);
+        const n = (perAddress.get(address) ?? 1) - 1;
+        if (n > 0) perAddress.set(address, n);
+        else perAddress.delete(address);
+      });
     });
   });
 
@@ -121,7 +146,10 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
 
     return new Promise((resolve) => {
       ws.on('close', (code) => {
-        if (conn) conn.closed = true;
+        if (conn) {
+          conn.closed = true;
+          services.hub.remove(conn);
+        }
         log.info({ session, code }, 'disconnected');
         if (conn) services.metrics.connections.dec();
         run(async () => {
