@@ -13,13 +13,32 @@ function fail(message: ErrorName, call?: string, id?: string, detail?: string): 
   return { ok: false, error };
 }
 
+/** The call name and id of a frame, when they can be read, for an error about the frame itself. */
+export function peekCall(frame: string): { call?: string; id?: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(frame);
+  } catch {
+    return {};
+  }
+  const payload = isObject(data) ? data.payload : undefined;
+  if (!isObject(payload)) return {};
+  const out: { call?: string; id?: string } = {};
+  if (typeof payload.message === 'string') out.call = payload.message;
+  if (typeof payload.id === 'string' && payload.id.length <= LIMITS.idChars) out.id = payload.id;
+  return out;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Turns one text frame into a validated call, or the precise error of PROTOCOL.md. */
 export function parseStatement(frame: string, maxChars: number = LIMITS.frameChars): Parsed {
-  if (frame.length > maxChars) return fail('data_too_long');
+  if (frame.length > maxChars) {
+    const { call, id } = peekCall(frame);
+    return fail('data_too_long', call, id);
+  }
   let data: unknown;
   try {
     data = JSON.parse(frame);

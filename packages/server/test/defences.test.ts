@@ -23,7 +23,7 @@ describe('defences', () => {
     }
     for (let i = 0; i < 200; i++) flooder.call('create_message', { body: `flood ${i}` }, null);
     const limited = await flooder.error();
-    expect(limited.message).toBe('rate_limited');
+    expect(limited).toMatchObject({ message: 'rate_limited', call: 'create_message' });
     expect(limited.retry_after_ms).toBeGreaterThan(0);
     expect(await flooder.closed).toBe(1008);
     honest.call('create_message', { body: 'still here' });

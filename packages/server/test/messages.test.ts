@@ -12,7 +12,11 @@ describe.each(STORAGES)('messages on %s', (kind) => {
 
   beforeEach(async () => {
     server = await testServer(kind);
-    [a, b, outsider] = await Promise.all([1, 2, 3].map(() => TestClient.connect(server.url))) as [TestClient, TestClient, TestClient];
+    [a, b, outsider] = (await Promise.all([1, 2, 3].map(() => TestClient.connect(server.url)))) as [
+      TestClient,
+      TestClient,
+      TestClient,
+    ];
     a.call('create_room');
     room = (await a.next('room_created')).object;
     for (const c of [a, b]) {
@@ -44,12 +48,18 @@ describe.each(STORAGES)('messages on %s', (kind) => {
     expect(new Date(m.created).toISOString()).toBe(m.created);
     const changed = await outsider.next('room_changed', (p) => p.object.sum > 0);
     expect(changed.object).toMatchObject({ uuid: room.uuid, sum: 1 });
+    expect(changed.id).toBeUndefined();
+    // the caller's own copy of the room_changed its message caused carries its id
+    expect(await a.next('room_changed', (p) => p.object.sum === 1)).toMatchObject({ id });
     expect(await outsider.quiet(100, (f) => f.payload.message === 'message_created')).toEqual([]);
   });
 
   it('create_message outside a room is no_selected_room; a bad body is refused and nothing is stored', async () => {
     outsider.call('create_message', { body: 'hi' });
-    expect(await outsider.error()).toMatchObject({ message: 'no_selected_room', call: 'create_message' });
+    expect(await outsider.error()).toMatchObject({
+      message: 'no_selected_room',
+      call: 'create_message',
+    });
     a.call('create_message', { body: ' \n\t ' });
     expect((await a.error()).message).toBe('not_valid_body');
     a.call('create_message', { body: 'x'.repeat(10_001) });
@@ -147,8 +157,13 @@ describe.each(STORAGES)('messages on %s', (kind) => {
     const live: number[] = [];
     const last = listed.list.at(-1)?.seq ?? 0;
     while (last + live.length < 200) live.push((await outsider.next('message_created')).object.seq);
-    expect([...listed.list.map((m) => m.seq), ...live].slice(-(200 - last + listed.list.length))).toEqual(
-      Array.from({ length: 200 - last + listed.list.length }, (_, i) => last - listed.list.length + 1 + i),
+    expect(
+      [...listed.list.map((m) => m.seq), ...live].slice(-(200 - last + listed.list.length)),
+    ).toEqual(
+      Array.from(
+        { length: 200 - last + listed.list.length },
+        (_, i) => last - listed.list.length + 1 + i,
+      ),
     );
     expect(await outsider.quiet(100, (f) => f.payload.message === 'message_created')).toEqual([]);
   });
@@ -156,6 +171,12 @@ describe.each(STORAGES)('messages on %s', (kind) => {
   it('typing reaches the others in the room only, at most once per 2 s per user', async () => {
     a.call('typing');
     a.call('typing');
+    // the same user on a new connection (resumed) is still the same typist
+    const again = await TestClient.connect(server.url, { token: a.token });
+    again.call('enter_room', { uuid: room.uuid });
+    await again.next('drawing_got');
+    again.call('typing');
+    a = again;
     expect((await b.next('user_typing')).object.uuid).toBe(a.user.uuid);
     expect(await b.quiet(150, (f) => f.payload.message === 'user_typing')).toEqual([]);
     expect(await a.quiet(0, (f) => f.payload.message === 'user_typing')).toEqual([]);
@@ -166,14 +187,25 @@ describe.each(STORAGES)('messages on %s', (kind) => {
 
   it('change_user_name: user_changed to the caller, room_changed to all when in a room', async () => {
     const id = a.call('change_user_name', { name: '  Alice ' });
-    expect(await a.next('user_changed')).toMatchObject({ id, object: { uuid: a.user.uuid, name: 'Alice', room_uuid: room.uuid } });
-    const changed = await outsider.next('room_changed', (p) => p.id === undefined && p.object.users.some((u) => u.name === 'Alice'));
+    expect(await a.next('user_changed')).toMatchObject({
+      id,
+      object: { uuid: a.user.uuid, name: 'Alice', room_uuid: room.uuid },
+    });
+    const changed = await outsider.next(
+      'room_changed',
+      (p) => p.id === undefined && p.object.users.some((u) => u.name === 'Alice'),
+    );
     expect(changed.object.users.find((u) => u.uuid === a.user.uuid)?.name).toBe('Alice');
     a.call('create_message', { body: 'hi' });
     expect((await b.next('message_created')).object.user.name).toBe('Alice');
     outsider.call('change_user_name', { name: 'Bob' });
     expect((await outsider.next('user_changed')).object.name).toBe('Bob');
-    expect(await b.quiet(100, (f) => f.payload.message === 'room_changed' && JSON.stringify(f).includes('Bob'))).toEqual([]);
+    expect(
+      await b.quiet(
+        100,
+        (f) => f.payload.message === 'room_changed' && JSON.stringify(f).includes('Bob'),
+      ),
+    ).toEqual([]);
     for (const name of ['', 'x'.repeat(65), 'a\u0000b']) {
       a.call('change_user_name', { name });
       expect((await a.error()).message).toBe('not_valid_name');

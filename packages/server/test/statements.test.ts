@@ -27,7 +27,10 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
     const first = await fresh.shift();
     expect(first.type).toBe('result');
     expect(first.payload).toMatchObject({ message: 'user_created', resumed: false });
-    const p = first.payload as { object: { uuid: string; name: string; room_uuid: null }; token: string };
+    const p = first.payload as {
+      object: { uuid: string; name: string; room_uuid: null };
+      token: string;
+    };
     expect(p.object.name).toBe(`user-${p.object.uuid}`);
     expect(p.object.room_uuid).toBeNull();
     expect(p.token).toMatch(/^[A-Za-z0-9_-]{22,}$/);
@@ -40,7 +43,12 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
     expect(root.user.uuid).toBeTruthy();
     await root.close();
     const other = new WebSocket(server.url.replace('http', 'ws') + '/elsewhere');
-    await expect(new Promise((resolve, reject) => { other.on('open', resolve); other.on('error', reject); })).rejects.toThrow(/404/);
+    await expect(
+      new Promise((resolve, reject) => {
+        other.on('open', resolve);
+        other.on('error', reject);
+      }),
+    ).rejects.toThrow(/404/);
   });
 
   const cases: [string, string, string | undefined][] = [
@@ -57,11 +65,27 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
     ['{"type":"call","payload":{"message":"fly"}}', 'unknown_statement', 'fly'],
     ['{"type":"call","payload":{"message":"__proto__"}}', 'unknown_statement', '__proto__'],
     ['{"type":"call","payload":{"message":"toString"}}', 'unknown_statement', 'toString'],
-    ['{"type":"call","payload":{"message":"enter_room","uuid":42}}', 'not_sufficient_data', 'enter_room'],
+    [
+      '{"type":"call","payload":{"message":"enter_room","uuid":42}}',
+      'not_sufficient_data',
+      'enter_room',
+    ],
     ['{"type":"call","payload":{"message":"delete_room"}}', 'not_sufficient_data', 'delete_room'],
-    ['{"type":"call","payload":{"message":"delete_room","uuid":"missing"}}', 'no_specified_room', 'delete_room'],
-    ['{"type":"call","payload":{"message":"list_rooms","limit":"5"}}', 'not_sufficient_data', 'list_rooms'],
-    ['{"type":"call","payload":{"message":"list_rooms","id":5}}', 'not_sufficient_data', 'list_rooms'],
+    [
+      '{"type":"call","payload":{"message":"delete_room","uuid":"missing"}}',
+      'no_specified_room',
+      'delete_room',
+    ],
+    [
+      '{"type":"call","payload":{"message":"list_rooms","limit":"5"}}',
+      'not_sufficient_data',
+      'list_rooms',
+    ],
+    [
+      '{"type":"call","payload":{"message":"list_rooms","id":5}}',
+      'not_sufficient_data',
+      'list_rooms',
+    ],
   ];
   it.each(cases)('%s -> %s', async (frame, message, call) => {
     c.sendRaw(frame);
@@ -73,11 +97,26 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
   });
 
   it('a frame over 100,000 characters is data_too_long', async () => {
-    c.sendRaw(JSON.stringify({ type: 'call', payload: { message: 'create_room', name: 'x'.repeat(100_000) } }));
+    c.sendRaw(
+      JSON.stringify({
+        type: 'call',
+        payload: { message: 'create_room', name: 'x'.repeat(100_000) },
+      }),
+    );
     const err = await c.error();
-    expect(err).toMatchObject({ message: 'data_too_long' });
-    expect(err.call).toBeUndefined();
+    expect(err).toMatchObject({ message: 'data_too_long', call: 'create_room' });
     await expectUsable();
+  });
+
+  it('data_too_long carries the call and id when they can be read; a frame over 1 MiB closes with 1009', async () => {
+    const id = c.call('create_room', { name: 'x'.repeat(100_000) }, 'long-1');
+    expect(await c.error()).toMatchObject({ message: 'data_too_long', call: 'create_room', id });
+    // 100,000 three-byte characters are still only 100,000 characters
+    c.call('list_rooms', { query: 'é'.repeat(99_000) });
+    expect((await c.next('rooms_listed')).list).toEqual([]);
+    const huge = await TestClient.connect(server.url);
+    huge.sendRaw('x'.repeat(1024 * 1024 + 1));
+    expect(await huge.closed).toBe(1009);
   });
 
   it('a binary frame is bad_data', async () => {
@@ -108,11 +147,26 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
     const old = await TestClient.connect(server.url);
     old.sendRaw(JSON.stringify({ type: 'call', payload: { message: 'create_room' } }));
     const room = (await old.next('room_created')).object;
-    old.sendRaw(JSON.stringify({ type: 'call', payload: { message: 'enter_room', uuid: room.uuid } }));
+    old.sendRaw(
+      JSON.stringify({ type: 'call', payload: { message: 'enter_room', uuid: room.uuid } }),
+    );
     await old.next('drawing_got');
-    old.sendRaw(JSON.stringify({ type: 'call', payload: { message: 'create_message', body: 'hi' } }));
+    old.sendRaw(
+      JSON.stringify({ type: 'call', payload: { message: 'create_message', body: 'hi' } }),
+    );
     expect((await old.next('message_created')).object.body).toBe('hi');
-    old.sendRaw(JSON.stringify({ type: 'call', payload: { message: 'change_draw_line', uuid: 'l', points: [1, 2], color: '#000', tool: 'pen' } }));
+    old.sendRaw(
+      JSON.stringify({
+        type: 'call',
+        payload: {
+          message: 'change_draw_line',
+          uuid: 'l',
+          points: [1, 2],
+          color: '#000',
+          tool: 'pen',
+        },
+      }),
+    );
     await old.next('draw_line_changed');
     old.drain();
     old.sendRaw(JSON.stringify({ type: 'call', payload: { message: 'list_messages' } }));
@@ -129,8 +183,12 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/^chat_connections \d+$/m);
-    expect(Number(/^chat_calls_total\{call="list_rooms"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
-    expect(Number(/^chat_errors_total\{error="no_specified_room"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    expect(
+      Number(/^chat_calls_total\{call="list_rooms"\} (\d+)$/m.exec(text)?.[1]),
+    ).toBeGreaterThan(0);
+    expect(
+      Number(/^chat_errors_total\{error="no_specified_room"\} (\d+)$/m.exec(text)?.[1]),
+    ).toBeGreaterThan(0);
     expect(Number(/^chat_deliveries_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     expect(text).toMatch(/^chat_storage_seconds_count\{method="listRooms"\} \d+$/m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);

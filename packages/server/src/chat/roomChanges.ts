@@ -2,6 +2,8 @@ import type { Bus } from '../bus/bus.ts';
 import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/storage.ts';
 
+type Origin = { session: string; id?: string };
+
 interface Pending {
   timer: NodeJS.Timeout;
   dirty: boolean;
@@ -34,14 +36,17 @@ export class RoomChanges {
     });
   }
 
-  /** The room's message count moved. */
-  sumMoved(room: string): void {
+  /**
+   * The room's message count moved, by the call of `origin`. Sent at once when the room was
+   * quiet (the caller's copy carrying its id); otherwise folded into the next trailing one.
+   */
+  sumMoved(room: string, origin?: Origin): void {
     const p = this.pending.get(room);
     if (p) {
       p.dirty = true;
       return;
     }
-    this.send(room);
+    this.send(room, origin);
     this.arm(room);
   }
 
@@ -58,8 +63,10 @@ export class RoomChanges {
     this.pending.set(room, { timer, dirty: false });
   }
 
-  private send(room: string): void {
-    this.now(room).catch((err: unknown) => this.log.error({ err, room }, 'room_changed failed'));
+  private send(room: string, origin?: Origin): void {
+    this.now(room, origin).catch((err: unknown) =>
+      this.log.error({ err, room }, 'room_changed failed'),
+    );
   }
 
   stop(): void {

@@ -13,6 +13,7 @@ import type { Connection } from '../hub/connection.ts';
 import { ChatError, holderOf, type CallContext, type Services } from './context.ts';
 import { handlers } from './handlers.ts';
 import { sendRooms } from './rooms.ts';
+import { forgetTyping } from './users.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -78,6 +79,7 @@ export async function greet(
 export async function farewell(services: Services, conn: Connection): Promise<void> {
   services.hub.remove(conn);
   if (!conn.takenOver) {
+    forgetTyping(conn.user.uuid);
     const room = await services.storage.releasePresence(conn.user.uuid, holderOf(services, conn));
     if (room !== null) await services.roomChanges.now(room);
   }

@@ -2,11 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CLOSE_CODES, ERROR_DETAILS, errorFrame } from '@chat/protocol';
+import {
+  CLOSE_CODES,
+  ERROR_DETAILS,
+  errorFrame,
+  peekCall,
+  type ErrorPayload,
+} from '@chat/protocol';
 import type { Services } from '../chat/context.ts';
 import { dispatch, farewell, greet, identify } from '../chat/sessions.ts';
 import { Connection } from '../hub/connection.ts';
 import { RateLimit } from '../hub/rateLimit.ts';
+
+/**
+ * Bytes of one frame the socket accepts: frames up to this are read and, when over the
+ * character limit, answered with data_too_long; anything larger is closed with 1009, so a
+ * client cannot make the server buffer without bound.
+ */
+const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 /** Refused calls in a row after which a flooding connection is closed. */
 const FLOOD_STRIKES = 50;
@@ -20,10 +33,9 @@ export interface WebSocketEndpoint {
 export function attachWebSocket(server: Server, services: Services): WebSocketEndpoint {
   const { config, log } = services;
   const traceFrames = log.isLevelEnabled('debug');
-  // a frame may be up to maxFrameChars characters of up to 3 UTF-8 bytes each; longer ones get data_too_long
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: config.maxFrameChars * 3 + 1024,
+    maxPayload: Math.max(MAX_PAYLOAD_BYTES, config.maxFrameChars * 4 + 1024),
     perMessageDeflate: false,
   });
   const alive = new WeakMap<WebSocket, boolean>();
@@ -123,13 +135,14 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const taken = limit.take();
       if (!taken.ok) {
-        ws.send(
-          errorFrame({
-            message: 'rate_limited',
-            detail: ERROR_DETAILS.rate_limited,
-            retry_after_ms: taken.retryAfterMs,
-          }),
-        );
+        const error: ErrorPayload = {
+          message: 'rate_limited',
+          detail: ERROR_DETAILS.rate_limited,
+          retry_after_ms: taken.retryAfterMs,
+          ...(isBinary ? {} : peekCall(rawText(data))),
+        };
+        services.metrics.errors.inc({ error: error.message });
+        ws.send(errorFrame(error));
         if (limit.strikes >= FLOOD_STRIKES) {
           log.warn({ session, address }, 'closing a flooding connection');
           ws.close(CLOSE_CODES.policyViolation, 'flooding');
