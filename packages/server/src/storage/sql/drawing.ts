@@ -1,0 +1,211 @@
+import { sql } from 'kysely';
+import type { Drawing, Line, Tool } from '@chat/protocol';
+import { defaultName } from '@chat/protocol';
+import type { AppendResult, LineResult, PointsAppend } from '../storage.ts';
+import { inTransaction } from './context.ts';
+import type { SqlContext } from './context.ts';
+import type { LinesTable } from './schema.ts';
+
+/*
+ * Lock order, everywhere: the drawing row, then lines (and the room, through the
+ * foreign key check of a new line). The drawing row's line_count is kept equal to the
+ * number of the room's lines, and changed only while that row is locked.
+ */
+
+const LINE_COLUMNS = ['uuid', 'name', 'points', 'tool', 'color', 'user_uuid'] as const;
+type LineRow = Pick<LinesTable, (typeof LINE_COLUMNS)[number]>;
+
+function lineOf(r: LineRow): Line {
+  return {
+    uuid: r.uuid,
+    name: r.name,
+    points: JSON.parse(r.points) as number[],
+    tool: r.tool as Tool,
+    color: r.color,
+    user_uuid: r.user_uuid,
+  };
+}
+
+function drawingOf(roomUuid: string, uuid: string, lines: Line[]): Drawing {
+  return { uuid, name: defaultName('drawing', uuid), lines, room_uuid: roomUuid };
+}
+
+/** The room's drawing row, locked until the transaction ends; undefined when the room does not exist. */
+function lockDrawing(ctx: SqlContext, roomUuid: string) {
+  return ctx.dialect
+    .lock(
+      ctx.db
+        .selectFrom('drawings')
+        .select(['uuid', 'line_count'])
+        .where('room_uuid', '=', roomUuid),
+      'update',
+    )
+    .executeTakeFirst();
+}
+
+function countLines(ctx: SqlContext, roomUuid: string, delta: number) {
+  return ctx.db
+    .updateTable('drawings')
+    .set((eb) => ({ line_count: eb('line_count', '+', delta) }))
+    .where('room_uuid', '=', roomUuid)
+    .execute();
+}
+
+export async function getDrawing(ctx: SqlContext, roomUuid: string): Promise<Drawing | undefined> {
+  const drawing = await ctx.db
+    .selectFrom('drawings')
+    .select('uuid')
+    .where('room_uuid', '=', roomUuid)
+    .executeTakeFirst();
+  if (!drawing) return undefined;
+  const lines = await ctx.db
+    .selectFrom('lines')
+    .select(LINE_COLUMNS)
+    .where('room_uuid', '=', roomUuid)
+    .orderBy('position')
+    .execute();
+  return drawingOf(roomUuid, drawing.uuid, lines.map(lineOf));
+}
+
+export async function putLine(ctx: SqlContext, roomUuid: string, line: Line): Promise<LineResult> {
+  const values = {
+    name: line.name,
+    points: JSON.stringify(line.points),
+    point_count: line.points.length,
+    tool: line.tool,
+    color: line.color,
+    user_uuid: line.user_uuid,
+  };
+  return inTransaction(ctx, async (tx) => {
+    const drawing = await lockDrawing(tx, roomUuid);
+    if (!drawing) return { ok: false, error: 'no_room' };
+    // An upsert keeps the line's place in the drawing: only a new line gets a new position.
+    const replaced = await tx.db
+      .updateTable('lines')
+      .set(values)
+      .where('room_uuid', '=', roomUuid)
+      .where('uuid', '=', line.uuid)
+      .executeTakeFirst();
+    if (Number(replaced.numUpdatedRows) === 0) {
+      if (drawing.line_count >= tx.limits.drawingLines) return { ok: false, error: 'drawing_full' };
+      await tx.db
+        .insertInto('lines')
+        .values({ room_uuid: roomUuid, uuid: line.uuid, ...values })
+        .execute();
+      await countLines(tx, roomUuid, 1);
+    }
+    return { ok: true, line: { ...line, points: line.points.slice() } };
+  });
+}
+
+/**
+ * Appends points to an existing line that stays within the limit, in one statement:
+ * the JSON text is extended in place, not read back. Undefined when no line was changed.
+ */
+function extendLine(ctx: SqlContext, roomUuid: string, uuid: string, added: number[]) {
+  const n = added.length;
+  const inner = JSON.stringify(added).slice(1, -1);
+  const points = sql.ref('points');
+  return ctx.db
+    .updateTable('lines')
+    .set((eb) => ({
+      point_count: eb('point_count', '+', n),
+      ...(n === 0
+        ? {}
+        : {
+            points: eb
+              .case()
+              .when('point_count', '=', 0)
+              .then(`[${inner}]`)
+              // Drop the closing bracket, add the new numbers and close again.
+              .else(sql<string>`substr(${points}, 1, length(${points}) - 1) || ${`,${inner}]`}`)
+              .end(),
+          }),
+    }))
+    .where('room_uuid', '=', roomUuid)
+    .where('uuid', '=', uuid)
+    .where((eb) => eb(eb('point_count', '+', n), '<=', ctx.limits.lineNumbers))
+    .returning(['color', 'tool', 'user_uuid'])
+    .executeTakeFirst();
+}
+
+export async function appendPoints(
+  ctx: SqlContext,
+  roomUuid: string,
+  a: PointsAppend,
+): Promise<AppendResult> {
+  // The common case, a stroke in progress, takes no lock but the line's own row.
+  const fast = await extendLine(ctx, roomUuid, a.uuid, a.points);
+  if (fast) {
+    return { ok: true, color: fast.color, tool: fast.tool as Tool, user_uuid: fast.user_uuid };
+  }
+  return inTransaction(ctx, async (tx): Promise<AppendResult> => {
+    const drawing = await lockDrawing(tx, roomUuid);
+    if (!drawing) return { ok: false, error: 'no_room' };
+    const existing = await tx.db
+      .selectFrom('lines')
+      .select('point_count')
+      .where('room_uuid', '=', roomUuid)
+      .where('uuid', '=', a.uuid)
+      .executeTakeFirst();
+    if (existing) {
+      // Too long, or created since the first attempt.
+      const line = await extendLine(tx, roomUuid, a.uuid, a.points);
+      if (!line) return { ok: false, error: 'line_too_long' };
+      return { ok: true, color: line.color, tool: line.tool as Tool, user_uuid: line.user_uuid };
+    }
+    if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
+    if (a.points.length > tx.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
+    if (drawing.line_count >= tx.limits.drawingLines) return { ok: false, error: 'drawing_full' };
+    await tx.db
+      .insertInto('lines')
+      .values({
+        room_uuid: roomUuid,
+        uuid: a.uuid,
+        name: defaultName('line', a.uuid),
+        points: JSON.stringify(a.points),
+        point_count: a.points.length,
+        tool: a.tool,
+        color: a.color,
+        user_uuid: a.user_uuid,
+      })
+      .execute();
+    await countLines(tx, roomUuid, 1);
+    return { ok: true, color: a.color, tool: a.tool, user_uuid: a.user_uuid };
+  });
+}
+
+export async function deleteLine(
+  ctx: SqlContext,
+  roomUuid: string,
+  lineUuid: string,
+): Promise<boolean> {
+  return inTransaction(ctx, async (tx) => {
+    if (!(await lockDrawing(tx, roomUuid))) return false;
+    const r = await tx.db
+      .deleteFrom('lines')
+      .where('room_uuid', '=', roomUuid)
+      .where('uuid', '=', lineUuid)
+      .executeTakeFirst();
+    if (Number(r.numDeletedRows) === 0) return false;
+    await countLines(tx, roomUuid, -1);
+    return true;
+  });
+}
+
+export async function resetDrawing(
+  ctx: SqlContext,
+  roomUuid: string,
+): Promise<Drawing | undefined> {
+  return inTransaction(ctx, async (tx) => {
+    const drawing = await lockDrawing(tx, roomUuid);
+    if (!drawing) return undefined;
+    await tx.db.deleteFrom('lines').where('room_uuid', '=', roomUuid).execute();
+    await tx.db
+      .updateTable('drawings')
+      .set({ line_count: 0 })
+      .where('room_uuid', '=', roomUuid)
+      .execute();
+    return drawingOf(roomUuid, drawing.uuid, []);
+  });
+}

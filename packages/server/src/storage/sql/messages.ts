@@ -1,0 +1,101 @@
+import type { Message } from '@chat/protocol';
+import { defaultName } from '@chat/protocol';
+import type { NewMessage } from '../storage.ts';
+import { chunks, inTransaction } from './context.ts';
+import type { SqlContext } from './context.ts';
+import type { MessagesTable } from './schema.ts';
+
+/** Rows per INSERT: 7 parameters each stays far below both databases' parameter limits. */
+const INSERT_ROWS = 500;
+/** PostgreSQL's INTEGER; seq parameters are clamped into it. */
+const MAX_SEQ = 2 ** 31 - 1;
+
+function messageOf(r: MessagesTable): Message {
+  return {
+    uuid: r.uuid,
+    body: r.body,
+    name: defaultName('message', r.uuid),
+    user: { uuid: r.user_uuid, name: r.user_name, room_uuid: r.room_uuid },
+    room_uuid: r.room_uuid,
+    created: r.created,
+    seq: r.seq,
+  };
+}
+
+/**
+ * Commits a batch of messages in one transaction, each with its room's next seq.
+ * A room's counter is raised once for all its messages in the batch (the UPDATE holds
+ * the room row until commit, so concurrent writers, in this process or another, queue
+ * behind it and seqs stay gap-free). Rooms are locked in sorted order so that two
+ * batches never deadlock. Undefined for a message whose room does not exist.
+ */
+export async function commitMessages(
+  ctx: SqlContext,
+  batch: readonly NewMessage[],
+): Promise<(Message | undefined)[]> {
+  const byRoom = new Map<string, number[]>();
+  batch.forEach((m, i) => {
+    const list = byRoom.get(m.room_uuid);
+    if (list) list.push(i);
+    else byRoom.set(m.room_uuid, [i]);
+  });
+  const out: (Message | undefined)[] = batch.map(() => undefined);
+  await inTransaction(ctx, async ({ db }) => {
+    const rows: MessagesTable[] = [];
+    for (const room of [...byRoom.keys()].sort()) {
+      const indexes = byRoom.get(room)!;
+      const raised = await db
+        .updateTable('rooms')
+        .set((eb) => ({ sum: eb('sum', '+', indexes.length) }))
+        .where('uuid', '=', room)
+        .returning('sum')
+        .executeTakeFirst();
+      if (!raised) continue;
+      let seq = raised.sum - indexes.length;
+      for (const i of indexes) {
+        const m = batch[i]!;
+        const row: MessagesTable = {
+          room_uuid: room,
+          seq: ++seq,
+          uuid: m.uuid,
+          body: m.body,
+          user_uuid: m.user.uuid,
+          user_name: m.user.name,
+          created: m.created,
+        };
+        rows.push(row);
+        out[i] = messageOf(row);
+      }
+    }
+    for (const part of chunks(rows, INSERT_ROWS)) {
+      await db.insertInto('messages').values(part).execute();
+    }
+  });
+  return out;
+}
+
+export async function listMessages(
+  ctx: SqlContext,
+  roomUuid: string,
+  opts: { before?: number; after?: number; limit: number },
+): Promise<{ list: Message[]; has_more: boolean }> {
+  const clamp = (seq: number) => Math.max(-1, Math.min(MAX_SEQ, seq));
+  const limit = Math.max(0, opts.limit);
+  let q = ctx.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('room_uuid', '=', roomUuid)
+    .limit(limit + 1);
+  if (opts.after !== undefined) {
+    // The oldest `limit` newer than `after`.
+    q = q.where('seq', '>', clamp(Math.floor(opts.after))).orderBy('seq', 'asc');
+  } else {
+    // The newest `limit`, older than `before` when given.
+    if (opts.before !== undefined) q = q.where('seq', '<', clamp(Math.ceil(opts.before)));
+    q = q.orderBy('seq', 'desc');
+  }
+  const rows = await q.execute();
+  const list = rows.slice(0, limit).map(messageOf);
+  if (opts.after === undefined) list.reverse();
+  return { list, has_more: rows.length > limit };
+}

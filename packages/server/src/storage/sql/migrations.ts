@@ -1,0 +1,147 @@
+import { Migrator } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import type { Dialect } from './dialect.ts';
+import type { Db } from './schema.ts';
+
+/**
+ * The schema, as an ordered list of migrations. Applied ones are recorded in the table
+ * `kysely_migration`; never edit a released migration, add the next one instead.
+ * Each is written to be safe to run again (IF NOT EXISTS), because SQLite runs
+ * migrations outside a transaction.
+ */
+function migrations(d: Dialect): Record<string, Migration> {
+  return {
+    '0001_initial': { up: (db) => initial(db, d) },
+  };
+}
+
+async function initial(db: Kysely<unknown>, d: Dialect): Promise<void> {
+  const text = d.text;
+  await db.schema
+    .createTable('rooms')
+    .ifNotExists()
+    .addColumn('uuid', text, (c) => c.primaryKey())
+    .addColumn('name', text, (c) => c.notNull())
+    .addColumn('name_lower', text, (c) => c.notNull())
+    .addColumn('color', text, (c) => c.notNull())
+    .addColumn('created', text, (c) => c.notNull())
+    .addColumn('sum', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  // listRooms: newest first, keyset by (created, uuid).
+  await db.schema
+    .createIndex('rooms_created_uuid')
+    .ifNotExists()
+    .on('rooms')
+    .columns(['created', 'uuid'])
+    .execute();
+
+  await db.schema
+    .createTable('drawings')
+    .ifNotExists()
+    .addColumn('room_uuid', text, (c) =>
+      c.primaryKey().references('rooms.uuid').onDelete('cascade'),
+    )
+    .addColumn('uuid', text, (c) => c.notNull())
+    .addColumn('line_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+
+  await db.schema
+    .createTable('users')
+    .ifNotExists()
+    .addColumn('uuid', text, (c) => c.primaryKey())
+    .addColumn('name', text, (c) => c.notNull())
+    .addColumn('token_hash', text, (c) => c.notNull())
+    .addColumn('last_used', text, (c) => c.notNull())
+    // No cascade: a room with users in it is never deleted.
+    .addColumn('room_uuid', text, (c) => c.references('rooms.uuid'))
+    .addColumn('entered', text)
+    .addColumn('holder_node', text)
+    .addColumn('holder_session', text)
+    .execute();
+  await db.schema
+    .createIndex('users_token_hash')
+    .ifNotExists()
+    .unique()
+    .on('users')
+    .column('token_hash')
+    .execute();
+  // Members of a room in order of entry; also counts them.
+  await db.schema
+    .createIndex('users_room_entered_uuid')
+    .ifNotExists()
+    .on('users')
+    .columns(['room_uuid', 'entered', 'uuid'])
+    .execute();
+  await db.schema
+    .createIndex('users_holder_node')
+    .ifNotExists()
+    .on('users')
+    .column('holder_node')
+    .execute();
+  // purgeUsers.
+  await db.schema
+    .createIndex('users_last_used')
+    .ifNotExists()
+    .on('users')
+    .column('last_used')
+    .execute();
+
+  await db.schema
+    .createTable('messages')
+    .ifNotExists()
+    .addColumn('room_uuid', text, (c) => c.notNull().references('rooms.uuid').onDelete('cascade'))
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('uuid', text, (c) => c.notNull())
+    .addColumn('body', text, (c) => c.notNull())
+    .addColumn('user_uuid', text, (c) => c.notNull())
+    .addColumn('user_name', text, (c) => c.notNull())
+    .addColumn('created', text, (c) => c.notNull())
+    .addPrimaryKeyConstraint('messages_pkey', ['room_uuid', 'seq'])
+    .execute();
+
+  await db.schema
+    .createTable('lines')
+    .ifNotExists()
+    .addColumn('position', d.serial, (c) => d.serialKey(c))
+    .addColumn('room_uuid', text, (c) => c.notNull().references('rooms.uuid').onDelete('cascade'))
+    .addColumn('uuid', text, (c) => c.notNull())
+    .addColumn('name', text, (c) => c.notNull())
+    .addColumn('points', text, (c) => c.notNull())
+    .addColumn('point_count', 'integer', (c) => c.notNull())
+    .addColumn('tool', text, (c) => c.notNull())
+    .addColumn('color', text, (c) => c.notNull())
+    .addColumn('user_uuid', text, (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('lines_room_uuid')
+    .ifNotExists()
+    .unique()
+    .on('lines')
+    .columns(['room_uuid', 'uuid'])
+    .execute();
+  // getDrawing: a room's lines in drawing order.
+  await db.schema
+    .createIndex('lines_room_position')
+    .ifNotExists()
+    .on('lines')
+    .columns(['room_uuid', 'position'])
+    .execute();
+}
+
+/**
+ * Brings the schema up to date. `schema` names where the migration records live
+ * (PostgreSQL); Kysely's Migrator would otherwise find them in any schema of the database.
+ */
+export async function migrate(db: Db, d: Dialect, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(d) },
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    const reason = error instanceof Error ? error.message : 'unknown error';
+    throw new Error(`Storage migration ${failed ?? ''} failed: ${reason}`, { cause: error });
+  }
+}

@@ -1,0 +1,55 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export interface PostgresOptions {
+  url: string;
+  /** Schema to keep the tables in (created if missing); default: the connection's current schema. */
+  schema?: string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+  /** Errors of idle pooled connections (the next query reports its own); default: ignored. */
+  onError?: (err: Error) => void;
+}
+
+/** Lowercase letters, digits and `_`: needs no quoting in search_path. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Opens a pool on the database; returns it with the schema that holds the tables. */
+export async function openPostgres(
+  opts: PostgresOptions,
+): Promise<{ db: Kysely<Database>; schema: string }> {
+  if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) {
+    throw new Error(
+      `PostgreSQL schema "${opts.schema}" must be lowercase letters, digits and _ (at most 63).`,
+    );
+  }
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    ...(opts.schema === undefined ? {} : { options: `-c search_path=${opts.schema}` }),
+  });
+  // Without a listener an idle connection's error (a server restart) would crash the process.
+  pool.on('error', (err) => opts.onError?.(err));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (opts.schema === undefined) {
+      const r = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+      return { db, schema: r.rows[0]?.schema ?? 'public' };
+    }
+    await createSchema(db, opts.schema);
+    return { db, schema: opts.schema };
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
+
+async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  } catch (err) {
+    // Two processes creating it at once: one of them loses on the catalog's unique index.
+    if ((err as { code?: string }).code !== '23505') throw err;
+  }
+}

@@ -1,0 +1,203 @@
+import type { Room, User } from '@chat/protocol';
+import type { DeleteRoomResult, MemberPosition, NewRoom, Page, RoomPosition } from '../storage.ts';
+import { inTransaction } from './context.ts';
+import type { SqlContext } from './context.ts';
+import type { RoomsTable } from './schema.ts';
+import { USER_COLUMNS } from './users.ts';
+
+const ROOM_COLUMNS = ['uuid', 'name', 'color', 'created', 'sum'] as const;
+type RoomRow = Pick<RoomsTable, (typeof ROOM_COLUMNS)[number]>;
+
+function roomOf(r: RoomRow, users: User[], userCount: number): Room {
+  return {
+    uuid: r.uuid,
+    name: r.name,
+    color: r.color,
+    users,
+    sum: r.sum,
+    created: r.created,
+    user_count: userCount,
+  };
+}
+
+/**
+ * Room objects for these rows, in two queries whatever their number: the first
+ * `roomUsersInline` members of each room by (entered, uuid), each row also carrying
+ * its room's exact member count.
+ */
+async function roomsOf(ctx: SqlContext, rows: RoomRow[]): Promise<Room[]> {
+  if (rows.length === 0) return [];
+  const ranked = ctx.db
+    .selectFrom('users')
+    .select((eb) => [
+      ...USER_COLUMNS,
+      eb.fn
+        .agg<number | string>('row_number')
+        .over((ob) => ob.partitionBy('room_uuid').orderBy('entered').orderBy('uuid'))
+        .as('n'),
+      eb.fn
+        .countAll<number | string>()
+        .over((ob) => ob.partitionBy('room_uuid'))
+        .as('total'),
+    ])
+    .where(
+      'room_uuid',
+      'in',
+      rows.map((r) => r.uuid),
+    )
+    .as('ranked');
+  // At least the first member of every room is read, for the count.
+  const inline = ctx.limits.roomUsersInline;
+  const members = await ctx.db
+    .selectFrom(ranked)
+    .selectAll()
+    .where('n', '<=', Math.max(1, inline))
+    .orderBy('room_uuid')
+    .orderBy('n')
+    .execute();
+  const byRoom = new Map<string, { users: User[]; count: number }>();
+  for (const m of members) {
+    if (m.room_uuid === null) continue;
+    let entry = byRoom.get(m.room_uuid);
+    if (!entry) byRoom.set(m.room_uuid, (entry = { users: [], count: Number(m.total) }));
+    if (Number(m.n) <= inline)
+      entry.users.push({ uuid: m.uuid, name: m.name, room_uuid: m.room_uuid });
+  }
+  return rows.map((r) => {
+    const entry = byRoom.get(r.uuid);
+    return roomOf(r, entry?.users ?? [], entry?.count ?? 0);
+  });
+}
+
+export async function createRoom(ctx: SqlContext, room: NewRoom): Promise<Room> {
+  const row: RoomRow = {
+    uuid: room.uuid,
+    name: room.name,
+    color: room.color,
+    created: room.created,
+    sum: 0,
+  };
+  await inTransaction(ctx, async ({ db }) => {
+    await db
+      .insertInto('rooms')
+      .values({ ...row, name_lower: room.name.toLowerCase() })
+      .execute();
+    await db
+      .insertInto('drawings')
+      .values({ room_uuid: room.uuid, uuid: room.drawing_uuid, line_count: 0 })
+      .execute();
+  });
+  return roomOf(row, [], 0);
+}
+
+export async function getRoom(ctx: SqlContext, uuid: string): Promise<Room | undefined> {
+  const row = await ctx.db
+    .selectFrom('rooms')
+    .select(ROOM_COLUMNS)
+    .where('uuid', '=', uuid)
+    .executeTakeFirst();
+  return row && (await roomsOf(ctx, [row]))[0];
+}
+
+export async function updateRoom(
+  ctx: SqlContext,
+  uuid: string,
+  change: { name?: string; color?: string },
+): Promise<Room | undefined> {
+  const set: { name?: string; name_lower?: string; color?: string } = {};
+  if (change.name !== undefined) {
+    set.name = change.name;
+    set.name_lower = change.name.toLowerCase();
+  }
+  if (change.color !== undefined) set.color = change.color;
+  if (Object.keys(set).length === 0) return getRoom(ctx, uuid);
+  const row = await ctx.db
+    .updateTable('rooms')
+    .set(set)
+    .where('uuid', '=', uuid)
+    .returning(ROOM_COLUMNS)
+    .executeTakeFirst();
+  return row && (await roomsOf(ctx, [row]))[0];
+}
+
+export async function deleteRoom(ctx: SqlContext, uuid: string): Promise<DeleteRoomResult> {
+  return inTransaction(ctx, async ({ db, dialect }) => {
+    // Lock order drawing, then room: a drawing change holds its drawing row and then
+    // touches the room (the foreign key check of a new line).
+    await dialect
+      .lock(db.selectFrom('drawings').select('room_uuid').where('room_uuid', '=', uuid), 'update')
+      .execute();
+    const row = await dialect
+      .lock(db.selectFrom('rooms').select(ROOM_COLUMNS).where('uuid', '=', uuid), 'update')
+      .executeTakeFirst();
+    if (!row) return { ok: false, error: 'not_found' };
+    const inside = await db
+      .selectFrom('users')
+      .select('uuid')
+      .where('room_uuid', '=', uuid)
+      .limit(1)
+      .executeTakeFirst();
+    if (inside) return { ok: false, error: 'not_empty' };
+    // Its drawing, lines and messages go with it (ON DELETE CASCADE).
+    await db.deleteFrom('rooms').where('uuid', '=', uuid).execute();
+    return { ok: true, room: roomOf(row, [], 0) };
+  });
+}
+
+export async function listRooms(
+  ctx: SqlContext,
+  opts: { query?: string; before?: RoomPosition; limit: number },
+): Promise<Page<Room, RoomPosition>> {
+  const { before, limit } = opts;
+  const needle = opts.query?.toLowerCase();
+  let q = ctx.db
+    .selectFrom('rooms')
+    .select(ROOM_COLUMNS)
+    .orderBy('created', 'desc')
+    .orderBy('uuid', 'desc')
+    .limit(limit + 1);
+  if (before) {
+    q = q.where((eb) =>
+      eb(eb.refTuple('created', 'uuid'), '<', eb.tuple(before.created, before.uuid)),
+    );
+  }
+  if (needle) q = q.where(ctx.dialect.contains('name_lower', needle));
+  const rows = await q.execute();
+  const more = rows.length > limit;
+  const picked = rows.slice(0, limit).reverse();
+  const first = picked[0];
+  return {
+    list: await roomsOf(ctx, picked),
+    next: more && first ? { created: first.created, uuid: first.uuid } : null,
+  };
+}
+
+export async function listRoomUsers(
+  ctx: SqlContext,
+  roomUuid: string,
+  opts: { after?: MemberPosition; limit: number },
+): Promise<Page<User, MemberPosition>> {
+  const { after, limit } = opts;
+  let q = ctx.db
+    .selectFrom('users')
+    .select([...USER_COLUMNS, 'entered'])
+    .where('room_uuid', '=', roomUuid)
+    .orderBy('entered')
+    .orderBy('uuid')
+    .limit(limit + 1);
+  if (after) {
+    q = q.where((eb) =>
+      eb(eb.refTuple('entered', 'uuid'), '>', eb.tuple(after.entered, after.uuid)),
+    );
+  }
+  const rows = await q.execute();
+  const slice = rows.slice(0, limit);
+  const last = slice[slice.length - 1];
+  return {
+    list: slice.map((u) => ({ uuid: u.uuid, name: u.name, room_uuid: u.room_uuid })),
+    next:
+      rows.length > limit && last?.entered != null
+        ? { entered: last.entered, uuid: last.uuid }
+        : null,
+  };
+}

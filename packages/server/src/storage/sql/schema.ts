@@ -1,0 +1,67 @@
+import type { Generated, Kysely } from 'kysely';
+
+/** The tables, as Kysely sees them. Times are the ISO strings given, stored as TEXT. */
+export interface Database {
+  rooms: RoomsTable;
+  drawings: DrawingsTable;
+  users: UsersTable;
+  messages: MessagesTable;
+  lines: LinesTable;
+}
+
+export interface RoomsTable {
+  uuid: string;
+  name: string;
+  /** `name.toLowerCase()` (JavaScript's), searched as a literal substring. */
+  name_lower: string;
+  color: string;
+  created: string;
+  /** Message count: the last seq given out. */
+  sum: number;
+}
+
+/** One per room. Its row is the lock that serializes changes to the room's set of lines. */
+export interface DrawingsTable {
+  room_uuid: string;
+  uuid: string;
+  line_count: number;
+}
+
+export interface UsersTable {
+  uuid: string;
+  name: string;
+  token_hash: string;
+  last_used: string;
+  room_uuid: string | null;
+  entered: string | null;
+  holder_node: string | null;
+  holder_session: string | null;
+}
+
+export interface MessagesTable {
+  room_uuid: string;
+  seq: number;
+  uuid: string;
+  body: string;
+  user_uuid: string;
+  user_name: string;
+  created: string;
+}
+
+export interface LinesTable {
+  /** Drawing order; an upsert keeps it. BIGINT on PostgreSQL (read back as a string). */
+  position: Generated<number | string>;
+  room_uuid: string;
+  uuid: string;
+  name: string;
+  /** The flat point list as JSON text. */
+  points: string;
+  /** Numbers in `points`, to check the limit without reading them. */
+  point_count: number;
+  tool: string;
+  color: string;
+  user_uuid: string;
+}
+
+/** The database or a transaction on it. */
+export type Db = Kysely<Database>;

@@ -1,0 +1,991 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Line, Message, User } from '@chat/protocol';
+import { describeStorage, openStorage } from '../src/storage/index.ts';
+import { SqlStorage } from '../src/storage/sql/sqlStorage.ts';
+import type { Holder, NewMessage, Storage, StorageLimits } from '../src/storage/storage.ts';
+import { dropSchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
+
+/** Small limits, so that every limit is reached in a few calls. */
+const LIMITS: StorageLimits = { lineNumbers: 10, drawingLines: 3, roomUsersInline: 2 };
+
+/** One empty store of a backend, for one test. */
+interface Store {
+  storage: Storage;
+  /** Closes `storage` and opens the same data again (persistent backends only). */
+  reopen?: () => Promise<Storage>;
+  /** A second, independent storage on the same data, as another node would have. */
+  another?: () => Promise<Storage>;
+  dispose(): Promise<void>;
+}
+
+interface Backend {
+  name: string;
+  create(): Promise<Store>;
+}
+
+const memoryBackend: Backend = {
+  name: 'memory',
+  async create() {
+    const storage = await openStorage('memory', LIMITS);
+    return { storage, dispose: () => storage.close() };
+  },
+};
+
+const sqliteBackend: Backend = {
+  name: 'sqlite',
+  async create() {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-storage-'));
+    // A directory that does not exist yet: openStorage creates it.
+    const spec = `sqlite:${join(dir, 'data', 'chat.db')}`;
+    const store: Store = {
+      storage: await openStorage(spec, LIMITS),
+      async reopen() {
+        await store.storage.close();
+        store.storage = await openStorage(spec, LIMITS);
+        return store.storage;
+      },
+      async dispose() {
+        await store.storage.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    return store;
+  },
+};
+
+function postgresBackend(url: string): Backend {
+  return {
+    name: 'postgres',
+    async create() {
+      const schema = testSchemaName();
+      const open = () =>
+        SqlStorage.open({ kind: 'postgres', url, schema, limits: LIMITS, poolSize: 4 });
+      const others: Storage[] = [];
+      const store: Store = {
+        storage: await open(),
+        async reopen() {
+          await store.storage.close();
+          store.storage = await open();
+          return store.storage;
+        },
+        async another() {
+          const other = await open();
+          others.push(other);
+          return other;
+        },
+        async dispose() {
+          await Promise.all([store.storage.close(), ...others.map((o) => o.close())]);
+          await dropSchema(url, schema);
+        },
+      };
+      return store;
+    },
+  };
+}
+
+const postgresUrl = postgresUrlOrSkip();
+const backends: Backend[] = [memoryBackend, sqliteBackend];
+if (postgresUrl !== undefined) backends.push(postgresBackend(postgresUrl));
+
+// --- data helpers ---
+
+const BASE = Date.UTC(2026, 10, 28, 1, 2, 3, 456);
+/** The n-th second after a fixed instant, as toISOString() writes it. */
+const t = (n: number) => new Date(BASE + n * 1000).toISOString();
+const holderA: Holder = { node: 'node-a', session: 's1' };
+const holderB: Holder = { node: 'node-b', session: 's2' };
+/** n fresh uuids in ascending order. */
+const sortedUuids = (n: number) => Array.from({ length: n }, () => randomUUID()).sort();
+
+async function makeRoom(s: Storage, name = 'room', created = t(0), uuid: string = randomUUID()) {
+  return s.createRoom({ uuid, name, color: '#5da247', created, drawing_uuid: randomUUID() });
+}
+
+async function makeUser(
+  s: Storage,
+  name = 'someone',
+  tokenHash: string = randomUUID(),
+  now = t(0),
+) {
+  const user: User = { uuid: randomUUID(), name, room_uuid: null };
+  await s.createUser(user, tokenHash, now);
+  return user;
+}
+
+function newMessage(roomUuid: string, user: User, body = 'hello', created = t(0)): NewMessage {
+  return { uuid: randomUUID(), room_uuid: roomUuid, body, user, created };
+}
+
+function line(points: number[], over: Partial<Line> = {}): Line {
+  const uuid = over.uuid ?? randomUUID();
+  return {
+    uuid,
+    name: `line-${uuid}`,
+    points,
+    tool: 'pen',
+    color: '#000000',
+    user_uuid: 'u1',
+    ...over,
+  };
+}
+
+const uuidsOf = (list: { uuid: string }[]) => list.map((x) => x.uuid);
+const seqsOf = (list: Message[]) => list.map((m) => m.seq);
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe.each(backends)('$name storage', (backend) => {
+  let store: Store;
+  let s: Storage;
+
+  beforeEach(async () => {
+    store = await backend.create();
+    s = store.storage;
+  });
+  afterEach(async () => {
+    await store.dispose();
+  });
+
+  it('reports its kind and answers ping', async () => {
+    expect(s.kind).toBe(backend.name);
+    await expect(s.ping()).resolves.toBeUndefined();
+  });
+
+  describe('users', () => {
+    it('creates, gets and renames users', async () => {
+      const u = await makeUser(s, 'ann');
+      expect(await s.getUser(u.uuid)).toEqual({ uuid: u.uuid, name: 'ann', room_uuid: null });
+      expect(await s.getUser(randomUUID())).toBeUndefined();
+      expect(await s.renameUser(u.uuid, 'anna')).toEqual({ ...u, name: 'anna' });
+      expect(await s.getUser(u.uuid)).toEqual({ ...u, name: 'anna' });
+      expect(await s.renameUser(randomUUID(), 'x')).toBeUndefined();
+    });
+
+    it('resumes by token hash only when used since the given time, and marks it used', async () => {
+      const u = await makeUser(s, 'ann', 'hash-1', t(10));
+      expect(await s.resumeUser('hash-1', t(11), t(20))).toBeUndefined();
+      expect(await s.resumeUser('hash-1', t(10), t(20))).toEqual(u);
+      // Now used at t(20).
+      expect(await s.resumeUser('hash-1', t(20), t(21))).toEqual(u);
+      expect(await s.resumeUser('hash-2', t(0), t(21))).toBeUndefined();
+      await s.touchUser(u.uuid, t(30));
+      expect(await s.resumeUser('hash-1', t(30), t(31))).toEqual(u);
+      await s.touchUser(randomUUID(), t(30));
+    });
+
+    it('resumes a user in a room with its room', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s, 'ann', 'hash-1', t(0));
+      await s.setPresence(u.uuid, room.uuid, holderA, t(1));
+      expect(await s.resumeUser('hash-1', t(0), t(2))).toEqual({ ...u, room_uuid: room.uuid });
+    });
+
+    it('purges users unused before a time and in no room', async () => {
+      const room = await makeRoom(s);
+      const old = await makeUser(s, 'old', 'h-old', t(1));
+      const inRoom = await makeUser(s, 'in room', 'h-in', t(1));
+      const recent = await makeUser(s, 'recent', 'h-recent', t(5));
+      await s.setPresence(inRoom.uuid, room.uuid, holderA, t(1));
+      expect(await s.purgeUsers(t(1))).toBe(0);
+      expect(await s.purgeUsers(t(5))).toBe(1);
+      expect(await s.getUser(old.uuid)).toBeUndefined();
+      expect(await s.resumeUser('h-old', t(0), t(6))).toBeUndefined();
+      expect(await s.getUser(inRoom.uuid)).toBeDefined();
+      expect(await s.getUser(recent.uuid)).toBeDefined();
+      expect(await s.purgeUsers(t(5))).toBe(0);
+    });
+  });
+
+  describe('presence', () => {
+    it('enters, moves and leaves rooms, reporting the room left', async () => {
+      const r1 = await makeRoom(s, 'one');
+      const r2 = await makeRoom(s, 'two');
+      const u = await makeUser(s);
+      expect(await s.setPresence(u.uuid, r1.uuid, holderA, t(1))).toEqual({ previous: null });
+      expect(await s.getUser(u.uuid)).toEqual({ ...u, room_uuid: r1.uuid });
+      expect((await s.getRoom(r1.uuid))?.users).toEqual([{ ...u, room_uuid: r1.uuid }]);
+      expect(await s.setPresence(u.uuid, r2.uuid, holderA, t(2))).toEqual({ previous: r1.uuid });
+      expect((await s.getRoom(r1.uuid))?.user_count).toBe(0);
+      expect((await s.getRoom(r2.uuid))?.user_count).toBe(1);
+      expect(await s.setPresence(u.uuid, null, holderA, t(3))).toEqual({ previous: r2.uuid });
+      expect(await s.getUser(u.uuid)).toEqual(u);
+      expect((await s.getRoom(r2.uuid))?.user_count).toBe(0);
+      expect(await s.setPresence(u.uuid, null, holderA, t(4))).toEqual({ previous: null });
+    });
+
+    it('refuses a room that does not exist, and ignores an unknown user', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s);
+      expect(await s.setPresence(u.uuid, randomUUID(), holderA, t(1))).toBe('no_room');
+      expect(await s.getUser(u.uuid)).toEqual(u);
+      expect(await s.setPresence(randomUUID(), room.uuid, holderA, t(1))).toEqual({
+        previous: null,
+      });
+      expect((await s.getRoom(room.uuid))?.user_count).toBe(0);
+    });
+
+    it('keeps the entry time when the user enters its own room again, under the new holder', async () => {
+      const room = await makeRoom(s);
+      const [a, b] = [await makeUser(s, 'a'), await makeUser(s, 'b')];
+      await s.setPresence(a.uuid, room.uuid, holderA, t(1));
+      await s.setPresence(b.uuid, room.uuid, holderA, t(2));
+      expect(await s.setPresence(a.uuid, room.uuid, holderB, t(3))).toEqual({
+        previous: room.uuid,
+      });
+      // Still first: entered at t(1).
+      expect(uuidsOf((await s.getRoom(room.uuid))!.users)).toEqual([a.uuid, b.uuid]);
+      expect(await s.releasePresence(a.uuid, holderA)).toBeNull();
+      expect(await s.releasePresence(a.uuid, holderB)).toBe(room.uuid);
+    });
+
+    it('takes over a presence, keeping room and entry time', async () => {
+      const room = await makeRoom(s);
+      const [a, b] = [await makeUser(s, 'a'), await makeUser(s, 'b')];
+      await s.setPresence(a.uuid, room.uuid, holderA, t(1));
+      await s.setPresence(b.uuid, room.uuid, holderA, t(2));
+      expect(await s.takeOver(a.uuid, holderB)).toEqual({ ...a, room_uuid: room.uuid });
+      expect(uuidsOf((await s.getRoom(room.uuid))!.users)).toEqual([a.uuid, b.uuid]);
+      expect(await s.releasePresence(a.uuid, holderA)).toBeNull();
+      expect(await s.getUser(a.uuid)).toEqual({ ...a, room_uuid: room.uuid });
+      expect(await s.releasePresence(a.uuid, holderB)).toBe(room.uuid);
+      expect(await s.getUser(a.uuid)).toEqual(a);
+      expect(await s.takeOver(randomUUID(), holderB)).toBeUndefined();
+    });
+
+    it('takes over a user in no room without making anyone hold it', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s);
+      expect(await s.takeOver(u.uuid, holderB)).toEqual(u);
+      expect(await s.releaseNode(holderB.node)).toEqual([]);
+      // Entering later is held by who enters.
+      await s.setPresence(u.uuid, room.uuid, holderA, t(1));
+      expect(await s.releaseNode(holderB.node)).toEqual([]);
+      expect(await s.releaseNode(holderA.node)).toEqual([room.uuid]);
+    });
+
+    it('releases only for the exact holder (node and session)', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s);
+      await s.setPresence(u.uuid, room.uuid, holderA, t(1));
+      expect(await s.releasePresence(u.uuid, { node: holderA.node, session: 'other' })).toBeNull();
+      expect(
+        await s.releasePresence(u.uuid, { node: 'other', session: holderA.session }),
+      ).toBeNull();
+      expect(await s.releasePresence(randomUUID(), holderA)).toBeNull();
+      expect(await s.releasePresence(u.uuid, holderA)).toBe(room.uuid);
+      expect(await s.releasePresence(u.uuid, holderA)).toBeNull();
+      expect((await s.getRoom(room.uuid))?.user_count).toBe(0);
+    });
+
+    it('releases every user a node holds, and reports the rooms that changed', async () => {
+      const [r1, r2, r3] = [await makeRoom(s), await makeRoom(s), await makeRoom(s)];
+      const users = [];
+      for (let i = 0; i < 5; i++) users.push(await makeUser(s, `u${i}`));
+      await s.setPresence(users[0]!.uuid, r1.uuid, holderA, t(1));
+      await s.setPresence(users[1]!.uuid, r1.uuid, { node: holderA.node, session: 'x' }, t(1));
+      await s.setPresence(users[2]!.uuid, r2.uuid, holderA, t(1));
+      await s.setPresence(users[3]!.uuid, r2.uuid, holderB, t(1));
+      await s.setPresence(users[4]!.uuid, r3.uuid, holderB, t(1));
+      expect((await s.releaseNode(holderA.node)).sort()).toEqual([r1.uuid, r2.uuid].sort());
+      expect((await s.getRoom(r1.uuid))?.user_count).toBe(0);
+      expect(uuidsOf((await s.getRoom(r2.uuid))!.users)).toEqual([users[3]!.uuid]);
+      expect((await s.getRoom(r3.uuid))?.user_count).toBe(1);
+      expect(await s.getUser(users[0]!.uuid)).toEqual(users[0]);
+      expect(await s.releaseNode(holderA.node)).toEqual([]);
+      expect(await s.releaseNode('unknown')).toEqual([]);
+    });
+  });
+
+  describe('rooms', () => {
+    it('creates, gets and updates rooms', async () => {
+      const uuid = randomUUID();
+      const created = await makeRoom(s, 'Lobby', t(1), uuid);
+      const expected = {
+        uuid,
+        name: 'Lobby',
+        color: '#5da247',
+        users: [],
+        sum: 0,
+        created: t(1),
+        user_count: 0,
+      };
+      expect(created).toEqual(expected);
+      expect(await s.getRoom(uuid)).toEqual(expected);
+      expect(await s.getRoom(randomUUID())).toBeUndefined();
+      expect(await s.updateRoom(uuid, { name: 'Hall' })).toEqual({ ...expected, name: 'Hall' });
+      expect(await s.updateRoom(uuid, { color: '#fff' })).toEqual({
+        ...expected,
+        name: 'Hall',
+        color: '#fff',
+      });
+      expect(await s.updateRoom(uuid, { name: 'Atrium', color: '#000' })).toEqual({
+        ...expected,
+        name: 'Atrium',
+        color: '#000',
+      });
+      expect(await s.updateRoom(uuid, {})).toEqual({ ...expected, name: 'Atrium', color: '#000' });
+      expect(await s.updateRoom(randomUUID(), { name: 'x' })).toBeUndefined();
+      expect(await s.updateRoom(randomUUID(), {})).toBeUndefined();
+      // The search follows the new name.
+      expect(uuidsOf((await s.listRooms({ query: 'atr', limit: 10 })).list)).toEqual([uuid]);
+      expect((await s.listRooms({ query: 'lobby', limit: 10 })).list).toEqual([]);
+    });
+
+    it('inlines the first members by entry time, ties by uuid, and counts them all', async () => {
+      const room = await makeRoom(s);
+      const [x, y, z] = sortedUuids(3);
+      const make = async (uuid: string) => {
+        const u: User = { uuid, name: uuid.slice(0, 4), room_uuid: null };
+        await s.createUser(u, randomUUID(), t(0));
+        return u;
+      };
+      const [ux, uy, uz] = [await make(x!), await make(y!), await make(z!)];
+      await s.setPresence(uz.uuid, room.uuid, holderA, t(5));
+      await s.setPresence(uy.uuid, room.uuid, holderA, t(5));
+      await s.setPresence(ux.uuid, room.uuid, holderA, t(6));
+      const got = await s.getRoom(room.uuid);
+      expect(got?.users).toEqual([
+        { ...uy, room_uuid: room.uuid },
+        { ...uz, room_uuid: room.uuid },
+      ]);
+      expect(got?.user_count).toBe(3);
+    });
+
+    it('deletes only an existing, empty room, with its messages and drawing', async () => {
+      const room = await makeRoom(s, 'doomed', t(1));
+      const u = await makeUser(s);
+      expect(await s.deleteRoom(randomUUID())).toEqual({ ok: false, error: 'not_found' });
+      await s.setPresence(u.uuid, room.uuid, holderA, t(2));
+      await s.addMessage(newMessage(room.uuid, u));
+      await s.addMessage(newMessage(room.uuid, u));
+      expect((await s.putLine(room.uuid, line([1, 2]))).ok).toBe(true);
+      expect(await s.deleteRoom(room.uuid)).toEqual({ ok: false, error: 'not_empty' });
+      await s.setPresence(u.uuid, null, holderA, t(3));
+      expect(await s.deleteRoom(room.uuid)).toEqual({
+        ok: true,
+        room: { ...room, sum: 2 },
+      });
+      expect(await s.deleteRoom(room.uuid)).toEqual({ ok: false, error: 'not_found' });
+      expect(await s.getRoom(room.uuid)).toBeUndefined();
+      expect(await s.getDrawing(room.uuid)).toBeUndefined();
+      expect(await s.listMessages(room.uuid, { limit: 10 })).toEqual({ list: [], has_more: false });
+      expect((await s.listRooms({ limit: 10 })).list).toEqual([]);
+      expect(await s.setPresence(u.uuid, room.uuid, holderA, t(4))).toBe('no_room');
+      expect(await s.addMessage(newMessage(room.uuid, u))).toBeUndefined();
+      expect(await s.putLine(room.uuid, line([1, 2]))).toEqual({ ok: false, error: 'no_room' });
+      // The same uuid again starts from nothing.
+      await makeRoom(s, 'again', t(5), room.uuid);
+      expect((await s.addMessage(newMessage(room.uuid, u)))?.seq).toBe(1);
+      expect((await s.getDrawing(room.uuid))?.lines).toEqual([]);
+    });
+
+    it('lists the newest rooms, ascending, ties by uuid, and pages back to the oldest', async () => {
+      expect(await s.listRooms({ limit: 10 })).toEqual({ list: [], next: null });
+      const ids = sortedUuids(7);
+      const times = [3, 1, 2, 2, 3, 2, 0];
+      // Created in an order that is neither by time nor by uuid.
+      for (const i of [4, 0, 6, 2, 1, 5, 3]) await makeRoom(s, `r${i}`, t(times[i]!), ids[i]);
+      const all = ids
+        .map((uuid, i) => ({ uuid, created: t(times[i]!) }))
+        .sort((a, b) =>
+          a.created !== b.created ? (a.created < b.created ? -1 : 1) : a.uuid < b.uuid ? -1 : 1,
+        )
+        .map((r) => r.uuid);
+
+      const whole = await s.listRooms({ limit: 10 });
+      expect(uuidsOf(whole.list)).toEqual(all);
+      expect(whole.next).toBeNull();
+
+      const pages: string[][] = [];
+      let page = await s.listRooms({ limit: 3 });
+      pages.push(uuidsOf(page.list));
+      while (page.next) {
+        const first = page.list[0]!;
+        expect(page.next).toEqual({ created: first.created, uuid: first.uuid });
+        page = await s.listRooms({ limit: 3, before: page.next });
+        pages.push(uuidsOf(page.list));
+      }
+      expect(pages).toEqual([all.slice(4), all.slice(1, 4), all.slice(0, 1)]);
+
+      // Exactly `limit` left: no further page.
+      const lastTwo = await s.listRooms({ limit: 2, before: { created: t(2), uuid: all[3]! } });
+      expect(uuidsOf(lastTwo.list)).toEqual(all.slice(1, 3));
+      expect(lastTwo.next).toEqual({ created: t(1), uuid: all[1] });
+      const rest = await s.listRooms({ limit: 2, before: lastTwo.next! });
+      expect(uuidsOf(rest.list)).toEqual([all[0]]);
+      expect(rest.next).toBeNull();
+      // A position between rooms works too.
+      const before = await s.listRooms({ limit: 10, before: { created: t(2), uuid: '' } });
+      expect(uuidsOf(before.list)).toEqual(all.slice(0, 2));
+    });
+
+    it('inlines members in listed rooms like getRoom', async () => {
+      const rooms = [
+        await makeRoom(s, 'a', t(1)),
+        await makeRoom(s, 'b', t(2)),
+        await makeRoom(s, 'c', t(3)),
+      ];
+      for (let i = 0; i < 4; i++) {
+        const u = await makeUser(s, `u${i}`);
+        await s.setPresence(u.uuid, rooms[i % 2]!.uuid, holderA, t(10 + i));
+      }
+      const listed = await s.listRooms({ limit: 10 });
+      expect(listed.list).toEqual([
+        await s.getRoom(rooms[0]!.uuid),
+        await s.getRoom(rooms[1]!.uuid),
+        await s.getRoom(rooms[2]!.uuid),
+      ]);
+      expect(listed.list.map((r) => [r.users.length, r.user_count])).toEqual([
+        [2, 2],
+        [2, 2],
+        [0, 0],
+      ]);
+    });
+
+    it('searches names as literal, case-insensitive substrings', async () => {
+      const names = [
+        '100% sure',
+        '100 percent',
+        'a_b',
+        'axb',
+        'back\\slash',
+        'backslash',
+        'Ärger im Büro',
+        'ÄRGERLICH',
+        'MiXeD Case',
+        'plain',
+      ];
+      const byName = new Map<string, string>();
+      for (const [i, name] of names.entries())
+        byName.set(name, (await makeRoom(s, name, t(i))).uuid);
+      const search = async (query: string) =>
+        (await s.listRooms({ query, limit: 50 })).list.map((r) => r.name);
+      expect(await search('%')).toEqual(['100% sure']);
+      expect(await search('0%')).toEqual(['100% sure']);
+      expect(await search('_')).toEqual(['a_b']);
+      expect(await search('a_')).toEqual(['a_b']);
+      expect(await search('\\')).toEqual(['back\\slash']);
+      expect(await search('mixed case')).toEqual(['MiXeD Case']);
+      expect(await search('MIXED')).toEqual(['MiXeD Case']);
+      expect(await search('är')).toEqual(['Ärger im Büro', 'ÄRGERLICH']);
+      expect(await search('BÜRO')).toEqual(['Ärger im Büro']);
+      expect(await search('zzz')).toEqual([]);
+      expect(await search('')).toEqual(names);
+      // Paging within a search.
+      const first = await s.listRooms({ query: 'a', limit: 2 });
+      expect(first.list.map((r) => r.name)).toEqual(['MiXeD Case', 'plain']);
+      const second = await s.listRooms({ query: 'a', limit: 2, before: first.next! });
+      expect(second.list.map((r) => r.name)).toEqual(['back\\slash', 'backslash']);
+      const third = await s.listRooms({ query: 'a', limit: 2, before: second.next! });
+      expect(third.list.map((r) => r.name)).toEqual(['a_b', 'axb']);
+      expect(third.next).toBeNull();
+      expect(byName.size).toBe(names.length);
+    });
+
+    it('pages through room members in order of entry, ties by uuid', async () => {
+      const room = await makeRoom(s);
+      const other = await makeRoom(s);
+      const ids = sortedUuids(5);
+      const entered = [2, 1, 2, 1, 3];
+      for (const i of [4, 2, 0, 3, 1]) {
+        await s.createUser({ uuid: ids[i]!, name: `u${i}`, room_uuid: null }, randomUUID(), t(0));
+        await s.setPresence(ids[i]!, room.uuid, holderA, t(entered[i]!));
+      }
+      const outsider = await makeUser(s);
+      await s.setPresence(outsider.uuid, other.uuid, holderA, t(0));
+      const order = [ids[1], ids[3], ids[0], ids[2], ids[4]];
+
+      const whole = await s.listRoomUsers(room.uuid, { limit: 10 });
+      expect(uuidsOf(whole.list)).toEqual(order);
+      expect(whole.list[0]).toEqual({ uuid: ids[1], name: 'u1', room_uuid: room.uuid });
+      expect(whole.next).toBeNull();
+
+      const p1 = await s.listRoomUsers(room.uuid, { limit: 2 });
+      expect(uuidsOf(p1.list)).toEqual(order.slice(0, 2));
+      expect(p1.next).toEqual({ entered: t(1), uuid: ids[3] });
+      const p2 = await s.listRoomUsers(room.uuid, { limit: 2, after: p1.next! });
+      expect(uuidsOf(p2.list)).toEqual(order.slice(2, 4));
+      const p3 = await s.listRoomUsers(room.uuid, { limit: 2, after: p2.next! });
+      expect(uuidsOf(p3.list)).toEqual(order.slice(4));
+      expect(p3.next).toBeNull();
+      const exact = await s.listRoomUsers(room.uuid, { limit: 3, after: p1.next! });
+      expect(uuidsOf(exact.list)).toEqual(order.slice(2));
+      expect(exact.next).toBeNull();
+      // A position no member has.
+      const between = await s.listRoomUsers(room.uuid, {
+        limit: 10,
+        after: { entered: t(2), uuid: '' },
+      });
+      expect(uuidsOf(between.list)).toEqual(order.slice(2));
+      expect(await s.listRoomUsers(randomUUID(), { limit: 10 })).toEqual({ list: [], next: null });
+    });
+  });
+
+  describe('messages', () => {
+    it('commits messages with seq 1, 2, 3 and the author as at send time', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s, 'ann');
+      const m = newMessage(room.uuid, u, 'first', t(5));
+      const committed = await s.addMessage(m);
+      expect(committed).toEqual({
+        uuid: m.uuid,
+        body: 'first',
+        name: `message-${m.uuid}`,
+        user: { uuid: u.uuid, name: 'ann', room_uuid: room.uuid },
+        room_uuid: room.uuid,
+        created: t(5),
+        seq: 1,
+      });
+      await s.renameUser(u.uuid, 'anna');
+      const second = await s.addMessage(newMessage(room.uuid, { ...u, name: 'anna' }, 'second'));
+      expect(second?.seq).toBe(2);
+      expect((await s.getRoom(room.uuid))?.sum).toBe(2);
+      const { list } = await s.listMessages(room.uuid, { limit: 10 });
+      expect(list).toEqual([committed, second]);
+      expect(await s.addMessage(newMessage(randomUUID(), u))).toBeUndefined();
+    });
+
+    it('keeps body text exactly', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s);
+      const body = `emoji 😀, quotes '"\`, NUL-free controls \t\n, 100% _\\ Ärger ${'x'.repeat(10_000)}`;
+      await s.addMessage(newMessage(room.uuid, u, body));
+      expect((await s.listMessages(room.uuid, { limit: 1 })).list[0]?.body).toBe(body);
+    });
+
+    it('gives 500 concurrent messages in one room seqs 1..500 without gaps', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s);
+      const sent = Array.from({ length: 500 }, (_, i) => newMessage(room.uuid, u, `m${i}`));
+      const committed = await Promise.all(sent.map((m) => s.addMessage(m)));
+      expect(committed.map((m) => m?.seq).sort((a, b) => a! - b!)).toEqual(range(1, 500));
+      expect((await s.getRoom(room.uuid))?.sum).toBe(500);
+      const { list, has_more } = await s.listMessages(room.uuid, { limit: 500 });
+      expect(has_more).toBe(false);
+      expect(seqsOf(list)).toEqual(range(1, 500));
+      // What each caller was told is what is stored.
+      const bySeq = new Map(list.map((m) => [m.seq, m]));
+      for (const m of committed) expect(bySeq.get(m!.seq)).toEqual(m);
+    });
+
+    it('keeps seqs gap-free per room with concurrent messages in two rooms', async () => {
+      const [r1, r2] = [await makeRoom(s), await makeRoom(s)];
+      const u = await makeUser(s);
+      const committed = await Promise.all(
+        Array.from({ length: 500 }, (_, i) =>
+          s.addMessage(newMessage(i % 3 === 0 ? r1.uuid : r2.uuid, u, `m${i}`)),
+        ),
+      );
+      for (const [room, n] of [
+        [r1, 167],
+        [r2, 333],
+      ] as const) {
+        const seqs = committed.filter((m) => m?.room_uuid === room.uuid).map((m) => m!.seq);
+        expect(seqs.sort((a, b) => a - b)).toEqual(range(1, n));
+        expect((await s.getRoom(room.uuid))?.sum).toBe(n);
+        expect(seqsOf((await s.listMessages(room.uuid, { limit: 500 })).list)).toEqual(range(1, n));
+      }
+    });
+
+    it('pages history by seq: newest, before, after, limit, has_more', async () => {
+      const room = await makeRoom(s);
+      const other = await makeRoom(s);
+      const u = await makeUser(s);
+      for (let i = 0; i < 7; i++) await s.addMessage(newMessage(room.uuid, u, `m${i + 1}`));
+      await s.addMessage(newMessage(other.uuid, u));
+      const page = async (opts: { before?: number; after?: number; limit: number }) => {
+        const r = await s.listMessages(room.uuid, opts);
+        return [seqsOf(r.list), r.has_more];
+      };
+      expect(await page({ limit: 3 })).toEqual([[5, 6, 7], true]);
+      expect(await page({ limit: 7 })).toEqual([range(1, 7), false]);
+      expect(await page({ limit: 50 })).toEqual([range(1, 7), false]);
+      expect(await page({ before: 5, limit: 3 })).toEqual([[2, 3, 4], true]);
+      expect(await page({ before: 4, limit: 3 })).toEqual([[1, 2, 3], false]);
+      expect(await page({ before: 2, limit: 3 })).toEqual([[1], false]);
+      expect(await page({ before: 1, limit: 3 })).toEqual([[], false]);
+      expect(await page({ before: 100, limit: 2 })).toEqual([[6, 7], true]);
+      expect(await page({ after: 0, limit: 3 })).toEqual([[1, 2, 3], true]);
+      expect(await page({ after: 4, limit: 3 })).toEqual([[5, 6, 7], false]);
+      expect(await page({ after: 3, limit: 3 })).toEqual([[4, 5, 6], true]);
+      expect(await page({ after: 7, limit: 3 })).toEqual([[], false]);
+      expect(await page({ after: 100, limit: 3 })).toEqual([[], false]);
+      const bodies = (await s.listMessages(room.uuid, { after: 5, limit: 1 })).list.map(
+        (m) => m.body,
+      );
+      expect(bodies).toEqual(['m6']);
+      expect(await s.listMessages(randomUUID(), { limit: 5 })).toEqual({
+        list: [],
+        has_more: false,
+      });
+    });
+  });
+
+  describe('drawing', () => {
+    it('gives a new room an empty drawing', async () => {
+      const drawingUuid = randomUUID();
+      const room = await s.createRoom({
+        uuid: randomUUID(),
+        name: 'r',
+        color: '#fff',
+        created: t(0),
+        drawing_uuid: drawingUuid,
+      });
+      expect(await s.getDrawing(room.uuid)).toEqual({
+        uuid: drawingUuid,
+        name: `drawing-${drawingUuid}`,
+        lines: [],
+        room_uuid: room.uuid,
+      });
+      expect(await s.getDrawing(randomUUID())).toBeUndefined();
+    });
+
+    it('upserts lines by uuid, keeping each line in its place', async () => {
+      const room = await makeRoom(s);
+      const [a, b, c] = [line([1, 2]), line([3, 4], { tool: 'eraser' }), line([5.5, -6.25])];
+      expect(await s.putLine(room.uuid, a)).toEqual({ ok: true, line: a });
+      await s.putLine(room.uuid, b);
+      await s.putLine(room.uuid, c);
+      const a2 = { ...a, points: [9, 9, 8, 8], color: '#ff0000', user_uuid: 'u2' };
+      expect(await s.putLine(room.uuid, a2)).toEqual({ ok: true, line: a2 });
+      expect((await s.getDrawing(room.uuid))?.lines).toEqual([a2, b, c]);
+      expect(await s.putLine(randomUUID(), a)).toEqual({ ok: false, error: 'no_room' });
+    });
+
+    it('refuses a new line in a full drawing but replaces existing ones', async () => {
+      const room = await makeRoom(s);
+      const lines = [line([1, 1]), line([2, 2]), line([3, 3])];
+      for (const l of lines) expect((await s.putLine(room.uuid, l)).ok).toBe(true);
+      expect(await s.putLine(room.uuid, line([4, 4]))).toEqual({
+        ok: false,
+        error: 'drawing_full',
+      });
+      expect((await s.putLine(room.uuid, { ...lines[1]!, points: [7, 7] })).ok).toBe(true);
+      expect(
+        await s.appendPoints(room.uuid, {
+          uuid: randomUUID(),
+          points: [1, 2],
+          color: '#000',
+          tool: 'pen',
+          user_uuid: 'u',
+        }),
+      ).toEqual({ ok: false, error: 'drawing_full' });
+      // Deleting a line frees its place.
+      expect(await s.deleteLine(room.uuid, lines[0]!.uuid)).toBe(true);
+      const d = line([4, 4]);
+      expect((await s.putLine(room.uuid, d)).ok).toBe(true);
+      expect(uuidsOf((await s.getDrawing(room.uuid))!.lines)).toEqual([
+        lines[1]!.uuid,
+        lines[2]!.uuid,
+        d.uuid,
+      ]);
+    });
+
+    it('appends points, creating the line when new', async () => {
+      const room = await makeRoom(s);
+      const uuid = randomUUID();
+      const append = (points: number[], style: { color?: string; tool?: 'pen' | 'eraser' } = {}) =>
+        s.appendPoints(room.uuid, { uuid, points, user_uuid: 'author', ...style });
+      expect(await append([1, 2])).toEqual({ ok: false, error: 'needs_style' });
+      expect(await append([1, 2], { color: '#abc' })).toEqual({ ok: false, error: 'needs_style' });
+      expect(await append([1, 2], { color: '#abc', tool: 'eraser' })).toEqual({
+        ok: true,
+        color: '#abc',
+        tool: 'eraser',
+        user_uuid: 'author',
+      });
+      // An existing line keeps its style and author.
+      expect(
+        await s.appendPoints(room.uuid, {
+          uuid,
+          points: [3.5, -4],
+          color: '#fff',
+          tool: 'pen',
+          user_uuid: 'other',
+        }),
+      ).toEqual({ ok: true, color: '#abc', tool: 'eraser', user_uuid: 'author' });
+      expect(await append([])).toEqual({
+        ok: true,
+        color: '#abc',
+        tool: 'eraser',
+        user_uuid: 'author',
+      });
+      expect(await append([5, 6, 7, 8, 9, 10])).toMatchObject({ ok: true });
+      // 10 numbers now: the limit.
+      expect(await append([11, 12])).toEqual({ ok: false, error: 'line_too_long' });
+      expect((await s.getDrawing(room.uuid))?.lines).toEqual([
+        {
+          uuid,
+          name: `line-${uuid}`,
+          points: [1, 2, 3.5, -4, 5, 6, 7, 8, 9, 10],
+          tool: 'eraser',
+          color: '#abc',
+          user_uuid: 'author',
+        },
+      ]);
+      expect(await s.appendPoints(randomUUID(), { uuid, points: [1, 2], user_uuid: 'u' })).toEqual({
+        ok: false,
+        error: 'no_room',
+      });
+    });
+
+    it('checks the line limit when a line is created by an append', async () => {
+      const room = await makeRoom(s);
+      const style = { color: '#000', tool: 'pen' as const, user_uuid: 'u' };
+      const long = range(1, 12);
+      expect(
+        await s.appendPoints(room.uuid, { uuid: randomUUID(), points: long, ...style }),
+      ).toEqual({
+        ok: false,
+        error: 'line_too_long',
+      });
+      const uuid = randomUUID();
+      expect((await s.appendPoints(room.uuid, { uuid, points: range(1, 10), ...style })).ok).toBe(
+        true,
+      );
+      expect(await s.appendPoints(room.uuid, { uuid, points: [], ...style })).toMatchObject({
+        ok: true,
+      });
+      // Appends to a line put whole, starting from no points.
+      const empty = line([]);
+      await s.putLine(room.uuid, empty);
+      expect(
+        (await s.appendPoints(room.uuid, { uuid: empty.uuid, points: [1, 2], ...style })).ok,
+      ).toBe(true);
+      expect(
+        (await s.appendPoints(room.uuid, { uuid: empty.uuid, points: [3, 4], ...style })).ok,
+      ).toBe(true);
+      const lines = (await s.getDrawing(room.uuid))!.lines;
+      expect(lines.map((l) => l.points)).toEqual([range(1, 10), [1, 2, 3, 4]]);
+    });
+
+    it('deletes single lines and resets the whole drawing', async () => {
+      const room = await makeRoom(s);
+      const other = await makeRoom(s);
+      const [a, b] = [line([1, 2]), line([3, 4])];
+      await s.putLine(room.uuid, a);
+      await s.putLine(room.uuid, b);
+      await s.putLine(other.uuid, a);
+      expect(await s.deleteLine(room.uuid, a.uuid)).toBe(true);
+      expect(await s.deleteLine(room.uuid, a.uuid)).toBe(false);
+      expect(await s.deleteLine(room.uuid, randomUUID())).toBe(false);
+      expect(await s.deleteLine(randomUUID(), b.uuid)).toBe(false);
+      expect((await s.getDrawing(room.uuid))?.lines).toEqual([b]);
+      const drawing = await s.getDrawing(room.uuid);
+      expect(await s.resetDrawing(room.uuid)).toEqual({ ...drawing, lines: [] });
+      expect(await s.getDrawing(room.uuid)).toEqual({ ...drawing, lines: [] });
+      expect((await s.getDrawing(other.uuid))?.lines).toEqual([a]);
+      expect(await s.resetDrawing(randomUUID())).toBeUndefined();
+      // A reset drawing takes the full number of lines again, in order.
+      const fresh = [line([1, 1]), line([2, 2]), line([3, 3])];
+      for (const l of fresh) expect((await s.putLine(room.uuid, l)).ok).toBe(true);
+      expect(await s.putLine(room.uuid, line([4, 4]))).toEqual({
+        ok: false,
+        error: 'drawing_full',
+      });
+      expect((await s.getDrawing(room.uuid))?.lines).toEqual(fresh);
+    });
+
+    it('returns copies: changing a returned line changes nothing stored', async () => {
+      const room = await makeRoom(s);
+      const a = line([1, 2]);
+      const put = await s.putLine(room.uuid, a);
+      a.points.push(3, 4);
+      if (put.ok) put.line.points.push(5, 6);
+      (await s.getDrawing(room.uuid))!.lines[0]!.points.push(7, 8);
+      expect((await s.getDrawing(room.uuid))?.lines[0]?.points).toEqual([1, 2]);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('never deletes a room that a user is entering', async () => {
+      const other = store.another ? await store.another() : s;
+      for (let i = 0; i < 20; i++) {
+        const room = await makeRoom(s, `r${i}`);
+        const u = await makeUser(s);
+        const [entered, deleted] = await Promise.all([
+          other.setPresence(u.uuid, room.uuid, holderA, t(i)),
+          s.deleteRoom(room.uuid),
+        ]);
+        if (deleted.ok) {
+          expect(entered).toBe('no_room');
+          expect(await s.getUser(u.uuid)).toEqual(u);
+        } else {
+          expect(deleted).toEqual({ ok: false, error: 'not_empty' });
+          expect(entered).toEqual({ previous: null });
+          expect((await s.getRoom(room.uuid))?.user_count).toBe(1);
+        }
+      }
+    });
+
+    it('keeps seqs gap-free with two storages writing to one room', async ({ skip }) => {
+      if (!store.another) return skip('one process only');
+      const other = await store.another();
+      const room = await makeRoom(s);
+      const u = await makeUser(s);
+      const committed = await Promise.all(
+        Array.from({ length: 500 }, (_, i) =>
+          (i % 2 === 0 ? s : other).addMessage(newMessage(room.uuid, u, `m${i}`)),
+        ),
+      );
+      expect(committed.map((m) => m!.seq).sort((a, b) => a - b)).toEqual(range(1, 500));
+      expect(seqsOf((await s.listMessages(room.uuid, { limit: 500 })).list)).toEqual(range(1, 500));
+    });
+
+    it('keeps the line limit with two storages drawing in one room', async ({ skip }) => {
+      if (!store.another) return skip('one process only');
+      const other = await store.another();
+      const room = await makeRoom(s);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? s : other).putLine(room.uuid, line([i, i])),
+        ),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(LIMITS.drawingLines);
+      expect((await s.getDrawing(room.uuid))?.lines).toHaveLength(LIMITS.drawingLines);
+    });
+
+    it('deletes a room while others draw and write in it, without deadlock', async () => {
+      const other = store.another ? await store.another() : s;
+      const u = await makeUser(s);
+      for (let i = 0; i < 10; i++) {
+        const room = await makeRoom(s, `r${i}`);
+        const existing = line([1, 2]);
+        await s.putLine(room.uuid, existing);
+        const [deleted, put, appended, removed, message] = await Promise.all([
+          s.deleteRoom(room.uuid),
+          other.putLine(room.uuid, line([3, 4])),
+          other.appendPoints(room.uuid, { uuid: existing.uuid, points: [5, 6], user_uuid: 'x' }),
+          other.deleteLine(room.uuid, existing.uuid),
+          other.addMessage(newMessage(room.uuid, u)),
+        ]);
+        expect(deleted.ok).toBe(true);
+        expect([true, false]).toContain(put.ok);
+        expect([true, false]).toContain(appended.ok);
+        expect([true, false]).toContain(removed);
+        expect([undefined, 1]).toContain(message?.seq);
+        expect(await other.getDrawing(room.uuid)).toBeUndefined();
+      }
+    });
+  });
+
+  describe('persistence', () => {
+    it('keeps everything across close and reopen', async ({ skip }) => {
+      if (!store.reopen) return skip('not persistent');
+      const room = await makeRoom(s, 'Kept', t(1));
+      const u = await makeUser(s, 'ann', 'hash-1', t(1));
+      await s.setPresence(u.uuid, room.uuid, holderA, t(2));
+      const sent: (Message | undefined)[] = [];
+      for (let i = 0; i < 3; i++) sent.push(await s.addMessage(newMessage(room.uuid, u, `m${i}`)));
+      const a = line([1, 2]);
+      await s.putLine(room.uuid, a);
+      await s.appendPoints(room.uuid, { uuid: a.uuid, points: [3, 4], user_uuid: 'x' });
+      const before = {
+        room: await s.getRoom(room.uuid),
+        drawing: await s.getDrawing(room.uuid),
+        rooms: await s.listRooms({ limit: 10 }),
+      };
+      // Not awaited: close must commit them first.
+      const pending = Array.from({ length: 50 }, (_, i) =>
+        s.addMessage(newMessage(room.uuid, u, `p${i}`)),
+      );
+      const reopened = await store.reopen();
+      expect((await Promise.all(pending)).map((m) => m!.seq)).toEqual(range(4, 53));
+
+      expect(await reopened.getRoom(room.uuid)).toEqual({ ...before.room, sum: 53 });
+      expect(await reopened.getDrawing(room.uuid)).toEqual(before.drawing);
+      expect((await reopened.listRooms({ limit: 10 })).list).toEqual([
+        { ...before.rooms.list[0], sum: 53 },
+      ]);
+      expect(await reopened.getUser(u.uuid)).toEqual({ ...u, room_uuid: room.uuid });
+      expect(await reopened.resumeUser('hash-1', t(0), t(3))).toEqual({
+        ...u,
+        room_uuid: room.uuid,
+      });
+      const history = await reopened.listMessages(room.uuid, { limit: 100 });
+      expect(history.list.slice(0, 3)).toEqual(sent);
+      expect(seqsOf(history.list)).toEqual(range(1, 53));
+      expect(await reopened.releasePresence(u.uuid, holderA)).toBe(room.uuid);
+      expect((await reopened.addMessage(newMessage(room.uuid, u)))?.seq).toBe(54);
+    });
+  });
+});
+
+describe.each(backends.filter((b) => b.name !== 'memory'))('$name batches', (backend) => {
+  it('rejects every message of a failed batch, and stores none of it', async () => {
+    const store = await backend.create();
+    try {
+      const s = store.storage;
+      const room = await makeRoom(s);
+      const u = await makeUser(s);
+      const good = Array.from({ length: 5 }, () => s.addMessage(newMessage(room.uuid, u)));
+      // A NULL author name breaks the NOT NULL constraint: the whole transaction fails.
+      const bad = s.addMessage(newMessage(room.uuid, { ...u, name: null as unknown as string }));
+      const results = await Promise.allSettled([...good, bad]);
+      expect(results.map((r) => r.status)).toEqual(Array(6).fill('rejected'));
+      expect((await s.getRoom(room.uuid))?.sum).toBe(0);
+      expect((await s.listMessages(room.uuid, { limit: 10 })).list).toEqual([]);
+      // The next batch is unaffected.
+      expect((await s.addMessage(newMessage(room.uuid, u)))?.seq).toBe(1);
+    } finally {
+      await store.dispose();
+    }
+  });
+});
+
+describe('openStorage', () => {
+  it('opens memory and in-memory SQLite', async () => {
+    const memory = await openStorage('memory', LIMITS);
+    expect(memory.kind).toBe('memory');
+    await memory.close();
+    const sqlite = await openStorage('sqlite::memory:', LIMITS);
+    expect(sqlite.kind).toBe('sqlite');
+    const room = await makeRoom(sqlite);
+    expect(await sqlite.getRoom(room.uuid)).toEqual(room);
+    await sqlite.close();
+  });
+
+  it('creates the SQLite file and its directory, and migrates only once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-open-'));
+    try {
+      const file = join(dir, 'a', 'b', 'chat.db');
+      const first = await openStorage(`sqlite:${file}`, LIMITS);
+      expect(existsSync(file)).toBe(true);
+      await first.close();
+      const second = await openStorage(`sqlite:${file}`, LIMITS);
+      await second.ping();
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses other specs with a message naming the accepted forms', async () => {
+    for (const spec of ['', 'mysql://root:secret@db/chat', 'sqlite:', 'redis://x', 'postgres:/x']) {
+      const err = await openStorage(spec, LIMITS).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(err, spec).toBeInstanceOf(Error);
+      expect(err?.message).toMatch(/memory, sqlite:PATH .* postgres:\/\//);
+      expect(err?.message).not.toContain('secret');
+    }
+  });
+
+  it('describes specs without their password', () => {
+    expect(describeStorage('memory')).toBe('memory');
+    expect(describeStorage('sqlite:./data/chat.db')).toBe('sqlite:./data/chat.db');
+    expect(describeStorage('postgres://chat:s3cret@db.example:5432/chat')).toBe(
+      'postgres://chat:***@db.example:5432/chat',
+    );
+    expect(describeStorage('postgresql://chat@db/chat?password=s3cret&sslmode=require')).toBe(
+      'postgresql://chat@db/chat?password=***&sslmode=require',
+    );
+    expect(describeStorage('postgres://u:p%40ss@[::1]/db')).not.toContain('p%40ss');
+    expect(describeStorage('weird://u:pw@host')).not.toContain('pw@');
+  });
+});
