@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { LIMITS } from '@chat/protocol';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -200,7 +200,9 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   const flags = program.opts<Record<string, unknown>>();
   const config: Record<string, unknown> = { ...DEFAULTS };
   for (const [flag, envName, parse, , key] of options) {
-    if (flags[key] !== undefined) config[key] = flags[key];
+    // commander keeps a flag's value under its camel-cased name (--rate-burst: rateBurst)
+    const fromFlag = flags[new Option(flag).attributeName()];
+    if (fromFlag !== undefined) config[key] = fromFlag;
     else if (env[envName] !== undefined && env[envName] !== '') {
       try {
         config[key] = (parse as (v: string) => unknown)(env[envName]);

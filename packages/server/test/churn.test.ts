@@ -156,14 +156,12 @@ describe('convergence under churn', () => {
         arbitrary: fc.record({ kind: fc.constant('drop' as const), who: fc.nat(clients - 1) }),
       },
     );
-  const scenario = fc
-    .integer({ min: 4, max: 8 })
-    .chain((clients) =>
-      fc.record({
-        clients: fc.constant(clients),
-        steps: fc.array(action(clients), { minLength: 20, maxLength: 80 }),
-      }),
-    );
+  const scenario = fc.integer({ min: 4, max: 8 }).chain((clients) =>
+    fc.record({
+      clients: fc.constant(clients),
+      steps: fc.array(action(clients), { minLength: 20, maxLength: 80 }),
+    }),
+  );
 
   async function run({ clients, steps }: { clients: number; steps: Action[] }): Promise<void> {
     const admin = await TestClient.connect(server.url);

@@ -41,7 +41,9 @@ describe('the command line', () => {
   it('starts on SQLite in ./data by default and says where it listens', async () => {
     const child = run(['--port', '0']);
     const line = await listening(child);
-    expect(line.msg).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+, storing in sqlite:\.\/data\/chat\.db$/);
+    expect(line.msg).toMatch(
+      /^listening on http:\/\/127\.0\.0\.1:\d+, storing in sqlite:\.\/data\/chat\.db$/,
+    );
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
   });
@@ -74,8 +76,98 @@ describe('the command line', () => {
   });
 
   it('reads flags over environment over defaults', () => {
-    expect(parseConfig([], {})).toMatchObject({ port: 9000, host: '127.0.0.1', storage: 'sqlite:./data/chat.db', bus: 'local', logLevel: 'info' });
-    expect(parseConfig([], { PORT: '1234', STORAGE: 'memory', LOG_LEVEL: 'debug' })).toMatchObject({ port: 1234, storage: 'memory', logLevel: 'debug' });
+    expect(parseConfig([], {})).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      storage: 'sqlite:./data/chat.db',
+      bus: 'local',
+      logLevel: 'info',
+    });
+    expect(parseConfig([], { PORT: '1234', STORAGE: 'memory', LOG_LEVEL: 'debug' })).toMatchObject({
+      port: 1234,
+      storage: 'memory',
+      logLevel: 'debug',
+    });
     expect(parseConfig(['--port', '4321'], { PORT: '1234' }).port).toBe(4321);
+  });
+
+  it('maps every flag and every environment variable to its setting', () => {
+    const expected = {
+      port: 1,
+      host: '::1',
+      storage: 'memory',
+      bus: 'redis://h:1',
+      logLevel: 'warn',
+      staticDir: '/s',
+      nodeId: 'n',
+      pingIntervalMs: 1000,
+      maxBufferedBytes: 2048,
+      maxFrameChars: 5000,
+      maxDrawingLines: 9,
+      rateLimitPerSecond: 7,
+      rateLimitBurst: 8,
+      maxConnectionsPerIp: 3,
+      allowedOrigins: ['https://a.example', 'http://b.example:8080'],
+    };
+    const values = [
+      '1',
+      '::1',
+      'memory',
+      'redis://h:1',
+      'warn',
+      '/s',
+      'n',
+      '1000',
+      '2048',
+      '5000',
+      '9',
+      '7',
+      '8',
+      '3',
+      'https://a.example, http://b.example:8080',
+    ];
+    const flags = [
+      '--port',
+      '--host',
+      '--storage',
+      '--bus',
+      '--log-level',
+      '--static-dir',
+      '--node-id',
+      '--ping-interval-ms',
+      '--max-buffered-bytes',
+      '--max-frame-chars',
+      '--max-drawing-lines',
+      '--rate-limit',
+      '--rate-burst',
+      '--max-connections-per-ip',
+      '--allowed-origins',
+    ];
+    const envs = [
+      'PORT',
+      'HOST',
+      'STORAGE',
+      'BUS',
+      'LOG_LEVEL',
+      'STATIC_DIR',
+      'NODE_ID',
+      'PING_INTERVAL_MS',
+      'MAX_BUFFERED_BYTES',
+      'MAX_FRAME_CHARS',
+      'MAX_DRAWING_LINES',
+      'RATE_LIMIT',
+      'RATE_BURST',
+      'MAX_CONNECTIONS_PER_IP',
+      'ALLOWED_ORIGINS',
+    ];
+    expect(
+      parseConfig(
+        flags.flatMap((f, i) => [f, values[i]!]),
+        {},
+      ),
+    ).toEqual(expected);
+    expect(parseConfig([], Object.fromEntries(envs.map((e, i) => [e, values[i]!])))).toEqual(
+      expected,
+    );
   });
 });

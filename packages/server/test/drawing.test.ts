@@ -12,7 +12,11 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
 
   beforeEach(async () => {
     server = await testServer(kind, { maxDrawingLines: 3 });
-    [a, b, outsider] = (await Promise.all([1, 2, 3].map(() => TestClient.connect(server.url)))) as [TestClient, TestClient, TestClient];
+    [a, b, outsider] = (await Promise.all([1, 2, 3].map(() => TestClient.connect(server.url)))) as [
+      TestClient,
+      TestClient,
+      TestClient,
+    ];
     a.call('create_room');
     room = (await a.next('room_created')).object;
     for (const c of [a, b]) {
@@ -26,15 +30,33 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
     await server.dispose();
   });
 
-  const line = (uuid: string, points: number[] = [0, 0, 10, 10]) => ({ uuid, points, color: '#ff0000', tool: 'pen' });
+  const line = (uuid: string, points: number[] = [0, 0, 10, 10]) => ({
+    uuid,
+    points,
+    color: '#ff0000',
+    tool: 'pen',
+  });
 
   it('change_draw_line goes to the whole room, the caller included, and is an upsert', async () => {
     const id = a.call('change_draw_line', line('l1'));
     const mine = await a.next('draw_line_changed');
-    expect(mine).toMatchObject({ id, object: { uuid: 'l1', name: 'line-l1', points: [0, 0, 10, 10], tool: 'pen', color: '#ff0000', user_uuid: a.user.uuid } });
+    expect(mine).toMatchObject({
+      id,
+      object: {
+        uuid: 'l1',
+        name: 'line-l1',
+        points: [0, 0, 10, 10],
+        tool: 'pen',
+        color: '#ff0000',
+        user_uuid: a.user.uuid,
+      },
+    });
     expect((await b.next('draw_line_changed')).id).toBeUndefined();
     b.call('change_draw_line', { ...line('l1', [1, 2, 3, 4, 5, 6]), tool: 'eraser' });
-    expect((await a.next('draw_line_changed')).object).toMatchObject({ points: [1, 2, 3, 4, 5, 6], tool: 'eraser' });
+    expect((await a.next('draw_line_changed')).object).toMatchObject({
+      points: [1, 2, 3, 4, 5, 6],
+      tool: 'eraser',
+    });
     b.call('get_drawing');
     const drawing = (await b.next('drawing_got')).object;
     expect(drawing).toMatchObject({ room_uuid: room.uuid, name: `drawing-${drawing.uuid}` });
@@ -58,7 +80,9 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
       a.call('change_draw_line', fields);
       expect((await a.error()).message, JSON.stringify(fields).slice(0, 80)).toBe(error);
     }
-    a.sendRaw('{"type":"call","payload":{"message":"change_draw_line","uuid":"x","points":[1,1e999],"color":"#fff","tool":"pen"}}');
+    a.sendRaw(
+      '{"type":"call","payload":{"message":"change_draw_line","uuid":"x","points":[1,1e999],"color":"#fff","tool":"pen"}}',
+    );
     expect((await a.error()).message).toBe('not_valid_line');
     outsider.call('change_draw_line', line('x'));
     expect((await outsider.error()).message).toBe('no_selected_room');
@@ -68,12 +92,21 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
   it('append_draw_points streams to the others only and is part of the drawing at once', async () => {
     a.call('append_draw_points', { uuid: 's1', points: [1, 1], color: '#00ff00', tool: 'pen' });
     expect(await b.next('draw_points_appended')).toEqual({
-      message: 'draw_points_appended', uuid: 's1', points: [1, 1], color: '#00ff00', tool: 'pen', user_uuid: a.user.uuid,
+      message: 'draw_points_appended',
+      uuid: 's1',
+      points: [1, 1],
+      color: '#00ff00',
+      tool: 'pen',
+      user_uuid: a.user.uuid,
     });
     a.call('append_draw_points', { uuid: 's1', points: [2, 2, 3, 3] });
     expect((await b.next('draw_points_appended')).points).toEqual([2, 2, 3, 3]);
     b.call('get_drawing');
-    expect((await b.next('drawing_got')).object.lines[0]).toMatchObject({ uuid: 's1', points: [1, 1, 2, 2, 3, 3], color: '#00ff00' });
+    expect((await b.next('drawing_got')).object.lines[0]).toMatchObject({
+      uuid: 's1',
+      points: [1, 1, 2, 2, 3, 3],
+      color: '#00ff00',
+    });
     expect(await a.quiet(50, (f) => f.payload.message === 'draw_points_appended')).toEqual([]);
     // the whole line at the end replaces the streamed one
     a.call('change_draw_line', line('s1', [1, 1, 2, 2, 3, 3, 4, 4]));
@@ -83,7 +116,12 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
   it('append_draw_points errors: new line without style, over the per-line limit, bad points', async () => {
     a.call('append_draw_points', { uuid: 'n', points: [1, 1] });
     expect((await a.error()).message).toBe('not_sufficient_data');
-    a.call('append_draw_points', { uuid: 'big', points: new Array(20_000).fill(1), color: '#000', tool: 'pen' });
+    a.call('append_draw_points', {
+      uuid: 'big',
+      points: new Array(20_000).fill(1),
+      color: '#000',
+      tool: 'pen',
+    });
     await b.next('draw_points_appended');
     a.call('append_draw_points', { uuid: 'big', points: [1, 1] });
     expect((await a.error()).message).toBe('not_valid_line');
@@ -139,6 +177,10 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
       await a.next('draw_line_changed');
     }
     outsider.call('enter_room', { uuid: room.uuid });
-    expect((await outsider.next('drawing_got')).object.lines.map((l) => l.uuid)).toEqual(['z', 'a', 'm']);
+    expect((await outsider.next('drawing_got')).object.lines.map((l) => l.uuid)).toEqual([
+      'z',
+      'a',
+      'm',
+    ]);
   });
 });

@@ -11,7 +11,17 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 /** Values a hostile client might put in any field. */
 const hostile = fc.oneof(
   fc.anything({ maxDepth: 3, withNullPrototype: true, withObjectString: true }),
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', '', ' ', '\u0000', '\ud800', '😀'.repeat(70)),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    '',
+    ' ',
+    '\u0000',
+    '\ud800',
+    '😀'.repeat(70),
+  ),
   fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, -0, 0.5, 2 ** 31, -1),
   fc.string({ unit: 'binary', maxLength: 80 }),
   fc.array(fc.double(), { maxLength: 30 }),
@@ -21,7 +31,10 @@ const hostile = fc.oneof(
 /** A call: a real name (mostly) with plausible or hostile fields. */
 const callPayload = fc.record(
   {
-    message: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...CALLS) }, { weight: 1, arbitrary: hostile }),
+    message: fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...CALLS) },
+      { weight: 1, arbitrary: hostile },
+    ),
     uuid: fc.oneof(fc.uuid(), hostile),
     name: fc.oneof(fc.string({ maxLength: LIMITS.nameChars + 2 }), hostile),
     body: fc.oneof(fc.string({ maxLength: 200 }), hostile),
@@ -40,11 +53,22 @@ const callPayload = fc.record(
 
 /** A whole frame: mostly calls, some broken envelopes, some garbage. */
 const frame = fc.oneof(
-  { weight: 12, arbitrary: callPayload.map((payload) => JSON.stringify({ type: 'call', payload })) },
-  { weight: 1, arbitrary: fc.record({ type: hostile, payload: fc.oneof(callPayload, hostile) }).map((v) => JSON.stringify(v)) },
+  {
+    weight: 12,
+    arbitrary: callPayload.map((payload) => JSON.stringify({ type: 'call', payload })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ type: hostile, payload: fc.oneof(callPayload, hostile) })
+      .map((v) => JSON.stringify(v)),
+  },
   { weight: 1, arbitrary: fc.json({ maxDepth: 4 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 3000 }).map((d) => '['.repeat(d) + ']'.repeat(d)) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 1, max: 3000 }).map((d) => '['.repeat(d) + ']'.repeat(d)),
+  },
   {
     weight: 1,
     arbitrary: fc.constantFrom(
@@ -57,7 +81,16 @@ const frame = fc.oneof(
 
 /** Calls whose success sends the caller nothing. */
 const SILENT_ON_SUCCESS = new Set(['typing', 'append_draw_points']);
-const PARSE_ERRORS = new Set(['bad_data', 'data_too_long', 'not_sufficient_data', 'unknown_statement', 'not_valid_name', 'not_valid_body', 'not_valid_color', 'not_valid_line']);
+const PARSE_ERRORS = new Set([
+  'bad_data',
+  'data_too_long',
+  'not_sufficient_data',
+  'unknown_statement',
+  'not_valid_name',
+  'not_valid_body',
+  'not_valid_color',
+  'not_valid_line',
+]);
 
 describe('fuzzing', () => {
   let server: TestServer;
@@ -86,7 +119,9 @@ describe('fuzzing', () => {
       }
     })();
 
-    const fuzzers = await Promise.all(Array.from({ length: CONNECTIONS }, () => TestClient.connect(server.url)));
+    const fuzzers = await Promise.all(
+      Array.from({ length: CONNECTIONS }, () => TestClient.connect(server.url)),
+    );
     // in the room, so that fuzzed calls reach the handlers that need one, and the honest clients see the result
     for (const f of fuzzers) {
       f.call('enter_room', { uuid: room.uuid });
@@ -104,14 +139,17 @@ describe('fuzzing', () => {
           for (const f of batch) {
             const parsed = parseStatement(f);
             if (!parsed.ok) parseErrors++;
-            else if (parsed.id !== undefined && !SILENT_ON_SUCCESS.has(parsed.call.name)) ids.add(parsed.id);
+            else if (parsed.id !== undefined && !SILENT_ON_SUCCESS.has(parsed.call.name))
+              ids.add(parsed.id);
             c.sendRaw(f);
           }
           const before = c.received.length;
           // calls of one connection are answered in order: the sync's answer proves all before it were handled
           await c.sync();
           const answers = c.received.slice(before);
-          const errors = answers.filter((a) => a.type === 'error' && PARSE_ERRORS.has(a.payload.message)).length;
+          const errors = answers.filter(
+            (a) => a.type === 'error' && PARSE_ERRORS.has(a.payload.message),
+          ).length;
           expect(errors).toBeGreaterThanOrEqual(parseErrors);
           for (const a of answers) ids.delete((a.payload as { id?: string }).id ?? '');
           expect([...ids]).toEqual([]);
@@ -125,10 +163,14 @@ describe('fuzzing', () => {
     for (const h of honest) {
       await h.next('message_created', (p) => p.object.body === `honest ${honestSent - 1}`, 10_000);
       const bodies = h.received.flatMap((f) =>
-        f.payload.message === 'message_created' && f.payload.object.body.startsWith('honest ') ? [f.payload.object] : [],
+        f.payload.message === 'message_created' && f.payload.object.body.startsWith('honest ')
+          ? [f.payload.object]
+          : [],
       );
       expect(new Set(bodies.map((m) => m.body)).size).toBe(honestSent);
-      const seqs = h.received.flatMap((f) => (f.payload.message === 'message_created' ? [f.payload.object.seq] : []));
+      const seqs = h.received.flatMap((f) =>
+        f.payload.message === 'message_created' ? [f.payload.object.seq] : [],
+      );
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     }
     // the server is still whole: health, a fresh client, and no prototype pollution
@@ -136,7 +178,9 @@ describe('fuzzing', () => {
     const fresh = await TestClient.connect(server.url);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const answered = fuzzers.reduce((n, c) => n + c.received.length, 0);
-    console.info(`fuzz: ${frames.length} frames from ${CONNECTIONS} connections, ${answered} answers, ${honestSent} honest messages delivered to both honest clients`);
+    console.info(
+      `fuzz: ${frames.length} frames from ${CONNECTIONS} connections, ${answered} answers, ${honestSent} honest messages delivered to both honest clients`,
+    );
     await Promise.all([...fuzzers, ...honest, fresh].map((c) => c.close()));
   }, 300_000);
 });

@@ -65,7 +65,10 @@ describe.each(STORAGES)('identity on %s', (kind) => {
     expect((await b.next('room_entered')).object.user_count).toBe(2);
     // and when it closes, the user leaves
     await b.close();
-    const after = await watcher.next('room_changed', (p) => !p.object.users.some((u) => u.uuid === a.user.uuid));
+    const after = await watcher.next(
+      'room_changed',
+      (p) => !p.object.users.some((u) => u.uuid === a.user.uuid),
+    );
     expect(after.object.user_count).toBe(1);
     await Promise.all([watcher.close(), c.close()]);
   });
@@ -82,7 +85,9 @@ describe.each(STORAGES)('identity on %s', (kind) => {
         .map((f) => readFileSync(f).toString('latin1'))
         .join('');
     } else {
-      dump = JSON.stringify(server.services.storage, (_k, v: unknown) => (v instanceof Map ? [...v.entries()] : v));
+      dump = JSON.stringify(server.services.storage, (_k, v: unknown) =>
+        v instanceof Map ? [...v.entries()] : v,
+      );
     }
     expect(dump).toContain(hashToken(a.token));
     expect(dump).not.toContain(a.token);

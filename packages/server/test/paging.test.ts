@@ -22,7 +22,13 @@ describe.each(STORAGES)('a room with 100,000 messages on %s', (kind) => {
     for (let i = 0; i < TOTAL; i += 1000) {
       await Promise.all(
         Array.from({ length: 1000 }, (_, j) =>
-          storage.addMessage({ uuid: randomUUID(), room_uuid: roomUuid, body: `m${i + j + 1}`, user, created }),
+          storage.addMessage({
+            uuid: randomUUID(),
+            room_uuid: roomUuid,
+            body: `m${i + j + 1}`,
+            user,
+            created,
+          }),
         ),
       );
     }
@@ -50,7 +56,8 @@ describe.each(STORAGES)('a room with 100,000 messages on %s', (kind) => {
       page = await c.next('messages_listed');
       for (let i = page.list.length - 1; i >= 0; i--) {
         const m = page.list[i]!;
-        if (m.seq !== expected || m.body !== `m${expected}`) throw new Error(`expected seq ${expected}, got ${m.seq}`);
+        if (m.seq !== expected || m.body !== `m${expected}`)
+          throw new Error(`expected seq ${expected}, got ${m.seq}`);
         expected--;
       }
       oldest = page.list[0]?.seq ?? oldest;

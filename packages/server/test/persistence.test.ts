@@ -8,7 +8,8 @@ import { TestClient } from './helpers/client.ts';
 describe('persistence on sqlite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chat-persist-'));
   const storage = `sqlite:${join(dir, 'nested', 'chat.db')}`;
-  const start = () => startServer({ port: 0, host: '127.0.0.1', storage, logLevel: 'silent', staticDir: dir });
+  const start = () =>
+    startServer({ port: 0, host: '127.0.0.1', storage, logLevel: 'silent', staticDir: dir });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('rooms, messages (seq continuing), drawings and identities survive a restart', async () => {
@@ -22,7 +23,12 @@ describe('persistence on sqlite', () => {
     await a.next('drawing_got');
     for (let i = 1; i <= 3; i++) a.call('create_message', { body: `before ${i}` }, null);
     await a.next('message_created', (p) => p.object.seq === 3);
-    a.call('change_draw_line', { uuid: 'line-a', points: [1, 2, 3, 4], color: '#f00', tool: 'pen' });
+    a.call('change_draw_line', {
+      uuid: 'line-a',
+      points: [1, 2, 3, 4],
+      color: '#f00',
+      tool: 'pen',
+    });
     a.call('append_draw_points', { uuid: 'line-b', points: [5, 6], color: '#0f0', tool: 'eraser' });
     await a.next('draw_line_changed');
     await a.sync();

@@ -34,7 +34,9 @@ describe.each(STORAGES)('rooms on %s', (kind) => {
     const room = mine.object;
     expect(theirs.object).toEqual(room);
     expect(room.name).toBe(`room-${room.uuid}`);
-    expect(room.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(room.uuid).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(ROOM_COLORS).toContain(room.color);
     expect(room).toMatchObject({ users: [], sum: 0, user_count: 0 });
     expect(new Date(room.created).toISOString()).toBe(room.created);
@@ -73,9 +75,22 @@ describe.each(STORAGES)('rooms on %s', (kind) => {
     const entered = first.payload as { object: Room };
     expect(entered.object.users).toEqual([{ ...a.user, room_uuid: room.uuid }]);
     expect(entered.object.user_count).toBe(1);
-    expect((await a.shift()).payload).toMatchObject({ message: 'messages_listed', list: [], has_more: false, id });
-    expect((await a.shift()).payload).toMatchObject({ message: 'drawing_got', id, object: { room_uuid: room.uuid, lines: [] } });
-    expect((await a.shift()).payload).toMatchObject({ message: 'room_changed', id, object: { uuid: room.uuid, user_count: 1 } });
+    expect((await a.shift()).payload).toMatchObject({
+      message: 'messages_listed',
+      list: [],
+      has_more: false,
+      id,
+    });
+    expect((await a.shift()).payload).toMatchObject({
+      message: 'drawing_got',
+      id,
+      object: { room_uuid: room.uuid, lines: [] },
+    });
+    expect((await a.shift()).payload).toMatchObject({
+      message: 'room_changed',
+      id,
+      object: { uuid: room.uuid, user_count: 1 },
+    });
     const seen = await b.next('room_changed');
     expect(seen.id).toBeUndefined();
     expect(seen.object.users.map((u) => u.uuid)).toEqual([a.user.uuid]);
@@ -121,7 +136,11 @@ describe.each(STORAGES)('rooms on %s', (kind) => {
     const id = a.call('leave_room');
     const left = await a.next('room_left');
     expect(left).toMatchObject({ id, object: { uuid: room.uuid, user_count: 0 } });
-    expect((await b.next('room_changed')).object).toMatchObject({ uuid: room.uuid, users: [], user_count: 0 });
+    expect((await b.next('room_changed')).object).toMatchObject({
+      uuid: room.uuid,
+      users: [],
+      user_count: 0,
+    });
   });
 
   it('a closed connection leaves its room and everyone gets room_changed', async () => {
@@ -153,7 +172,10 @@ describe.each(STORAGES)('rooms on %s', (kind) => {
     expect((await a.error()).message).toBe('not_sufficient_data');
     a.call('list_rooms');
     const listed = await a.next('rooms_listed');
-    expect(listed.list.find((r) => r.uuid === room.uuid)).toMatchObject({ name: 'Lounge', color: '#123' });
+    expect(listed.list.find((r) => r.uuid === room.uuid)).toMatchObject({
+      name: 'Lounge',
+      color: '#123',
+    });
   });
 
   it('delete_room: everyone gets room_deleted; unknown and non-empty rooms are refused', async () => {
@@ -195,7 +217,8 @@ describe.each(STORAGES)('rooms on %s', (kind) => {
   });
 
   it('list_rooms searches names as a literal, case-insensitive substring and echoes the query', async () => {
-    for (const name of ['100% Pure', 'under_score', 'back\\slash', 'Ärger', 'plain']) await createRoom({ name });
+    for (const name of ['100% Pure', 'under_score', 'back\\slash', 'Ärger', 'plain'])
+      await createRoom({ name });
     const search = async (query: string) => {
       a.call('list_rooms', { query });
       const p = await a.next('rooms_listed');
@@ -238,7 +261,9 @@ describe.each(STORAGES)('rooms on %s', (kind) => {
     const entered = await a.next('room_entered');
     expect(entered.object.user_count).toBe(104);
     expect(entered.object.users).toHaveLength(100);
-    expect(entered.object.users.map((u) => u.uuid)).toEqual(others.slice(0, 100).map((c) => c.user.uuid));
+    expect(entered.object.users.map((u) => u.uuid)).toEqual(
+      others.slice(0, 100).map((c) => c.user.uuid),
+    );
 
     const seen: string[] = [];
     let cursor: string | null | undefined;

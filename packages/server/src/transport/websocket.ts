@@ -143,7 +143,7 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
         };
         services.metrics.errors.inc({ error: error.message });
         ws.send(errorFrame(error));
-        if (limit.strikes >= FLOOD_STRIKES) {
+        if (limit.strikes >= FLOOD_STRIKES && ws.readyState === ws.OPEN) {
           log.warn({ session, address }, 'closing a flooding connection');
           ws.close(CLOSE_CODES.policyViolation, 'flooding');
         }

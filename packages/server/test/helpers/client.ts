@@ -1,5 +1,11 @@
 import WebSocket from 'ws';
-import type { ErrorPayload, ResultName, ResultPayload, ServerStatement, User } from '@chat/protocol';
+import type {
+  ErrorPayload,
+  ResultName,
+  ResultPayload,
+  ServerStatement,
+  User,
+} from '@chat/protocol';
 
 type Frame = ServerStatement;
 type Predicate = (f: Frame) => boolean;
@@ -26,11 +32,16 @@ export class TestClient {
         w!.resolve(frame);
       } else this.queue.push(frame);
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code) => resolve((this.closeCode = code))));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code) => resolve((this.closeCode = code))),
+    );
   }
 
   /** Connects and consumes the greeting (user_created, rooms_listed). */
-  static async connect(url: string, opts: { token?: string; path?: string } = {}): Promise<TestClient> {
+  static async connect(
+    url: string,
+    opts: { token?: string; path?: string } = {},
+  ): Promise<TestClient> {
     const client = await TestClient.open(url, opts);
     const created = await client.next('user_created');
     client.user = created.object;
@@ -41,7 +52,10 @@ export class TestClient {
   }
 
   /** Opens the socket without consuming anything. */
-  static async open(url: string, opts: { token?: string; path?: string } = {}): Promise<TestClient> {
+  static async open(
+    url: string,
+    opts: { token?: string; path?: string } = {},
+  ): Promise<TestClient> {
     const base = url.replace(/^http/, 'ws') + (opts.path ?? '/ws');
     const ws = new WebSocket(opts.token ? `${base}?token=${encodeURIComponent(opts.token)}` : base);
     const client = new TestClient(ws);
@@ -57,7 +71,11 @@ export class TestClient {
   }
 
   /** Sends a call; returns the id it carries (one is generated unless `id: null`). */
-  call(message: string, fields: Record<string, unknown> = {}, id: string | null = `c${++this.nextId}`): string | undefined {
+  call(
+    message: string,
+    fields: Record<string, unknown> = {},
+    id: string | null = `c${++this.nextId}`,
+  ): string | undefined {
     const payload = id === null ? { message, ...fields } : { message, ...fields, id };
     this.ws.send(JSON.stringify({ type: 'call', payload }));
     return id ?? undefined;
@@ -71,7 +89,11 @@ export class TestClient {
       const waiter = { pred, resolve: (f: Frame) => (clearTimeout(timer), resolve(f)) };
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`timed out waiting; queued: ${JSON.stringify(this.queue.map((f) => f.payload.message))}`));
+        reject(
+          new Error(
+            `timed out waiting; queued: ${JSON.stringify(this.queue.map((f) => f.payload.message))}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push(waiter);
     });
@@ -84,7 +106,10 @@ export class TestClient {
     timeoutMs?: number,
   ): Promise<ResultPayload<K>> {
     const f = await this.take(
-      (f) => f.type === 'result' && f.payload.message === message && where(f.payload as unknown as ResultPayload<K>),
+      (f) =>
+        f.type === 'result' &&
+        f.payload.message === message &&
+        where(f.payload as unknown as ResultPayload<K>),
       timeoutMs,
     );
     return f.payload as unknown as ResultPayload<K>;

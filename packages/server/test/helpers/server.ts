@@ -5,7 +5,9 @@ import { startServer, type RunningServer } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 
 /** Storages every server test runs on. */
-export const STORAGES = (process.env.TEST_STORAGES?.split(',') ?? ['memory', 'sqlite']) as ('memory' | 'sqlite')[];
+export const STORAGES = (process.env.TEST_STORAGES?.split(',') ?? ['memory', 'sqlite']) as (
+  'memory' | 'sqlite'
+)[];
 export type StorageKind = (typeof STORAGES)[number];
 
 export interface TestServer extends RunningServer {
@@ -15,9 +17,13 @@ export interface TestServer extends RunningServer {
 }
 
 /** A real server on a random loopback port, on fresh storage of the given kind. */
-export async function testServer(kind: StorageKind, config: Partial<Config> = {}): Promise<TestServer> {
+export async function testServer(
+  kind: StorageKind,
+  config: Partial<Config> = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-test-'));
-  const storage = kind === 'memory' ? 'memory' : kind === 'sqlite' ? `sqlite:${join(dir, 'chat.db')}` : kind;
+  const storage =
+    kind === 'memory' ? 'memory' : kind === 'sqlite' ? `sqlite:${join(dir, 'chat.db')}` : kind;
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
