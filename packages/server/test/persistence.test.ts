@@ -61,3 +61,49 @@ describe('persistence on sqlite', () => {
     await server.stop();
   });
 });
+
+describe('graceful stop', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-stop-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lets calls in flight finish and answers them before closing with 1001: acknowledged = stored', async () => {
+    const storage = `sqlite:${join(dir, 'chat.db')}`;
+    let server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      storage,
+      logLevel: 'silent',
+      staticDir: dir,
+      rateLimitBurst: 10_000,
+    });
+    const c = await TestClient.connect(server.url);
+    c.call('create_room');
+    const room = (await c.next('room_created')).object.uuid;
+    c.call('enter_room', { uuid: room });
+    await c.next('drawing_got');
+    for (let i = 0; i < 1000; i++) c.call('create_message', { body: `m${i}` });
+    // stop while the burst is being handled
+    await c.next('message_created', (p) => p.object.seq === 10);
+    await server.stop();
+    expect(await c.closed).toBe(1001);
+    const acked = c.received.filter(
+      (f) => f.payload.message === 'message_created' && f.payload.id,
+    ).length;
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      storage,
+      logLevel: 'silent',
+      staticDir: dir,
+    });
+    const r = await TestClient.connect(server.url);
+    r.call('list_rooms');
+    const stored = (await r.next('rooms_listed', (p) => p.id !== undefined)).list.find(
+      (x) => x.uuid === room,
+    )!.sum;
+    expect(acked).toBeGreaterThanOrEqual(10);
+    expect(stored).toBe(acked);
+    await r.close();
+    await server.stop();
+  });
+});

@@ -40,6 +40,8 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
   });
   const alive = new WeakMap<WebSocket, boolean>();
   const finished = new Set<Promise<void>>();
+  /** Each open connection's queue of calls, to let calls in flight finish on stop. */
+  const inFlight = new Map<WebSocket, () => Promise<void>>();
   let closing = false;
 
   const perAddress = new Map<string, number>();
@@ -126,6 +128,7 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
         ws.close(1011, 'unavailable');
       },
     );
+    inFlight.set(ws, () => chain);
     const run = (task: () => Promise<void>) => {
       chain = chain
         .then(task)
@@ -133,6 +136,8 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     };
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      // once stopping, calls that arrive are not started: the client resends after reconnecting
+      if (closing) return;
       const taken = limit.take();
       if (!taken.ok) {
         const error: ErrorPayload = {
@@ -159,6 +164,7 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
 
     return new Promise((resolve) => {
       ws.on('close', (code) => {
+        inFlight.delete(ws);
         if (conn) {
           conn.closed = true;
           services.hub.remove(conn);
@@ -177,9 +183,14 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     async close() {
       closing = true;
       clearInterval(pinger);
+      const within = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+      // calls already received finish and are answered; then every socket is closed with 1001
+      await Promise.race([
+        Promise.all([...inFlight.values()].map((chain) => chain())),
+        within(5000),
+      ]);
       for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, 'server stopping');
-      const timeout = new Promise<void>((r) => setTimeout(r, 5000).unref());
-      await Promise.race([Promise.all([...finished]), timeout]);
+      await Promise.race([Promise.all([...finished]), within(3000)]);
       for (const ws of wss.clients) ws.terminate();
       wss.close();
     },
