@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { TestClient } from './helpers/client.ts';
+import { openRaw, TestClient } from './helpers/client.ts';
 import { testServer, type TestServer } from './helpers/server.ts';
 
 /** The defences of an open, anonymous server: each one seen doing its job. */
@@ -39,13 +38,7 @@ describe('defences', () => {
   it('caps connections per IP address', async () => {
     server = await testServer('memory', { maxConnectionsPerIp: 3 });
     const clients = await Promise.all([1, 2, 3].map(() => TestClient.connect(server!.url)));
-    const fourth = new WebSocket(server.url.replace('http', 'ws') + '/ws');
-    await expect(
-      new Promise((resolve, reject) => {
-        fourth.on('open', resolve);
-        fourth.on('error', reject);
-      }),
-    ).rejects.toThrow(/429/);
+    await expect(openRaw(server.url)).rejects.toThrow(/429/);
     await clients[0]!.close();
     await new Promise((r) => setTimeout(r, 50));
     const again = await TestClient.connect(server.url);
@@ -54,20 +47,8 @@ describe('defences', () => {
 
   it('refuses origins outside the allow-list', async () => {
     server = await testServer('memory', { allowedOrigins: ['https://chat.example'] });
-    const url = server.url.replace('http', 'ws') + '/ws';
-    const bad = new WebSocket(url, { origin: 'https://evil.example' });
-    await expect(
-      new Promise((resolve, reject) => {
-        bad.on('open', resolve);
-        bad.on('error', reject);
-      }),
-    ).rejects.toThrow(/403/);
-    const good = new WebSocket(url, { origin: 'https://chat.example' });
-    await new Promise((resolve, reject) => {
-      good.on('open', resolve);
-      good.on('error', reject);
-    });
-    good.close();
+    await expect(openRaw(server.url, { origin: 'https://evil.example' })).rejects.toThrow(/403/);
+    (await openRaw(server.url, { origin: 'https://chat.example' })).close();
   });
 
   it('closes a peer that stops answering pings, and its user leaves the room', async () => {

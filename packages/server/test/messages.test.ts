@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Room } from '@chat/protocol';
 import { TestClient } from './helpers/client.ts';
-import { STORAGES, testServer, type TestServer } from './helpers/server.ts';
+import { roomWithMembers, STORAGES, testServer, type TestServer } from './helpers/server.ts';
 
 describe.each(STORAGES)('messages on %s', (kind) => {
   let server: TestServer;
@@ -12,18 +12,7 @@ describe.each(STORAGES)('messages on %s', (kind) => {
 
   beforeEach(async () => {
     server = await testServer(kind);
-    [a, b, outsider] = (await Promise.all([1, 2, 3].map(() => TestClient.connect(server.url)))) as [
-      TestClient,
-      TestClient,
-      TestClient,
-    ];
-    a.call('create_room');
-    room = (await a.next('room_created')).object;
-    for (const c of [a, b]) {
-      c.call('enter_room', { uuid: room.uuid });
-      await c.next('drawing_got');
-    }
-    for (const c of [a, b, outsider]) c.drain();
+    ({ a, b, outsider, room } = await roomWithMembers(server));
   });
   afterEach(async () => {
     await Promise.all([a.close(), b.close(), outsider.close()]);

@@ -153,3 +153,18 @@ export class TestClient {
     return this.closed;
   }
 }
+
+/** Rejects with the HTTP status when the server refuses the WebSocket upgrade. */
+export function openRaw(
+  url: string,
+  opts: { path?: string; origin?: string } = {},
+): Promise<WebSocket> {
+  const ws = new WebSocket(
+    url.replace(/^http/, 'ws') + (opts.path ?? '/ws'),
+    opts.origin ? { origin: opts.origin } : {},
+  );
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}

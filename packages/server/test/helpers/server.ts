@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/app.ts';
+import type { Room } from '@chat/protocol';
 import type { Config } from '../../src/config.ts';
+import { TestClient } from './client.ts';
 
 /** Storages every server test runs on. */
 export const STORAGES = (process.env.TEST_STORAGES?.split(',') ?? ['memory', 'sqlite']) as (
@@ -41,6 +43,37 @@ export async function testServer(
     async dispose() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Two clients in one room (a created it) and one outside it, with their queues drained. */
+export interface RoomFixture {
+  a: TestClient;
+  b: TestClient;
+  outsider: TestClient;
+  room: Room;
+  close(): Promise<void>;
+}
+
+export async function roomWithMembers(server: TestServer): Promise<RoomFixture> {
+  const [a, b, outsider] = (await Promise.all(
+    [1, 2, 3].map(() => TestClient.connect(server.url)),
+  )) as [TestClient, TestClient, TestClient];
+  a.call('create_room');
+  const room = (await a.next('room_created')).object;
+  for (const c of [a, b]) {
+    c.call('enter_room', { uuid: room.uuid });
+    await c.next('drawing_got');
+  }
+  for (const c of [a, b, outsider]) c.drain();
+  return {
+    a,
+    b,
+    outsider,
+    room,
+    async close() {
+      await Promise.all([a.close(), b.close(), outsider.close()]);
     },
   };
 }
