@@ -60,6 +60,24 @@ describe('the command line', () => {
     }
   });
 
+  it('--log-level debug logs every statement in and out (the verbose log)', async () => {
+    const child = run(['--port', '0', '--storage', 'memory', '--log-level', 'debug']);
+    const entries: { msg: string; frame?: string }[] = [];
+    createInterface({ input: child.stdout! }).on('line', (line) =>
+      entries.push(JSON.parse(line) as { msg: string }),
+    );
+    const { url } = await listening(child);
+    const c = await TestClient.connect(url);
+    c.call('list_rooms', {}, 'verbose-1');
+    await c.next('rooms_listed', (p) => p.id === 'verbose-1');
+    await c.close();
+    child.kill('SIGTERM');
+    await exited(child);
+    expect(entries.some((e) => e.msg === 'in' && e.frame?.includes('"verbose-1"'))).toBe(true);
+    expect(entries.some((e) => e.msg === 'out' && e.frame?.includes('user_created'))).toBe(true);
+    expect(entries.some((e) => e.msg === 'out' && e.frame?.includes('"verbose-1"'))).toBe(true);
+  });
+
   it('refuses a bad flag or environment value with a clear message', async () => {
     for (const [args, env, text] of [
       [['--port', 'abc'], {}, /--port.*whole number/],
