@@ -1,0 +1,257 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import {
+  addRoom,
+  boardStats,
+  enterRoom,
+  inkedPixels,
+  launch,
+  open,
+  renameRoom,
+  roomItem,
+  send,
+  shot,
+  shownMessages,
+  startChat,
+  waitFor,
+  type ChatServer,
+  type Opened,
+} from './helpers.ts';
+
+let server: ChatServer;
+let browser: Browser;
+let a: Opened;
+let b: Opened;
+let room = '';
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startChat(), launch()]);
+  a = await open(browser, server.url);
+  b = await open(browser, server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('two browsers (desktop)', () => {
+  it('home page: header, event log, rooms', async () => {
+    const p = a.page;
+    await expect(p.getByRole('link', { name: 'Socket Chat' }).isVisible()).resolves.toBe(true);
+    await expect(p.getByTestId('my-name').textContent()).resolves.toMatch(/^user-/);
+    await expect(p.getByRole('slider', { name: 'Theme selector' }).isVisible()).resolves.toBe(true);
+    await expect(p.getByRole('searchbox', { name: 'Search' }).isVisible()).resolves.toBe(true);
+    await expect(p.getByRole('button', { name: 'Show event log' }).isVisible()).resolves.toBe(true);
+    await p.locator('.log-item', { hasText: 'user_created' }).first().waitFor();
+    await p.locator('.log-item', { hasText: 'rooms_listed' }).first().waitFor();
+  });
+
+  it('room create, rename, recolor show live in the other browser', async () => {
+    room = await addRoom(a.page);
+    await roomItem(b.page, room).waitFor({ timeout: 2_000 });
+    await renameRoom(a.page, room, 'Alpha');
+    await roomItem(b.page, room)
+      .locator('.room-name', { hasText: 'Alpha' })
+      .waitFor({ timeout: 2_000 });
+    const item = roomItem(a.page, room);
+    await item.getByRole('button', { name: 'Change color of room Alpha' }).click();
+    await item.getByRole('button', { name: 'Color #cf2e24' }).click();
+    await waitFor(
+      async () =>
+        (await roomItem(b.page, room)
+          .locator('.room-color')
+          .evaluate((e) => getComputedStyle(e).backgroundColor)) === 'rgb(207, 46, 36)',
+      2_000,
+      'the new color in the other browser',
+    );
+    // server-side search
+    await b.page.getByRole('searchbox', { name: 'Search' }).fill('alph');
+    await waitFor(async () => (await b.page.locator('.room-item').count()) === 1, 3_000, 'search');
+    await shot(b.page, 'desktop-home-search');
+    await b.page.getByRole('searchbox', { name: 'Search' }).fill('');
+    await waitFor(
+      async () => (await b.page.locator('.room-item').count()) >= 1,
+      3_000,
+      'list back',
+    );
+    await shot(a.page, 'desktop-home');
+  });
+
+  it('two browsers chat: a message appears in the other within a second', async () => {
+    await enterRoom(a.page, room);
+    await enterRoom(b.page, room);
+    await a.page.getByText('No messages yet').waitFor();
+    // typing
+    await a.page.getByRole('textbox', { name: 'Write a message...' }).pressSequentially('hel');
+    await b.page.getByText(/is typing\.\.\./).waitFor({ timeout: 3_000 });
+    await a.page.getByRole('textbox', { name: 'Write a message...' }).fill('');
+
+    const started = Date.now();
+    await send(a.page, 'hello from A');
+    await b.page.locator('.message-body', { hasText: 'hello from A' }).waitFor({ timeout: 1_000 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // own message set apart, the other's not
+    await expect(
+      a.page.locator('.message.own .message-body', { hasText: 'hello from A' }).count(),
+    ).resolves.toBe(1);
+    await expect(
+      b.page.locator('.message:not(.own) .message-body', { hasText: 'hello from A' }).count(),
+    ).resolves.toBe(1);
+    await send(b.page, 'hi from B\nsecond line');
+    await a.page.locator('.message-body', { hasText: 'second line' }).waitFor({ timeout: 1_000 });
+    await expect(shownMessages(a.page)).resolves.toEqual([
+      'hello from A',
+      'hi from B\nsecond line',
+    ]);
+    await shot(a.page, 'desktop-room-messages');
+  });
+
+  it('markup and javascript: URLs render as text, links are safe', async () => {
+    await send(a.page, '<img src=x onerror=alert(1)>');
+    await send(a.page, 'javascript:alert(1)');
+    await send(a.page, 'see https://example.com/page');
+    await b.page.locator('.message-body', { hasText: 'https://example.com/page' }).waitFor();
+    for (const p of [a.page, b.page]) {
+      await p.locator('.message-body', { hasText: '<img src=x onerror=alert(1)>' }).waitFor();
+      await expect(p.locator('.message-list img').count()).resolves.toBe(0);
+      await expect(p.locator('.message-list a[href^="javascript"]').count()).resolves.toBe(0);
+      const link = p.locator('.message-body a', { hasText: 'https://example.com/page' });
+      await expect(link.getAttribute('rel')).resolves.toBe('noopener noreferrer');
+      await expect(link.getAttribute('href')).resolves.toBe('https://example.com/page');
+    }
+    await a.page.waitForTimeout(200);
+    expect(a.dialogs).toEqual([]);
+    expect(b.dialogs).toEqual([]);
+  });
+
+  it('a rename shows in the other browser user list', async () => {
+    await b.page.getByRole('button', { name: /Change your name/ }).click();
+    const box = b.page.getByRole('textbox', { name: 'Your name' });
+    await box.fill('Bob the tester');
+    await box.press('Enter');
+    await b.page.getByTestId('my-name').filter({ hasText: 'Bob the tester' }).waitFor();
+    await a.page.getByRole('button', { name: 'Show users' }).click();
+    await a.page.locator('.user-list', { hasText: 'Bob the tester' }).waitFor({ timeout: 2_000 });
+    await shot(a.page, 'desktop-room-users');
+  });
+
+  it('a stroke appears in the other browser while it is being drawn', async () => {
+    await a.page.getByRole('button', { name: 'Show drawing' }).click();
+    await b.page.getByRole('button', { name: 'Show drawing' }).click();
+    const canvas = a.page.locator('[data-testid=board] canvas').first();
+    await canvas.waitFor();
+    await b.page.locator('[data-testid=board] canvas').first().waitFor();
+    await a.page.getByRole('button', { name: 'Color #cf2e24' }).click();
+    const box = (await canvas.boundingBox())!;
+    await a.page.mouse.move(box.x + 40, box.y + 40);
+    await a.page.mouse.down();
+    for (let i = 1; i <= 12; i++) {
+      await a.page.mouse.move(box.x + 40 + i * 15, box.y + 40 + i * 8);
+      await a.page.waitForTimeout(20);
+    }
+    // still drawing: the other browser already has the line
+    await waitFor(async () => (await boardStats(b.page)).points > 4, 2_000, 'live points');
+    await waitFor(async () => (await inkedPixels(b.page)) > 50, 2_000, 'ink on the other board');
+    await a.page.mouse.up();
+    await waitFor(
+      async () => {
+        const [sa, sb] = await Promise.all([boardStats(a.page), boardStats(b.page)]);
+        return sa.lines === 1 && sb.lines === 1 && sa.points === sb.points;
+      },
+      2_000,
+      'the finished line in both',
+    );
+    await shot(b.page, 'desktop-room-drawing');
+    // undo removes it for everyone
+    await a.page.getByRole('button', { name: 'Undo my last stroke' }).click();
+    await waitFor(async () => (await boardStats(b.page)).lines === 0, 2_000, 'undo in the other');
+    // PNG export
+    const download = a.page.waitForEvent('download');
+    await a.page.getByRole('button', { name: 'Export drawing as PNG' }).click();
+    expect((await download).suggestedFilename()).toBe('drawing.png');
+  });
+
+  it('the event log lists statements with time, direction and type', async () => {
+    await a.page.getByRole('button', { name: 'Show event log' }).click();
+    await a.page.locator('.log-item', { hasText: 'create_message' }).last().waitFor();
+    const text = await a.page.locator('.log-item').last().textContent();
+    expect(text).toMatch(/^\d\d:\d\d:\d\d\.\d{3} [↑↓] (call|result|error) \w+/);
+    await a.page.getByRole('button', { name: 'Show rooms' }).click();
+    await roomItem(a.page, room).waitFor();
+    await shot(a.page, 'desktop-room-log-rooms');
+    await a.page.getByRole('button', { name: 'Show event log' }).click();
+  });
+
+  it('deleting a room with users shows the error; an empty room is deleted live', async () => {
+    await b.page.getByRole('button', { name: 'Go back' }).click();
+    await b.page.waitForURL(server.url + '/');
+    await roomItem(b.page, room).getByRole('button', { name: 'Delete room Alpha' }).click();
+    await b.page.locator('.notice').first().waitFor({ timeout: 2_000 });
+    await expect(roomItem(b.page, room).count()).resolves.toBe(1);
+    await shot(b.page, 'desktop-delete-error');
+    await a.page.getByRole('button', { name: 'Go back' }).click();
+    await a.page.waitForURL(server.url + '/');
+    await roomItem(b.page, room).getByRole('button', { name: 'Delete room Alpha' }).click();
+    await waitFor(
+      async () => (await roomItem(a.page, room).count()) === 0,
+      2_000,
+      'room gone in A',
+    );
+  });
+
+  it('deep links, unknown rooms, 404 and /info', async () => {
+    const other = await addRoom(a.page);
+    await renameRoom(a.page, other, 'Deep');
+    const c = await open(browser, `${server.url}/room/${other}`);
+    await c.page.getByRole('heading', { name: 'Deep' }).waitFor();
+    await c.page.getByText('No messages yet').waitFor();
+    await c.page.goto(`${server.url}/room/00000000-0000-4000-8000-000000000000`);
+    await c.page.getByText('Room does not exist').waitFor();
+    await shot(c.page, 'desktop-room-missing');
+    await c.page.goto(`${server.url}/no/such/page`);
+    await c.page.getByRole('heading', { name: /404/ }).waitFor();
+    await shot(c.page, 'desktop-404');
+    await c.page.goto(`${server.url}/info`);
+    await c.page.getByRole('heading', { name: 'About Socket Chat' }).waitFor();
+    await shot(c.page, 'desktop-info');
+    await c.context.close();
+  });
+
+  it('a second tab takes the identity over; "Use here" takes it back', async () => {
+    const first = a.page;
+    const name = await first.getByTestId('my-name').textContent();
+    const second = await a.context.newPage();
+    await second.goto(server.url);
+    await second.locator('.connection-online').waitFor();
+    await expect(second.getByTestId('my-name').textContent()).resolves.toBe(name);
+    await first.getByText('This chat is open in another tab.').waitFor({ timeout: 3_000 });
+    await shot(first, 'desktop-taken-over');
+    await first.getByRole('button', { name: 'Use here' }).click();
+    await first.locator('.connection-online').waitFor();
+    await second.getByText('This chat is open in another tab.').waitFor({ timeout: 3_000 });
+    await second.close();
+  });
+
+  it('the theme survives a reload, kept only as a number in the theme cookie', async () => {
+    const slider = a.page.getByRole('slider', { name: 'Theme selector' });
+    await slider.fill('5');
+    await a.page.locator('html[data-theme="5"]').waitFor();
+    await a.page.reload();
+    await a.page.locator('.connection-online').waitFor();
+    await expect(slider.inputValue()).resolves.toBe('5');
+    await expect(a.page.locator('html').getAttribute('data-theme')).resolves.toBe('5');
+    const cookies = await a.context.cookies();
+    expect(cookies.map((c) => `${c.name}=${c.value}`)).toEqual(['theme=5']);
+    const keys = await a.page.evaluate(() => Object.keys(localStorage).sort());
+    expect(keys.every((k) => k === 'token' || k === 'muted')).toBe(true);
+    await shot(a.page, 'desktop-theme-5');
+    for (const n of [0, 1, 2, 3, 4, 6, 7]) {
+      await slider.fill(String(n));
+      await a.page.locator(`html[data-theme="${n}"]`).waitFor();
+      await shot(a.page, `desktop-theme-${n}`);
+    }
+    expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,200 @@
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { Layer, Line as KonvaLine, Rect, Stage } from 'react-konva';
+import type Konva from 'konva';
+import { DRAW_COLORS, type Line, type Tool } from '@chat/protocol';
+import { useClient } from '../api/context.tsx';
+import { StrokeStreamer } from '../api/stroke.ts';
+import { uuid4 } from '../api/uuid.ts';
+import { useAppDispatch, useAppSelector } from '../store/index.ts';
+import { drawingActions, lastOwnLine } from '../store/drawing.ts';
+import { Button } from './Buttons.tsx';
+import { ColorPicker } from './ColorPicker.tsx';
+
+/** One coordinate space shared by every browser; the stage scales it to the panel. */
+export const BOARD = { width: 1200, height: 900 } as const;
+const WIDTH: Record<Tool, number> = { pen: 4, eraser: 28 };
+
+const LineShape = memo(function LineShape({ line }: { line: Line }) {
+  return (
+    <KonvaLine
+      points={line.points}
+      stroke={line.color}
+      strokeWidth={WIDTH[line.tool] ?? 4}
+      lineCap="round"
+      lineJoin="round"
+      globalCompositeOperation={line.tool === 'eraser' ? 'destination-out' : 'source-over'}
+      listening={false}
+      perfectDrawEnabled={false}
+    />
+  );
+});
+
+function useSize(ref: React.RefObject<HTMLDivElement | null>) {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return size;
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** The shared drawing board: pen, eraser, 18 colors, undo, reset, PNG export; mouse and touch. */
+export default function Drawing() {
+  const client = useClient();
+  const dispatch = useAppDispatch();
+  const order = useAppSelector((s) => s.drawing.order);
+  const lines = useAppSelector((s) => s.drawing.lines);
+  const loaded = useAppSelector((s) => s.drawing.loaded);
+  const me = useAppSelector((s) => s.user.me?.uuid);
+  const undoable = useAppSelector((s) => lastOwnLine(s.drawing, me));
+  const [tool, setTool] = useState<Tool>('pen');
+  const [color, setColor] = useState<string>(DRAW_COLORS[0]);
+  const wrap = useRef<HTMLDivElement>(null);
+  const stage = useRef<Konva.Stage>(null);
+  const size = useSize(wrap);
+  const scale = Math.max(0.05, Math.min(size.width / BOARD.width, size.height / BOARD.height));
+  const meRef = useRef(me);
+  meRef.current = me;
+
+  const streamer = useMemo(
+    () =>
+      new StrokeStreamer(
+        {
+          local: (uuid, points, style) =>
+            dispatch(
+              drawingActions.pointsAppended({
+                uuid,
+                points,
+                ...style,
+                user_uuid: meRef.current ?? '',
+              }),
+            ),
+          append: (uuid, points, style) => client.appendPoints(uuid, points, style),
+          finish: (line) => client.changeLine(line),
+        },
+        uuid4,
+      ),
+    [client, dispatch],
+  );
+  useEffect(() => {
+    const up = () => streamer.end();
+    window.addEventListener('pointerup', up);
+    window.addEventListener('pointercancel', up);
+    return () => {
+      window.removeEventListener('pointerup', up);
+      window.removeEventListener('pointercancel', up);
+      streamer.dispose();
+    };
+  }, [streamer]);
+
+  const point = (): [number, number] | null => {
+    const p = stage.current?.getPointerPosition();
+    if (!p) return null;
+    const x = Math.min(BOARD.width, Math.max(0, p.x / scale));
+    const y = Math.min(BOARD.height, Math.max(0, p.y / scale));
+    return [round(x), round(y)];
+  };
+
+  const exportPng = () => {
+    const s = stage.current;
+    if (!s) return;
+    const url = s.toDataURL({ mimeType: 'image/png', pixelRatio: 1 / scale });
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'drawing.png';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  };
+
+  const points = order.reduce((n, id) => n + (lines[id]?.points.length ?? 0), 0);
+
+  return (
+    <section className="drawing panel-body" aria-label="Drawing">
+      <div className="drawing-tools" role="toolbar" aria-label="Drawing tools">
+        <Button aria-pressed={tool === 'pen'} onClick={() => setTool('pen')}>
+          Pen
+        </Button>
+        <Button aria-pressed={tool === 'eraser'} onClick={() => setTool('eraser')}>
+          Eraser
+        </Button>
+        <Button
+          onClick={() => undoable && client.deleteLine(undoable)}
+          disabled={!undoable}
+          aria-label="Undo my last stroke"
+        >
+          Undo
+        </Button>
+        <Button variant="danger" onClick={() => client.resetDrawing()} aria-label="Reset drawing">
+          Reset
+        </Button>
+        <Button onClick={exportPng} aria-label="Export drawing as PNG">
+          Export PNG
+        </Button>
+      </div>
+      <ColorPicker
+        colors={DRAW_COLORS}
+        value={color}
+        onChange={(c) => {
+          setColor(c);
+          setTool('pen');
+        }}
+        label="Drawing colors"
+        className="draw-colors"
+      />
+      <div
+        ref={wrap}
+        className="board-wrap"
+        data-testid="board"
+        data-lines={order.length}
+        data-points={points}
+        data-loaded={loaded}
+      >
+        {size.width > 0 && (
+          <div
+            className="board"
+            role="img"
+            aria-label={`Shared drawing board with ${order.length} strokes`}
+            style={{ width: BOARD.width * scale, height: BOARD.height * scale }}
+          >
+            <Stage
+              ref={stage}
+              width={BOARD.width * scale}
+              height={BOARD.height * scale}
+              scaleX={scale}
+              scaleY={scale}
+              onPointerDown={(e) => {
+                e.evt.preventDefault();
+                const p = point();
+                if (p) streamer.begin(p[0], p[1], { color, tool });
+              }}
+              onPointerMove={() => {
+                if (!streamer.drawing) return;
+                const p = point();
+                if (p) streamer.move(p[0], p[1]);
+              }}
+              onPointerUp={() => streamer.end()}
+            >
+              <Layer listening={false}>
+                <Rect x={0} y={0} width={BOARD.width} height={BOARD.height} fill="#ffffff" />
+              </Layer>
+              <Layer>
+                {order.map((id) => {
+                  const line = lines[id];
+                  return line ? <LineShape key={id} line={line} /> : null;
+                })}
+              </Layer>
+            </Stage>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,123 @@
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useClient } from '../api/context.tsx';
+import { useAppDispatch, useAppSelector } from '../store/index.ts';
+import { uiActions, type Connection } from '../store/ui.ts';
+import { THEMES, themeCookie } from '../themes.ts';
+import { writeMuted } from '../sound.ts';
+import { Button } from './Buttons.tsx';
+import { InlineEdit } from './Input.tsx';
+
+const CONNECTION_TEXT: Record<Connection, string> = {
+  connecting: 'Connecting…',
+  online: 'Online',
+  offline: 'Offline, reconnecting…',
+  taken_over: 'Open in another tab',
+};
+
+export function ConnectionStatus() {
+  const connection = useAppSelector((s) => s.ui.connection);
+  return (
+    <span className={`connection connection-${connection}`} role="status" aria-live="polite">
+      <span className="dot" aria-hidden="true" />
+      <span className="connection-text">{CONNECTION_TEXT[connection]}</span>
+    </span>
+  );
+}
+
+function UserName() {
+  const client = useClient();
+  const me = useAppSelector((s) => s.user.me);
+  const [editing, setEditing] = useState(false);
+  if (!me) return <span className="user-name muted">…</span>;
+  if (editing) {
+    return (
+      <InlineEdit
+        value={me.name}
+        label="Your name"
+        onSave={(name) => {
+          client.changeUserName(name);
+          setEditing(false);
+        }}
+        onCancel={() => setEditing(false)}
+      />
+    );
+  }
+  return (
+    <Button
+      className="user-name"
+      title="Change your name"
+      aria-label={`Your name: ${me.name}. Change your name`}
+      onClick={() => setEditing(true)}
+    >
+      <span className="user-name-text" data-testid="my-name">
+        {me.name}
+      </span>
+      <span aria-hidden="true"> ✎</span>
+    </Button>
+  );
+}
+
+function ThemeSlider() {
+  const dispatch = useAppDispatch();
+  const theme = useAppSelector((s) => s.ui.theme);
+  return (
+    <label className="theme-slider">
+      <span className="sr-only">Theme</span>
+      <input
+        type="range"
+        min={0}
+        max={THEMES.length - 1}
+        step={1}
+        value={theme}
+        aria-label="Theme selector"
+        aria-valuetext={`${THEMES[theme]?.name ?? ''} (${theme + 1} of ${THEMES.length})`}
+        onChange={(e) => {
+          const n = Number(e.target.value);
+          document.cookie = themeCookie(n);
+          dispatch(uiActions.themeChosen(n));
+        }}
+      />
+    </label>
+  );
+}
+
+function MuteSwitch() {
+  const dispatch = useAppDispatch();
+  const muted = useAppSelector((s) => s.ui.muted);
+  return (
+    <label className="mute">
+      <input
+        type="checkbox"
+        role="switch"
+        checked={!muted}
+        aria-label="Sounds"
+        onChange={(e) => {
+          const m = !e.target.checked;
+          writeMuted(typeof localStorage === 'undefined' ? null : localStorage, m);
+          dispatch(uiActions.mutedSet(m));
+        }}
+      />
+      <span aria-hidden="true">Sound</span>
+    </label>
+  );
+}
+
+export function Header() {
+  return (
+    <header className="header">
+      <Link to="/" className="app-name">
+        Socket Chat
+      </Link>
+      <UserName />
+      <ConnectionStatus />
+      <div className="header-tools">
+        <ThemeSlider />
+        <MuteSwitch />
+        <Link to="/info" className="info-link">
+          Info
+        </Link>
+      </div>
+    </header>
+  );
+}

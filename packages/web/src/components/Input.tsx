@@ -1,0 +1,146 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { LIMITS } from '@chat/protocol';
+import { codePointLength as codePoints } from '../format.ts';
+import { Button } from './Buttons.tsx';
+
+export interface MessageInputProps {
+  onSend: (body: string) => void;
+  onTyping?: () => void;
+  disabled?: boolean;
+}
+
+/** The message box: Enter sends, Shift+Enter breaks the line. */
+export function MessageInput({ onSend, onTyping, disabled }: MessageInputProps) {
+  const [text, setText] = useState('');
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const length = codePoints(text.trim());
+  const tooLong = length > LIMITS.bodyChars;
+  const canSend = length > 0 && !tooLong && !disabled;
+
+  const send = () => {
+    if (!canSend) return;
+    onSend(text);
+    setText('');
+    ref.current?.focus();
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  };
+  return (
+    <form
+      className="message-input"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <textarea
+        ref={ref}
+        value={text}
+        rows={1}
+        placeholder="Write a message..."
+        aria-label="Write a message..."
+        aria-invalid={tooLong}
+        aria-describedby={tooLong ? 'body-too-long' : undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (e.target.value.trim() !== '') onTyping?.();
+        }}
+        onKeyDown={onKeyDown}
+      />
+      <Button type="submit" variant="primary" disabled={!canSend}>
+        Send
+      </Button>
+      {tooLong && (
+        <p id="body-too-long" className="input-error" role="alert">
+          A message can hold at most {LIMITS.bodyChars.toLocaleString()} characters ({length}).
+        </p>
+      )}
+    </form>
+  );
+}
+
+export interface InlineEditProps {
+  value: string;
+  /** Accessible name of the text field. */
+  label: string;
+  onSave: (value: string) => void;
+  onCancel: () => void;
+  maxChars?: number;
+}
+
+/** A text field that saves on Enter or blur and cancels on Escape. */
+export function InlineEdit({
+  value,
+  label,
+  onSave,
+  onCancel,
+  maxChars = LIMITS.nameChars,
+}: InlineEditProps) {
+  const [text, setText] = useState(value);
+  const ref = useRef<HTMLInputElement>(null);
+  const done = useRef(false);
+  useEffect(() => {
+    ref.current?.focus();
+    ref.current?.select();
+  }, []);
+  const valid = text.trim() !== '' && codePoints(text.trim()) <= maxChars;
+  const save = () => {
+    if (done.current) return;
+    done.current = true;
+    if (valid && text.trim() !== value) onSave(text.trim());
+    else onCancel();
+  };
+  return (
+    <input
+      ref={ref}
+      className="inline-edit"
+      aria-label={label}
+      aria-invalid={!valid}
+      value={text}
+      maxLength={maxChars * 2}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={save}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          save();
+        } else if (e.key === 'Escape') {
+          e.preventDefault();
+          done.current = true;
+          onCancel();
+        }
+      }}
+    />
+  );
+}
+
+/** The room search box: searches on the server as one types (debounced). */
+export function SearchInput({ onSearch }: { onSearch: (query: string) => void }) {
+  const [text, setText] = useState('');
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const t = setTimeout(() => onSearch(text), 250);
+    return () => clearTimeout(t);
+  }, [text, onSearch]);
+  return (
+    <input
+      type="search"
+      className="search"
+      placeholder="Search"
+      aria-label="Search"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') onSearch(text);
+      }}
+    />
+  );
+}

@@ -1,0 +1,34 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ChatClient } from './api/client.ts';
+import { createStore } from './store/index.ts';
+import { readThemeCookie } from './themes.ts';
+import { playMessageSound, readMuted } from './sound.ts';
+import { App } from './App.tsx';
+import './styles/app.css';
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+const store = createStore({
+  theme: readThemeCookie(document.cookie),
+  muted: readMuted(storage()),
+});
+const client = new ChatClient(store, {
+  storage: storage(),
+  onNewMessage: (own) => {
+    if (!store.getState().ui.muted) playMessageSound(own);
+  },
+});
+client.start();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App store={store} client={client} />
+  </StrictMode>,
+);

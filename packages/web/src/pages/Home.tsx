@@ -1,0 +1,58 @@
+import { useEffect } from 'react';
+import { useIsPhone } from '../hooks.ts';
+import { useAppDispatch, useAppSelector } from '../store/index.ts';
+import { uiActions } from '../store/ui.ts';
+import { Log } from '../components/Log.tsx';
+import { RoomList } from '../components/Room.tsx';
+import { Panels, TabBar } from '../components/Tabs.tsx';
+
+/** Home: the event log on the left, the rooms on the right (one at a time on a phone). */
+export default function Home() {
+  const phone = useIsPhone();
+  const dispatch = useAppDispatch();
+  const phonePanel = useAppSelector((s) => s.ui.phonePanel);
+  const leftTab = useAppSelector((s) => s.ui.leftTab);
+  useEffect(() => {
+    document.title = 'Socket Chat';
+  }, []);
+  const showLog = phone && phonePanel === 'left' && leftTab === 'log';
+  return (
+    <>
+      {phone ? (
+        <TabBar
+          label="Views"
+          tabs={[
+            {
+              label: 'Show rooms',
+              text: 'Rooms',
+              active: !showLog,
+              onSelect: () => dispatch(uiActions.rightTabChosen('messages')),
+            },
+            {
+              label: 'Show event log',
+              text: 'Log',
+              active: showLog,
+              onSelect: () => dispatch(uiActions.leftTabChosen('log')),
+            },
+          ]}
+        />
+      ) : null}
+      <Panels
+        phone={phone}
+        show={showLog ? 'left' : 'right'}
+        left={
+          <>
+            {!phone && (
+              <TabBar
+                label="Left panel"
+                tabs={[{ label: 'Show event log', text: 'Log', active: true, onSelect: () => {} }]}
+              />
+            )}
+            <Log />
+          </>
+        }
+        right={<RoomList />}
+      />
+    </>
+  );
+}

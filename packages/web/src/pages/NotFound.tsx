@@ -1,0 +1,13 @@
+import { Link } from 'react-router';
+
+export default function NotFound() {
+  return (
+    <section className="page-text panel">
+      <h1>404: page not found</h1>
+      <p>There is nothing at this address.</p>
+      <p>
+        <Link to="/">Go to the rooms</Link>
+      </p>
+    </section>
+  );
+}

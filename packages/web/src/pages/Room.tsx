@@ -1,0 +1,139 @@
+import { lazy, Suspense, useEffect } from 'react';
+import { Link, useParams } from 'react-router';
+import { useClient } from '../api/context.tsx';
+import { useIsPhone } from '../hooks.ts';
+import { selectCurrentRoom, useAppDispatch, useAppSelector } from '../store/index.ts';
+import { uiActions } from '../store/ui.ts';
+import { GoBackButton } from '../components/Buttons.tsx';
+import { Log } from '../components/Log.tsx';
+import { MessagesPanel } from '../components/Message.tsx';
+import { RoomList, UserList } from '../components/Room.tsx';
+import { Spinner } from '../components/Spinner.tsx';
+import { Panels, TabBar, type TabSpec } from '../components/Tabs.tsx';
+
+// Konva is big and only needed on the drawing tab: load it on demand.
+const Drawing = lazy(() => import('../components/Drawing.tsx'));
+
+function RoomMissing() {
+  return (
+    <section className="panel-body centered" aria-label="Room">
+      <h2>Room does not exist</h2>
+      <p>It may have been deleted, or the link is wrong.</p>
+      <Link to="/">Back to all rooms</Link>
+    </section>
+  );
+}
+
+/** /room/:uuid — enters the room on open (deep links too) and leaves it on close. */
+export default function RoomPage() {
+  const { uuid = '' } = useParams();
+  const client = useClient();
+  const dispatch = useAppDispatch();
+  const phone = useIsPhone();
+  const status = useAppSelector((s) => s.rooms.status);
+  const room = useAppSelector(selectCurrentRoom);
+  const leftTab = useAppSelector((s) => s.ui.leftTab);
+  const rightTab = useAppSelector((s) => s.ui.rightTab);
+  const phonePanel = useAppSelector((s) => s.ui.phonePanel);
+
+  useEffect(() => {
+    const ticket = client.enterRoom(uuid);
+    // leave only if no room was entered in between (a room switch, or StrictMode's remount)
+    return () => {
+      setTimeout(() => client.leaveRoom(ticket), 0);
+    };
+  }, [client, uuid]);
+
+  useEffect(() => {
+    document.title = room ? `${room.name} · Socket Chat` : 'Socket Chat';
+  }, [room]);
+
+  const leftTabs: TabSpec[] = [
+    {
+      label: 'Show event log',
+      text: 'Log',
+      active: leftTab === 'log' && (!phone || phonePanel === 'left'),
+      onSelect: () => dispatch(uiActions.leftTabChosen('log')),
+    },
+    {
+      label: 'Show rooms',
+      text: 'Rooms',
+      active: leftTab === 'rooms' && (!phone || phonePanel === 'left'),
+      onSelect: () => dispatch(uiActions.leftTabChosen('rooms')),
+    },
+  ];
+  const rightTabs: TabSpec[] = [
+    {
+      label: 'Show messages',
+      text: 'Messages',
+      active: rightTab === 'messages' && (!phone || phonePanel === 'right'),
+      onSelect: () => dispatch(uiActions.rightTabChosen('messages')),
+    },
+    {
+      label: 'Show users',
+      text: 'Users',
+      active: rightTab === 'users' && (!phone || phonePanel === 'right'),
+      onSelect: () => dispatch(uiActions.rightTabChosen('users')),
+    },
+    {
+      label: 'Show drawing',
+      text: 'Drawing',
+      active: rightTab === 'drawing' && (!phone || phonePanel === 'right'),
+      onSelect: () => dispatch(uiActions.rightTabChosen('drawing')),
+    },
+  ];
+
+  const left = leftTab === 'log' ? <Log /> : <RoomList compact />;
+  let right;
+  if (status === 'missing') right = <RoomMissing />;
+  else if (status !== 'entered' || !room) right = <Spinner label="Entering the room" />;
+  else if (rightTab === 'users') right = <UserList />;
+  else if (rightTab === 'drawing') {
+    right = (
+      <Suspense fallback={<Spinner label="Loading the drawing board" />}>
+        <Drawing />
+      </Suspense>
+    );
+  } else right = <MessagesPanel />;
+
+  const title = room ? (
+    <h1 className="room-title">
+      <span className="room-color" style={{ background: room.color }} aria-hidden="true" />
+      <span className="room-title-text">{room.name}</span>
+    </h1>
+  ) : null;
+
+  if (phone) {
+    return (
+      <>
+        <div className="room-head">
+          <GoBackButton />
+          {title}
+        </div>
+        <TabBar label="Views" tabs={[...rightTabs, ...leftTabs]} />
+        <Panels phone show={phonePanel} left={left} right={right} />
+      </>
+    );
+  }
+  return (
+    <Panels
+      phone={false}
+      show="right"
+      left={
+        <>
+          <TabBar label="Left panel" tabs={leftTabs} />
+          {left}
+        </>
+      }
+      right={
+        <>
+          <div className="room-head">
+            {title}
+            <TabBar label="Room views" tabs={rightTabs} before={<GoBackButton />} />
+          </div>
+          {right}
+        </>
+      }
+    />
+  );
+}

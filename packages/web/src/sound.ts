@@ -1,0 +1,59 @@
+/**
+ * Sounds for new messages, made with WebAudio at run time (no files to fetch): a short
+ * rising blip for your own message, a two-note chime for someone else's.
+ */
+export const MUTE_KEY = 'muted';
+
+let ctx: AudioContext | null = null;
+
+function audio(): AudioContext | null {
+  if (typeof window === 'undefined' || typeof window.AudioContext === 'undefined') return null;
+  ctx ??= new window.AudioContext();
+  return ctx;
+}
+
+function tone(ac: AudioContext, freq: number, start: number, length: number, gain: number): void {
+  const osc = ac.createOscillator();
+  const amp = ac.createGain();
+  osc.type = 'sine';
+  osc.frequency.setValueAtTime(freq, start);
+  amp.gain.setValueAtTime(0.0001, start);
+  amp.gain.exponentialRampToValueAtTime(gain, start + 0.01);
+  amp.gain.exponentialRampToValueAtTime(0.0001, start + length);
+  osc.connect(amp).connect(ac.destination);
+  osc.start(start);
+  osc.stop(start + length + 0.02);
+}
+
+export function playMessageSound(own: boolean): void {
+  try {
+    const ac = audio();
+    if (!ac) return;
+    if (ac.state === 'suspended') void ac.resume();
+    const t = ac.currentTime + 0.01;
+    if (own) {
+      tone(ac, 880, t, 0.09, 0.08);
+    } else {
+      tone(ac, 660, t, 0.12, 0.1);
+      tone(ac, 990, t + 0.1, 0.16, 0.1);
+    }
+  } catch {
+    // audio is a nicety; never let it break the chat
+  }
+}
+
+export function readMuted(storage: Pick<Storage, 'getItem'> | null): boolean {
+  try {
+    return storage?.getItem(MUTE_KEY) === '1';
+  } catch {
+    return false;
+  }
+}
+
+export function writeMuted(storage: Pick<Storage, 'setItem'> | null, muted: boolean): void {
+  try {
+    storage?.setItem(MUTE_KEY, muted ? '1' : '0');
+  } catch {
+    // ignore
+  }
+}

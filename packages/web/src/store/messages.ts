@@ -1,0 +1,132 @@
+import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import type { Message, User } from '@chat/protocol';
+import { mergeBySeq } from './merge.ts';
+
+/** An own message sent (or waiting to be sent) but not yet confirmed by its echo. */
+export interface PendingMessage {
+  /** The call id; the `message_created` echo carries it back. */
+  id: string;
+  body: string;
+  created: string;
+  /** Must be (re)sent once the connection is back and the gap is filled. */
+  unsent: boolean;
+  /** The server's error sentence, when the call failed for good. */
+  failed?: string;
+}
+
+export interface TypingEntry {
+  name: string;
+  at: number;
+}
+
+export interface MessagesState {
+  roomUuid: string | null;
+  /** Confirmed messages, ascending seq, no duplicates. */
+  list: Message[];
+  pending: PendingMessage[];
+  /** The first page has arrived. */
+  loaded: boolean;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  /** Who is typing, by user uuid. */
+  typing: Record<string, TypingEntry>;
+}
+
+export const initialMessagesState: MessagesState = {
+  roomUuid: null,
+  list: [],
+  pending: [],
+  loaded: false,
+  hasOlder: false,
+  loadingOlder: false,
+  typing: {},
+};
+
+export type ListMode = 'initial' | 'older' | 'newer';
+
+export interface ListedPayload {
+  room_uuid: string;
+  list: Message[];
+  has_more: boolean;
+  mode: ListMode;
+}
+
+function resetFor(state: MessagesState, roomUuid: string | null): void {
+  const pending = state.roomUuid === roomUuid ? state.pending : [];
+  Object.assign(state, initialMessagesState, { roomUuid, pending });
+}
+
+const messagesSlice = createSlice({
+  name: 'messages',
+  initialState: initialMessagesState,
+  reducers: {
+    /** The client wants this room's messages (a different room clears the list). */
+    roomOpened(state, action: PayloadAction<string | null>) {
+      if (state.roomUuid !== action.payload) resetFor(state, action.payload);
+    },
+    listed(state, action: PayloadAction<ListedPayload>) {
+      const { room_uuid, list, has_more, mode } = action.payload;
+      if (state.roomUuid !== room_uuid) {
+        if (mode !== 'initial') return;
+        resetFor(state, room_uuid);
+      }
+      state.list = mergeBySeq(state.list, list);
+      if (mode === 'initial') {
+        if (!state.loaded) state.hasOlder = has_more;
+        state.loaded = true;
+      } else if (mode === 'older') {
+        state.hasOlder = has_more;
+        state.loadingOlder = false;
+      }
+    },
+    olderRequested(state) {
+      state.loadingOlder = true;
+    },
+    olderFailed(state) {
+      state.loadingOlder = false;
+    },
+    created(state, action: PayloadAction<{ message: Message; id?: string }>) {
+      const { message, id } = action.payload;
+      if (id !== undefined) state.pending = state.pending.filter((p) => p.id !== id);
+      if (message.room_uuid !== state.roomUuid) return;
+      state.list = mergeBySeq(state.list, [message]);
+      delete state.typing[message.user.uuid];
+    },
+    pendingAdded(state, action: PayloadAction<PendingMessage>) {
+      state.pending.push(action.payload);
+    },
+    pendingSent(state, action: PayloadAction<string>) {
+      const p = state.pending.find((m) => m.id === action.payload);
+      if (p) p.unsent = false;
+    },
+    pendingFailed(state, action: PayloadAction<{ id: string; detail: string }>) {
+      const p = state.pending.find((m) => m.id === action.payload.id);
+      if (p) {
+        p.failed = action.payload.detail;
+        p.unsent = false;
+      }
+    },
+    pendingRemoved(state, action: PayloadAction<string>) {
+      state.pending = state.pending.filter((p) => p.id !== action.payload);
+    },
+    /** The connection dropped: whatever was not confirmed must be checked and maybe resent. */
+    connectionLost(state) {
+      for (const p of state.pending) if (p.failed === undefined) p.unsent = true;
+      state.loadingOlder = false;
+      state.typing = {};
+    },
+    typingReceived(state, action: PayloadAction<{ user: User; at: number }>) {
+      const { user, at } = action.payload;
+      if (user.room_uuid !== null && user.room_uuid !== state.roomUuid) return;
+      state.typing[user.uuid] = { name: user.name, at };
+    },
+    typingExpired(state, action: PayloadAction<number>) {
+      for (const [uuid, t] of Object.entries(state.typing)) {
+        if (t.at <= action.payload) delete state.typing[uuid];
+      }
+    },
+  },
+});
+
+export const messagesActions = messagesSlice.actions;
+export const messagesReducer = messagesSlice.reducer;

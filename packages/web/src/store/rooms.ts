@@ -1,0 +1,162 @@
+import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import type { Room, User } from '@chat/protocol';
+
+export type RoomStatus = 'idle' | 'entering' | 'entered' | 'missing';
+
+export interface SearchState {
+  query: string;
+  ids: string[];
+  cursor: string | null;
+  loading: boolean;
+}
+
+export interface MembersState {
+  roomUuid: string;
+  list: User[];
+  cursor: string | null;
+  loading: boolean;
+}
+
+export interface RoomsState {
+  byId: Record<string, Room>;
+  /** The rooms of the main list (newest pages first loaded, older pages on demand). */
+  main: string[];
+  cursor: string | null;
+  loaded: boolean;
+  loadingMore: boolean;
+  search: SearchState | null;
+  /** The room the user is in, or wants to be in. */
+  current: string | null;
+  status: RoomStatus;
+  /** The full member list of the current room, when paged with list_room_users. */
+  members: MembersState | null;
+}
+
+export const initialRoomsState: RoomsState = {
+  byId: {},
+  main: [],
+  cursor: null,
+  loaded: false,
+  loadingMore: false,
+  search: null,
+  current: null,
+  status: 'idle',
+  members: null,
+};
+
+/** Newest first: by `created`, then uuid, so the order is total and stable. */
+export function compareRooms(a: Room, b: Room): number {
+  if (a.created !== b.created) return a.created < b.created ? 1 : -1;
+  return a.uuid < b.uuid ? 1 : a.uuid > b.uuid ? -1 : 0;
+}
+
+export function matchesQuery(room: Room, query: string): boolean {
+  return room.name.toLowerCase().includes(query.toLowerCase());
+}
+
+function addIds(ids: string[], more: readonly Room[]): string[] {
+  const seen = new Set(ids);
+  const out = [...ids];
+  for (const r of more) {
+    if (!seen.has(r.uuid)) {
+      seen.add(r.uuid);
+      out.push(r.uuid);
+    }
+  }
+  return out;
+}
+
+export interface RoomsListedPayload {
+  list: Room[];
+  cursor: string | null;
+  query?: string;
+  /** A next page (true) or a fresh first page (false). */
+  append: boolean;
+}
+
+const roomsSlice = createSlice({
+  name: 'rooms',
+  initialState: initialRoomsState,
+  reducers: {
+    listed(state, action: PayloadAction<RoomsListedPayload>) {
+      const { list, cursor, query, append } = action.payload;
+      for (const r of list) state.byId[r.uuid] = r;
+      if (query !== undefined) {
+        if (state.search === null || state.search.query !== query) return;
+        state.search.ids = append ? addIds(state.search.ids, list) : list.map((r) => r.uuid);
+        state.search.cursor = cursor;
+        state.search.loading = false;
+        return;
+      }
+      state.main = append ? addIds(state.main, list) : list.map((r) => r.uuid);
+      state.cursor = cursor;
+      state.loaded = true;
+      state.loadingMore = false;
+    },
+    moreRequested(state) {
+      if (state.search) state.search.loading = true;
+      else state.loadingMore = true;
+    },
+    searchStarted(state, action: PayloadAction<string>) {
+      const query = action.payload;
+      state.search = query === '' ? null : { query, ids: [], cursor: null, loading: true };
+    },
+    created(state, action: PayloadAction<Room>) {
+      const room = action.payload;
+      state.byId[room.uuid] = room;
+      if (!state.main.includes(room.uuid)) state.main.push(room.uuid);
+      if (state.search && matchesQuery(room, state.search.query)) {
+        if (!state.search.ids.includes(room.uuid)) state.search.ids.push(room.uuid);
+      }
+    },
+    changed(state, action: PayloadAction<Room>) {
+      const room = action.payload;
+      state.byId[room.uuid] = room;
+    },
+    deleted(state, action: PayloadAction<Room>) {
+      const uuid = action.payload.uuid;
+      delete state.byId[uuid];
+      state.main = state.main.filter((id) => id !== uuid);
+      if (state.search) state.search.ids = state.search.ids.filter((id) => id !== uuid);
+      if (state.current === uuid) state.status = 'missing';
+    },
+    enterRequested(state, action: PayloadAction<string>) {
+      if (state.current !== action.payload || state.status !== 'entered') {
+        state.current = action.payload;
+        state.status = 'entering';
+      }
+      if (state.members?.roomUuid !== action.payload) state.members = null;
+    },
+    entered(state, action: PayloadAction<Room>) {
+      const room = action.payload;
+      state.byId[room.uuid] = room;
+      if (state.current === room.uuid) state.status = 'entered';
+    },
+    enterFailed(state, action: PayloadAction<string>) {
+      if (state.current === action.payload) state.status = 'missing';
+    },
+    left(state) {
+      state.current = null;
+      state.status = 'idle';
+      state.members = null;
+    },
+    membersRequested(state, action: PayloadAction<string>) {
+      if (state.members?.roomUuid === action.payload) state.members.loading = true;
+      else state.members = { roomUuid: action.payload, list: [], cursor: null, loading: true };
+    },
+    membersListed(
+      state,
+      action: PayloadAction<{ uuid: string; list: User[]; cursor: string | null }>,
+    ) {
+      const { uuid, list, cursor } = action.payload;
+      if (state.members?.roomUuid !== uuid) return;
+      const seen = new Set(state.members.list.map((u) => u.uuid));
+      for (const u of list) if (!seen.has(u.uuid)) state.members.list.push(u);
+      state.members.cursor = cursor;
+      state.members.loading = false;
+    },
+  },
+});
+
+export const roomsActions = roomsSlice.actions;
+export const roomsReducer = roomsSlice.reducer;

@@ -1,0 +1,73 @@
+import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
+
+export type Connection = 'connecting' | 'online' | 'offline' | 'taken_over';
+export type LeftTab = 'log' | 'rooms';
+export type RightTab = 'messages' | 'users' | 'drawing';
+/** On a phone only one panel shows: the chosen tab of either side. */
+export type PhonePanel = 'left' | 'right';
+
+export interface Notice {
+  id: number;
+  text: string;
+}
+
+export interface UiState {
+  connection: Connection;
+  /** How many times the connection was (re)established. */
+  connects: number;
+  leftTab: LeftTab;
+  rightTab: RightTab;
+  phonePanel: PhonePanel;
+  theme: number;
+  muted: boolean;
+  notices: Notice[];
+  nextNotice: number;
+}
+
+export const initialUiState: UiState = {
+  connection: 'connecting',
+  connects: 0,
+  leftTab: 'log',
+  rightTab: 'messages',
+  phonePanel: 'right',
+  theme: 0,
+  muted: false,
+  notices: [],
+  nextNotice: 1,
+};
+
+const uiSlice = createSlice({
+  name: 'ui',
+  initialState: initialUiState,
+  reducers: {
+    connectionChanged(state, action: PayloadAction<Connection>) {
+      if (action.payload === 'online' && state.connection !== 'online') state.connects++;
+      state.connection = action.payload;
+    },
+    leftTabChosen(state, action: PayloadAction<LeftTab>) {
+      state.leftTab = action.payload;
+      state.phonePanel = 'left';
+    },
+    rightTabChosen(state, action: PayloadAction<RightTab>) {
+      state.rightTab = action.payload;
+      state.phonePanel = 'right';
+    },
+    themeChosen(state, action: PayloadAction<number>) {
+      state.theme = action.payload;
+    },
+    mutedSet(state, action: PayloadAction<boolean>) {
+      state.muted = action.payload;
+    },
+    noticeAdded(state, action: PayloadAction<string>) {
+      state.notices.push({ id: state.nextNotice, text: action.payload });
+      state.nextNotice++;
+      if (state.notices.length > 3) state.notices.shift();
+    },
+    noticeDismissed(state, action: PayloadAction<number>) {
+      state.notices = state.notices.filter((n) => n.id !== action.payload);
+    },
+  },
+});
+
+export const uiActions = uiSlice.actions;
+export const uiReducer = uiSlice.reducer;

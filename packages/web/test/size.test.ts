@@ -1,0 +1,36 @@
+// @vitest-environment node
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { build } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = mkdtempSync(join(tmpdir(), 'chat-web-size-'));
+
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('production bundle', () => {
+  it('loads at most 250 KB of gzipped JavaScript initially', async () => {
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'silent',
+      mode: 'production',
+      build: { outDir: out, emptyOutDir: true },
+    });
+    // size.mjs exits non-zero over the limit, which makes execFileSync throw
+    const report = execFileSync(
+      process.execPath,
+      [join(root, 'scripts/size.mjs'), out, '--limit', '250'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const m = /gzip ([\d.]+) KB \(limit/.exec(report);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeLessThanOrEqual(250);
+  }, 120_000);
+});
