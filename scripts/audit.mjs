@@ -12,7 +12,9 @@ try {
 }
 const counts = report.metadata?.vulnerabilities;
 if (!counts) {
-  console.warn(`npm audit could not run: ${report.message ?? report.error?.summary ?? 'unknown error'}`);
+  console.warn(
+    `npm audit could not run: ${report.message ?? report.error?.summary ?? 'unknown error'}`,
+  );
   process.exit(process.env.AUDIT_REQUIRED === '1' ? 1 : 0);
 }
 const serious = (counts.high ?? 0) + (counts.critical ?? 0);

@@ -8,7 +8,9 @@ if (!existsSync(CHROMIUM)) {
     console.log(`${CHROMIUM} is missing: installing Debian's chromium`);
     execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: 'inherit' });
   } else {
-    console.error(`${CHROMIUM} is missing: install Chromium (Debian: sudo apt-get install chromium) or set CHROMIUM_PATH.`);
+    console.error(
+      `${CHROMIUM} is missing: install Chromium (Debian: sudo apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
     process.exit(1);
   }
 }
