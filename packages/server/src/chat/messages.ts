@@ -15,7 +15,7 @@ export const createMessage: Handler<'create_message'> = async (ctx, args) => {
   });
   if (!object) throw new ChatError('no_selected_room', 'The room no longer exists.');
   await ctx.publish({ to: 'room', room }, { message: 'message_created', object });
-  roomChanges.sumMoved(room, ctx.origin);
+  roomChanges.touch(room, ctx.origin);
 };
 
 export const listMessages: Handler<'list_messages'> = async (ctx, args) => {

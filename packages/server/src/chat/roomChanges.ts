@@ -10,9 +10,12 @@ interface Pending {
 }
 
 /**
- * Broadcasts `room_changed`. A change of `sum` alone is coalesced to at most one broadcast
- * per interval per room (first at once, then one trailing with the final state), so a busy
- * room does not cost every connection a frame per message.
+ * Broadcasts `room_changed` to all, at most once per interval per room: the first change of
+ * a quiet room goes out at once (the caller's copy carrying its id), later ones within the
+ * interval fold into one trailing broadcast of the final state. A busy room (messages, a
+ * crowd entering) then costs each connection one frame a second, not one per event; with
+ * up to 100 users inlined in every room object, that is what keeps a crowd's entry from
+ * growing with the square of its size.
  */
 export class RoomChanges {
   private readonly pending = new Map<string, Pending>();
@@ -24,8 +27,39 @@ export class RoomChanges {
     private readonly intervalMs: number,
   ) {}
 
-  /** Sends the room's current state to all now. */
-  async now(room: string, origin?: { session: string; id?: string }): Promise<void> {
+  /** The room changed because of `origin`'s call (or of no call). */
+  async changed(room: string, origin?: Origin): Promise<void> {
+    const p = this.pending.get(room);
+    if (p) {
+      p.dirty = true;
+      return;
+    }
+    this.arm(room);
+    await this.send(room, origin);
+  }
+
+  /**
+   * The room's state was just broadcast by someone else (a rename): if a throttled broadcast
+   * is in flight, one more follows, so the last word is always the final state.
+   */
+  settle(room: string): void {
+    const p = this.pending.get(room);
+    if (p) p.dirty = true;
+  }
+
+  /** Like changed(), for callers that do not wait: failures are logged. */
+  touch(room: string, origin?: Origin): void {
+    this.changed(room, origin).catch((err: unknown) =>
+      this.log.error({ err, room }, 'room_changed failed'),
+    );
+  }
+
+  /** @deprecated the same as changed(). */
+  now(room: string, origin?: Origin): Promise<void> {
+    return this.changed(room, origin);
+  }
+
+  private async send(room: string, origin?: Origin): Promise<void> {
     const object = await this.storage.getRoom(room);
     if (!object) return;
     await this.bus.publish({
@@ -36,37 +70,19 @@ export class RoomChanges {
     });
   }
 
-  /**
-   * The room's message count moved, by the call of `origin`. Sent at once when the room was
-   * quiet (the caller's copy carrying its id); otherwise folded into the next trailing one.
-   */
-  sumMoved(room: string, origin?: Origin): void {
-    const p = this.pending.get(room);
-    if (p) {
-      p.dirty = true;
-      return;
-    }
-    this.send(room, origin);
-    this.arm(room);
-  }
-
   private arm(room: string): void {
     const timer = setTimeout(() => {
       const p = this.pending.get(room);
       this.pending.delete(room);
       if (p?.dirty) {
-        this.send(room);
         this.arm(room);
+        this.send(room).catch((err: unknown) =>
+          this.log.error({ err, room }, 'room_changed failed'),
+        );
       }
     }, this.intervalMs);
     timer.unref();
     this.pending.set(room, { timer, dirty: false });
-  }
-
-  private send(room: string, origin?: Origin): void {
-    this.now(room, origin).catch((err: unknown) =>
-      this.log.error({ err, room }, 'room_changed failed'),
-    );
   }
 
   stop(): void {

@@ -74,7 +74,13 @@ export const enterRoom: Handler<'enter_room'> = async (ctx, args) => {
   // hold broadcasts from the moment we join until the history page is out: none lost, none doubled
   conn.hold();
   try {
-    const moved = await storage.setPresence(conn.user.uuid, room, ctx.holder, ctx.services.now());
+    // strictly increasing entry times keep members in the order they came
+    const moved = await storage.setPresence(
+      conn.user.uuid,
+      room,
+      ctx.holder,
+      ctx.services.roomClock(),
+    );
     if (moved === 'no_room') throw new ChatError('no_specified_room');
     const previous = moved.previous;
     if (previous !== room) {
@@ -84,8 +90,8 @@ export const enterRoom: Handler<'enter_room'> = async (ctx, args) => {
     }
     await sendRoomState(ctx, room);
     if (previous === room) return;
-    await roomChanges.now(room, ctx.origin);
-    if (previous !== null) await roomChanges.now(previous, ctx.origin);
+    await roomChanges.changed(room, ctx.origin);
+    if (previous !== null) await roomChanges.changed(previous, ctx.origin);
   } finally {
     conn.release();
   }
@@ -114,7 +120,7 @@ export const leaveRoom: Handler<'leave_room'> = async (ctx) => {
   if (room === null) throw new ChatError('no_specified_room', 'You are not in a room.');
   const object = await ctx.services.storage.getRoom(room);
   if (object) ctx.reply('room_left', { object });
-  await ctx.services.roomChanges.now(room, ctx.origin);
+  await ctx.services.roomChanges.changed(room, ctx.origin);
 };
 
 async function changeRoom(
@@ -124,7 +130,9 @@ async function changeRoom(
 ) {
   const object = await ctx.services.storage.updateRoom(uuid, change);
   if (!object) throw new ChatError('no_specified_room');
+  // the caller's answer: at once, not throttled
   await ctx.publish({ to: 'all' }, { message: 'room_changed', object });
+  ctx.services.roomChanges.settle(uuid);
 }
 
 export const changeColor: Handler<'change_color'> = (ctx, args) =>

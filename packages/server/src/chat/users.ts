@@ -7,7 +7,7 @@ export const changeUserName: Handler<'change_user_name'> = async (ctx, args) => 
   if (!user) throw new ChatError('unavailable', 'Your identity is no longer stored; reconnect.');
   ctx.conn.user = { ...ctx.conn.user, name: user.name };
   ctx.reply('user_changed', { object: ctx.conn.user });
-  if (ctx.conn.room !== null) await roomChanges.now(ctx.conn.room, ctx.origin);
+  if (ctx.conn.room !== null) await roomChanges.changed(ctx.conn.room, ctx.origin);
 };
 
 /** Last typing notice passed on, per user on this node: more than one per interval is dropped silently. */
