@@ -4,6 +4,7 @@ import { LIMITS } from '@chat/protocol';
 import { openBus } from './bus/index.ts';
 import type { Services } from './chat/context.ts';
 import { RoomChanges } from './chat/roomChanges.ts';
+import { PresenceKeeper } from './chat/presence.ts';
 import { closeTakenOver } from './chat/sessions.ts';
 import { DEFAULTS, type Config } from './config.ts';
 import { Hub } from './hub/hub.ts';
@@ -39,13 +40,23 @@ export async function startServer(
   const log = options.logger ?? createLogger(config.logLevel);
   const metrics = new Metrics();
   const storage = metrics.timed(
-    await openStorage(config.storage, {
-      lineNumbers: LIMITS.lineNumbers,
-      drawingLines: config.maxDrawingLines,
-      roomUsersInline: LIMITS.roomUsersInline,
-    }),
+    await openStorage(
+      config.storage,
+      {
+        lineNumbers: LIMITS.lineNumbers,
+        drawingLines: config.maxDrawingLines,
+        roomUsersInline: LIMITS.roomUsersInline,
+      },
+      (err) => log.warn({ err: err.message }, 'a database connection failed'),
+    ),
   );
-  const bus = await openBus(config.bus, log);
+  let bus;
+  try {
+    bus = await openBus(config.bus, log);
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
   const hub = new Hub(
     async (room, after, before) =>
       (
@@ -65,6 +76,7 @@ export async function startServer(
     log,
     metrics,
     roomChanges: new RoomChanges(storage, bus, log, LIMITS.sumCoalesceMs),
+    presence: new PresenceKeeper(),
     now: () => new Date().toISOString(),
     roomClock: monotonicClock(),
   };
@@ -72,11 +84,14 @@ export async function startServer(
     if (event.kind === 'deliver') hub.deliver(event);
     else closeTakenOver(services, event.user, event.session);
   });
+  bus.onReconnect(() => hub.catchUp());
 
   // what an earlier run of this node left behind: nobody is connected to it any more
   const stale = await storage.releaseNode(config.nodeId);
   if (stale.length > 0)
     log.info({ rooms: stale.length }, 'cleared presence left by an earlier run');
+  for (const room of stale) await services.roomChanges.changed(room);
+  await services.presence.start(services);
 
   const purge = setInterval(() => {
     const before = new Date(Date.now() - LIMITS.tokenTtlDays * 24 * HOUR_MS).toISOString();
@@ -110,7 +125,7 @@ export async function startServer(
       url,
       websocket: `ws://${host}:${port}/ws`,
       storage: describeStorage(config.storage),
-      bus: config.bus,
+      bus: describeStorage(config.bus),
       node: config.nodeId,
     },
     `listening on ${url}, storing in ${describeStorage(config.storage)}`,
@@ -127,6 +142,7 @@ export async function startServer(
         server.close();
         await ws.close();
         server.closeAllConnections();
+        await services.presence.stop();
         services.roomChanges.stop();
         hub.stop();
         await bus.close();

@@ -9,13 +9,18 @@ export interface Config {
   host: string;
   /** `memory`, `sqlite:PATH` or `postgres://...` */
   storage: string;
-  /** `local` or `redis://...` */
+  /** `local` or `redis://...` (`?channel=NAME`: the pub/sub channel, default `chat:events`) */
   bus: string;
   logLevel: LogLevel;
   /** The built web client; served with an SPA fallback when it exists. */
   staticDir: string;
   /** Identifies this process's presence in storage; `local` on a single node. */
   nodeId: string;
+  /**
+   * How long a node's lease lasts unrenewed: a node silent this long has its users removed
+   * from their rooms.
+   */
+  leaseMs: number;
   /** Milliseconds between WebSocket pings; a peer that misses one is closed. */
   pingIntervalMs: number;
   /** Bytes queued to one connection before it is closed as not reading. */
@@ -36,6 +41,8 @@ export interface Config {
 /** A bad environment value (bad flags are reported by commander itself). */
 export class ConfigError extends Error {}
 
+export const DEFAULT_LEASE_MS = 15_000;
+
 export const DEFAULTS: Config = {
   port: 9000,
   host: '127.0.0.1',
@@ -44,6 +51,7 @@ export const DEFAULTS: Config = {
   logLevel: 'info',
   staticDir: new URL('../../web/dist', import.meta.url).pathname,
   nodeId: 'local',
+  leaseMs: DEFAULT_LEASE_MS,
   pingIntervalMs: 30_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxFrameChars: LIMITS.frameChars,
@@ -133,6 +141,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     ],
     ['--static-dir <dir>', 'STATIC_DIR', String, 'built web client to serve', 'staticDir'],
     ['--node-id <id>', 'NODE_ID', String, 'name of this node in shared storage', 'nodeId'],
+    [
+      '--lease-ms <n>',
+      'LEASE_MS',
+      integer(300, 3_600_000),
+      `a node silent this long has its users removed from their rooms (default ${DEFAULT_LEASE_MS})`,
+      'leaseMs',
+    ],
     [
       '--ping-interval-ms <n>',
       'PING_INTERVAL_MS',

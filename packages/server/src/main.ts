@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { startServer } from './app.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { describeStorage } from './storage/index.ts';
 
 /** CLI: read config, start, stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -17,7 +18,16 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  logger.info({ config }, 'configuration');
+  logger.info(
+    {
+      config: {
+        ...config,
+        storage: describeStorage(config.storage),
+        bus: describeStorage(config.bus),
+      },
+    },
+    'configuration',
+  );
   let server;
   try {
     server = await startServer({ ...config, logger });

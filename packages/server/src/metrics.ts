@@ -31,6 +31,21 @@ export class Metrics {
     help: 'Characters of frames written to connections',
     registers: [this.registry],
   });
+  readonly gapFills = new Counter({
+    name: 'chat_gap_fills_total',
+    help: 'Messages delivered from storage because their bus copy was late or missed',
+    registers: [this.registry],
+  });
+  readonly leaseFailures = new Counter({
+    name: 'chat_lease_failures_total',
+    help: "Failed renewals of this node's lease (storage unreachable)",
+    registers: [this.registry],
+  });
+  readonly reapedNodes = new Counter({
+    name: 'chat_reaped_nodes_total',
+    help: 'Nodes whose lease ended and whose users this node removed from their rooms',
+    registers: [this.registry],
+  });
   readonly storageSeconds = new Histogram({
     name: 'chat_storage_seconds',
     help: 'Storage call latency, by method',

@@ -125,6 +125,7 @@ describe('the command line', () => {
       rateLimitPerSecond: 7,
       rateLimitBurst: 8,
       maxConnectionsPerIp: 3,
+      leaseMs: 1500,
       allowedOrigins: ['https://a.example', 'http://b.example:8080'],
     };
     const values = [
@@ -143,6 +144,7 @@ describe('the command line', () => {
       '8',
       '3',
       'https://a.example, http://b.example:8080',
+      '1500',
     ];
     const flags = [
       '--port',
@@ -160,6 +162,7 @@ describe('the command line', () => {
       '--rate-burst',
       '--max-connections-per-ip',
       '--allowed-origins',
+      '--lease-ms',
     ];
     const envs = [
       'PORT',
@@ -177,6 +180,7 @@ describe('the command line', () => {
       'RATE_BURST',
       'MAX_CONNECTIONS_PER_IP',
       'ALLOWED_ORIGINS',
+      'LEASE_MS',
     ];
     expect(
       parseConfig(

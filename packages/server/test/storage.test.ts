@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Line, Message, User } from '@chat/protocol';
 import { describeStorage, openStorage } from '../src/storage/index.ts';
@@ -297,6 +298,76 @@ describe.each(backends)('$name storage', (backend) => {
       expect(await s.getUser(users[0]!.uuid)).toEqual(users[0]);
       expect(await s.releaseNode(holderA.node)).toEqual([]);
       expect(await s.releaseNode('unknown')).toEqual([]);
+    });
+  });
+
+  describe('node leases', () => {
+    it('renews a lease, saying whether it was still held', async () => {
+      expect(await s.renewLease('node-a', t(0), t(15))).toBe(false);
+      expect(await s.renewLease('node-a', t(5), t(20))).toBe(true);
+      // Renewed exactly at its end: still held.
+      expect(await s.renewLease('node-a', t(20), t(35))).toBe(true);
+      // Renewed after its end: not held meanwhile.
+      expect(await s.renewLease('node-a', t(36), t(51))).toBe(false);
+      expect(await s.expiredNodes(t(51))).toEqual([]);
+    });
+
+    it('lists the nodes whose lease ended', async () => {
+      await s.renewLease('node-b', t(0), t(10));
+      await s.renewLease('node-a', t(0), t(10));
+      await s.renewLease('node-c', t(0), t(30));
+      expect(await s.expiredNodes(t(10))).toEqual([]);
+      expect(await s.expiredNodes(t(11))).toEqual(['node-a', 'node-b']);
+      expect(await s.expiredNodes(t(31))).toEqual(['node-a', 'node-b', 'node-c']);
+    });
+
+    it('reaps a node whose lease ended: its users leave, the node is forgotten', async () => {
+      const [r1, r2] = [await makeRoom(s), await makeRoom(s)];
+      const [a, b, c] = [await makeUser(s, 'a'), await makeUser(s, 'b'), await makeUser(s, 'c')];
+      await s.renewLease(holderA.node, t(0), t(10));
+      await s.renewLease(holderB.node, t(0), t(30));
+      await s.setPresence(a.uuid, r1.uuid, holderA, t(1));
+      await s.setPresence(b.uuid, r2.uuid, { node: holderA.node, session: 'x' }, t(1));
+      await s.setPresence(c.uuid, r2.uuid, holderB, t(1));
+      // Not ended yet, or ended for another node: nothing happens.
+      expect(await s.reapNode(holderA.node, t(10))).toEqual([]);
+      expect(await s.reapNode(holderB.node, t(11))).toEqual([]);
+      expect(await s.reapNode('unknown', t(11))).toEqual([]);
+      expect((await s.reapNode(holderA.node, t(11))).sort()).toEqual([r1.uuid, r2.uuid].sort());
+      expect((await s.getRoom(r1.uuid))?.user_count).toBe(0);
+      expect(uuidsOf((await s.getRoom(r2.uuid))!.users)).toEqual([c.uuid]);
+      expect(await s.getUser(a.uuid)).toEqual(a);
+      expect(await s.expiredNodes(t(11))).toEqual([]);
+      // A reaped node that comes back learns that it lost its lease.
+      expect(await s.renewLease(holderA.node, t(12), t(27))).toBe(false);
+    });
+
+    it('leaves a node alone that renewed before the reaper got to it', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s);
+      await s.renewLease(holderA.node, t(0), t(10));
+      await s.setPresence(u.uuid, room.uuid, holderA, t(1));
+      expect(await s.expiredNodes(t(11))).toEqual([holderA.node]);
+      expect(await s.renewLease(holderA.node, t(11), t(26))).toBe(false);
+      expect(await s.reapNode(holderA.node, t(11))).toEqual([]);
+      expect((await s.getRoom(room.uuid))?.user_count).toBe(1);
+    });
+
+    it('reaps once when two nodes reap the same node at once', async () => {
+      const other = store.another ? await store.another() : s;
+      const rooms = [await makeRoom(s), await makeRoom(s)];
+      for (let i = 0; i < 10; i++) {
+        const u = await makeUser(s, `u${i}`);
+        await s.setPresence(u.uuid, rooms[i % 2]!.uuid, { node: 'dead', session: `s${i}` }, t(1));
+      }
+      await s.renewLease('dead', t(0), t(5));
+      const [one, two] = await Promise.all([
+        s.reapNode('dead', t(6)),
+        other.reapNode('dead', t(6)),
+      ]);
+      expect([...one, ...two].sort()).toEqual(uuidsOf(rooms).sort());
+      expect(one.length === 0 || two.length === 0).toBe(true);
+      for (const r of rooms) expect((await s.getRoom(r.uuid))?.user_count).toBe(0);
     });
   });
 
@@ -961,6 +1032,34 @@ describe('openStorage', () => {
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps PostgreSQL tables in the schema named by ?schema=', async ({ skip }) => {
+    if (postgresUrl === undefined) return skip('no DATABASE_URL');
+    const schema = testSchemaName();
+    const url = new URL(postgresUrl);
+    url.searchParams.set('schema', schema);
+    try {
+      const one = await openStorage(url.toString(), LIMITS);
+      const room = await makeRoom(one);
+      await one.close();
+      const two = await openStorage(url.toString(), LIMITS);
+      expect(await two.getRoom(room.uuid)).toEqual(room);
+      await two.close();
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      try {
+        const r = await client.query<{ n: string }>(
+          'select count(*) as n from information_schema.tables where table_schema = $1 and table_name = $2',
+          [schema, 'rooms'],
+        );
+        expect(r.rows[0]?.n).toBe('1');
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await dropSchema(postgresUrl, schema);
     }
   });
 

@@ -28,8 +28,14 @@ export type BusEvent = Delivery | TakeOver;
 
 /** Publishes each event to every node, this one included, in publish order. */
 export interface Bus {
+  /**
+   * Never rejects: when other nodes cannot be reached, the event is handled on this node
+   * only (what it reports has already happened in storage, so this node's clients see it).
+   */
   publish(event: BusEvent): Promise<void>;
   subscribe(handler: (event: BusEvent) => void): void;
+  /** Runs `handler` each time the bus is back after an outage: events of other nodes may have been missed. */
+  onReconnect(handler: () => void): void;
   /** False while the bus cannot reach other nodes. */
   ready(): boolean;
   close(): Promise<void>;

@@ -13,6 +13,7 @@ import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Holder, Storage } from '../storage/storage.ts';
+import type { PresenceKeeper } from './presence.ts';
 import type { RoomChanges } from './roomChanges.ts';
 
 /** A call that failed in a way PROTOCOL.md names: sent to the caller as an error statement. */
@@ -25,6 +26,12 @@ export class ChatError extends Error {
   }
 }
 
+/** The `detail` of `unavailable` when a shared service is away. */
+export const UNAVAILABLE = {
+  bus: 'The server cannot reach its other nodes right now, so nothing was changed; try again shortly.',
+  storage: 'The server could not reach its database; try again shortly.',
+} as const;
+
 /** What every handler may use. One per node. */
 export interface Services {
   storage: Storage;
@@ -33,6 +40,7 @@ export interface Services {
   config: Config;
   log: Logger;
   roomChanges: RoomChanges;
+  presence: PresenceKeeper;
   metrics: Metrics;
   now(): string;
   /** Like now(), but strictly increasing on this node, so rooms created in one millisecond keep their order. */

@@ -1,3 +1,4 @@
+import type { CallName } from '@chat/protocol';
 import type { HandlerTable } from './context.ts';
 import {
   appendDrawPoints,
@@ -39,3 +40,11 @@ export const handlers: HandlerTable = {
   list_room_users: listRoomUsers,
   typing,
 };
+
+/** Calls answered to the caller alone: they work while the bus is away. */
+export const CALLER_ONLY: ReadonlySet<CallName> = new Set([
+  'list_rooms',
+  'list_messages',
+  'get_drawing',
+  'list_room_users',
+]);

@@ -9,9 +9,10 @@ import {
   type ErrorPayload,
   type User,
 } from '@chat/protocol';
+import type { Delivery } from '../bus/bus.ts';
 import type { Connection } from '../hub/connection.ts';
-import { ChatError, holderOf, type CallContext, type Services } from './context.ts';
-import { handlers } from './handlers.ts';
+import { ChatError, holderOf, UNAVAILABLE, type CallContext, type Services } from './context.ts';
+import { CALLER_ONLY, handlers } from './handlers.ts';
 import { sendRooms } from './rooms.ts';
 import { forgetTyping } from './users.ts';
 
@@ -39,6 +40,8 @@ export async function identify(
   const { storage, bus } = services;
   const now = services.now();
   if (token) {
+    // the older session may be on another node: ending it needs the bus
+    if (!bus.ready()) throw new ChatError('unavailable', UNAVAILABLE.bus);
     const usedSince = new Date(Date.now() - LIMITS.tokenTtlDays * DAY_MS).toISOString();
     const found = await storage.resumeUser(hashToken(token), usedSince, now);
     if (found) {
@@ -80,8 +83,7 @@ export async function farewell(services: Services, conn: Connection): Promise<vo
   services.hub.remove(conn);
   if (!conn.takenOver) {
     forgetTyping(conn.user.uuid);
-    const room = await services.storage.releasePresence(conn.user.uuid, holderOf(services, conn));
-    if (room !== null) await services.roomChanges.now(room);
+    await services.presence.leave(conn.user.uuid, holderOf(services, conn));
   }
   await services.storage.touchUser(conn.user.uuid, services.now());
 }
@@ -135,11 +137,18 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
     holder: holderOf(services, conn),
     origin,
     reply: replyTo(services, conn, id),
-    publish: (audience, payload) =>
-      services.bus.publish({ kind: 'deliver', audience, payload, origin }),
+    publish: (audience, payload) => {
+      const event: Delivery = { kind: 'deliver', audience, payload, origin };
+      services.hub.publishing(event);
+      return services.bus.publish(event);
+    },
   };
   const handler = handlers[call.name] as (ctx: CallContext, args: unknown) => Promise<void>;
   try {
+    // refused before anything is stored: a change other nodes would not hear of is no change
+    if (!CALLER_ONLY.has(call.name) && !services.bus.ready()) {
+      throw new ChatError('unavailable', UNAVAILABLE.bus);
+    }
     await handler(ctx, call.args);
   } catch (err) {
     sendError(services, conn, callError(services, err, call.name, id));
@@ -155,10 +164,8 @@ function callError(
   const error: ErrorPayload =
     err instanceof ChatError
       ? { message: err.error, detail: err.detail ?? ERROR_DETAILS[err.error] }
-      : {
-          message: 'unavailable',
-          detail: 'The server could not carry out this call; try again shortly.',
-        };
+      : // storage threw (a bug would too: it is logged below)
+        { message: 'unavailable', detail: UNAVAILABLE.storage };
   if (!(err instanceof ChatError)) services.log.error({ err, call }, 'call failed');
   error.call = call;
   if (id !== undefined) error.id = id;

@@ -10,6 +10,11 @@ export class Hub {
   private readonly rooms = new Map<string, Set<Connection>>();
   private readonly users = new Map<string, Set<Connection>>();
   private readonly sequencer: Sequencer;
+  /**
+   * This node's own messages on their way through the bus, by room and seq: one filled
+   * from storage before its bus copy came back still carries the sender's call id.
+   */
+  private readonly own = new Map<string, Map<number, Delivery>>();
 
   /** `history` reads messages of a room with after < seq < before, to fill a gap in delivery. */
   constructor(
@@ -19,17 +24,41 @@ export class Hub {
   ) {
     this.sequencer = new Sequencer(
       history,
-      (object) =>
-        this.deliver(
-          {
-            kind: 'deliver',
-            audience: { to: 'room', room: object.room_uuid },
-            payload: { message: 'message_created', object },
-          },
-          true,
-        ),
+      (object) => {
+        this.metrics?.gapFills.inc();
+        const d = this.takeOwn(object.room_uuid, object.seq) ?? {
+          kind: 'deliver',
+          audience: { to: 'room', room: object.room_uuid },
+          payload: { message: 'message_created', object },
+        };
+        this.deliver(d, true);
+      },
       onError,
     );
+  }
+
+  /** A delivery this node is about to publish (see `own`). */
+  publishing(d: Delivery): void {
+    const p = d.payload;
+    if (p.message !== 'message_created' || d.origin?.id === undefined) return;
+    const room = p.object.room_uuid;
+    if (!this.rooms.has(room)) return;
+    let bySeq = this.own.get(room);
+    if (!bySeq) this.own.set(room, (bySeq = new Map<number, Delivery>()));
+    bySeq.set(p.object.seq, d);
+  }
+
+  private takeOwn(room: string, seq: number): Delivery | undefined {
+    const bySeq = this.own.get(room);
+    const d = bySeq?.get(seq);
+    if (d) bySeq!.delete(seq);
+    if (bySeq?.size === 0) this.own.delete(room);
+    return d;
+  }
+
+  /** The bus is back after an outage: deliver from storage the messages missed meanwhile. */
+  catchUp(): void {
+    this.sequencer.catchUp();
   }
 
   get size(): number {
@@ -76,6 +105,7 @@ export class Hub {
     if (set?.size === 0) {
       this.rooms.delete(room);
       this.sequencer.forget(room);
+      this.own.delete(room);
     }
   }
 
@@ -86,6 +116,7 @@ export class Hub {
 
   stop(): void {
     this.sequencer.stop();
+    this.own.clear();
   }
 
   /** Serializes the event once and writes the same frame to every local recipient. */
@@ -93,6 +124,7 @@ export class Hub {
     const p = d.payload;
     if (!inOrder && p.message === 'message_created') {
       const room = p.object.room_uuid;
+      this.takeOwn(room, p.object.seq);
       if (!this.rooms.has(room)) return;
       this.sequencer.push(room, p.object.seq, () => this.deliver(d, true));
       return;

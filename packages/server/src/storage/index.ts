@@ -9,9 +9,15 @@ const ACCEPTED = 'memory, sqlite:PATH (or sqlite::memory:) or postgres://USER@HO
 /**
  * Opens the storage a spec names: `memory`, `sqlite:PATH` (the file and its directory
  * are created when missing; `sqlite::memory:` keeps it in memory) or a
- * `postgres://` / `postgresql://` URL. SQL storage is migrated to the current schema.
+ * `postgres://` / `postgresql://` URL, where `?schema=NAME` keeps the tables in that
+ * schema (created when missing). SQL storage is migrated to the current schema.
+ * `onError` hears errors of idle database connections (a restart of PostgreSQL).
  */
-export async function openStorage(spec: string, limits: StorageLimits): Promise<Storage> {
+export async function openStorage(
+  spec: string,
+  limits: StorageLimits,
+  onError?: (err: Error) => void,
+): Promise<Storage> {
   if (spec === 'memory') return new MemoryStorage(limits);
   if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length);
@@ -19,7 +25,16 @@ export async function openStorage(spec: string, limits: StorageLimits): Promise<
     return SqlStorage.open({ kind: 'sqlite', path, limits });
   }
   if (/^postgres(ql)?:\/\//.test(spec)) {
-    return SqlStorage.open({ kind: 'postgres', url: spec, limits });
+    const url = new URL(spec);
+    const schema = url.searchParams.get('schema') ?? undefined;
+    url.searchParams.delete('schema');
+    return SqlStorage.open({
+      kind: 'postgres',
+      url: schema === undefined ? spec : url.toString(),
+      limits,
+      ...(schema === undefined ? {} : { schema }),
+      ...(onError === undefined ? {} : { onError }),
+    });
   }
   throw new Error(`Unknown storage "${describeStorage(spec)}": use ${ACCEPTED}.`);
 }

@@ -108,6 +108,22 @@ export interface Storage {
   /** Removes from their rooms all users held by `node`. Returns the rooms that changed. */
   releaseNode(node: string): Promise<string[]>;
 
+  // --- node leases (times are ISO strings, compared as text) ---
+  /**
+   * Extends `node`'s lease to `until`. Returns whether it still held a lease at `now`; false
+   * when new, ended or reaped, in which case the node's users may have been taken out of
+   * their rooms.
+   */
+  renewLease(node: string, now: string, until: string): Promise<boolean>;
+  /** Nodes whose lease ended before `now`. */
+  expiredNodes(now: string): Promise<string[]>;
+  /**
+   * If `node`'s lease ended before `now` (checked in the same transaction, so a node that
+   * renews meanwhile is left alone): removes its users from their rooms and forgets the
+   * node. Returns the rooms that changed.
+   */
+  reapNode(node: string, now: string): Promise<string[]>;
+
   // --- rooms ---
   createRoom(room: NewRoom): Promise<Room>;
   getRoom(uuid: string): Promise<Room | undefined>;

@@ -45,7 +45,9 @@ export function httpHandler(services: Services, staticDir: string) {
           'content-type': 'application/json',
           'cache-control': 'no-store',
         })
-        .end(JSON.stringify({ ...h, connections: services.hub.size }));
+        .end(
+          JSON.stringify({ ...h, node: services.config.nodeId, connections: services.hub.size }),
+        );
       return;
     }
     if (url.pathname === '/metrics') {

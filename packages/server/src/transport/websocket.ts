@@ -9,7 +9,7 @@ import {
   peekCall,
   type ErrorPayload,
 } from '@chat/protocol';
-import type { Services } from '../chat/context.ts';
+import { ChatError, UNAVAILABLE, type Services } from '../chat/context.ts';
 import { dispatch, farewell, greet, identify } from '../chat/sessions.ts';
 import { Connection } from '../hub/connection.ts';
 import { RateLimit } from '../hub/rateLimit.ts';
@@ -123,8 +123,11 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
         await greet(services, conn, identity);
       },
       (err: unknown) => {
-        log.error({ err, session }, 'could not identify a connection');
-        ws.send(errorFrame({ message: 'unavailable', detail: ERROR_DETAILS.unavailable }));
+        const known = err instanceof ChatError;
+        if (known) log.warn({ session, reason: err.detail }, 'refused a connection');
+        else log.error({ err, session }, 'could not identify a connection');
+        const detail = known ? (err.detail ?? ERROR_DETAILS.unavailable) : UNAVAILABLE.storage;
+        ws.send(errorFrame({ message: 'unavailable', detail }));
         ws.close(1011, 'unavailable');
       },
     );

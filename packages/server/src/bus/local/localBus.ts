@@ -10,6 +10,9 @@ export class LocalBus implements Bus {
   subscribe(handler: (event: BusEvent) => void): void {
     this.handlers.push(handler);
   }
+  onReconnect(): void {
+    // never disconnected
+  }
   ready(): boolean {
     return true;
   }

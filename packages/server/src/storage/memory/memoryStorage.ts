@@ -79,6 +79,8 @@ export class MemoryStorage implements Storage {
   private readonly rooms = new Map<string, RoomRecord>();
   /** All rooms sorted by (created, uuid). */
   private readonly roomOrder: RoomRecord[] = [];
+  /** Lease end of each node. */
+  private readonly leases = new Map<string, string>();
 
   constructor(private readonly limits: StorageLimits) {}
 
@@ -216,6 +218,26 @@ export class MemoryStorage implements Storage {
       }
     }
     return [...changed];
+  }
+
+  async renewLease(node: string, now: string, until: string): Promise<boolean> {
+    const previous = this.leases.get(node);
+    this.leases.set(node, until);
+    return previous !== undefined && previous >= now;
+  }
+
+  async expiredNodes(now: string): Promise<string[]> {
+    return [...this.leases]
+      .filter(([, until]) => until < now)
+      .map(([node]) => node)
+      .sort();
+  }
+
+  async reapNode(node: string, now: string): Promise<string[]> {
+    const until = this.leases.get(node);
+    if (until === undefined || until >= now) return [];
+    this.leases.delete(node);
+    return this.releaseNode(node);
   }
 
   async createRoom(room: NewRoom): Promise<Room> {

@@ -12,7 +12,18 @@ import type { Db } from './schema.ts';
 function migrations(d: Dialect): Record<string, Migration> {
   return {
     '0001_initial': { up: (db) => initial(db, d) },
+    '0002_nodes': { up: (db) => nodes(db, d) },
   };
+}
+
+/** Node leases: a node that stops renewing has its users taken out of their rooms. */
+async function nodes(db: Kysely<unknown>, d: Dialect): Promise<void> {
+  await db.schema
+    .createTable('nodes')
+    .ifNotExists()
+    .addColumn('node', d.text, (c) => c.primaryKey())
+    .addColumn('lease_until', d.text, (c) => c.notNull())
+    .execute();
 }
 
 async function initial(db: Kysely<unknown>, d: Dialect): Promise<void> {

@@ -8,7 +8,7 @@ export interface PostgresOptions {
   schema?: string;
   /** Connections in the pool (default 10). */
   poolSize?: number;
-  /** Errors of idle pooled connections (the next query reports its own); default: ignored. */
+  /** Errors of pooled connections (a lost connection; a query on it fails on its own); default: ignored. */
   onError?: (err: Error) => void;
 }
 
@@ -27,10 +27,17 @@ export async function openPostgres(
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
+    // while the database is unreachable, calls fail in seconds instead of waiting for ever
+    connectionTimeoutMillis: 5000,
+    keepAlive: true,
     ...(opts.schema === undefined ? {} : { options: `-c search_path=${opts.schema}` }),
   });
-  // Without a listener an idle connection's error (a server restart) would crash the process.
-  pool.on('error', (err) => opts.onError?.(err));
+  // Without a listener a connection's error would crash the process: the pool listens only
+  // while a connection is idle, and a connection lost during a query also emits 'error'
+  // (the query itself fails, and the pool drops the connection when it comes back).
+  pool.on('connect', (client) => client.on('error', (err) => opts.onError?.(err)));
+  // the same error of an idle connection, again from the pool: heard above already
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (opts.schema === undefined) {

@@ -7,6 +7,7 @@ export interface Database {
   users: UsersTable;
   messages: MessagesTable;
   lines: LinesTable;
+  nodes: NodesTable;
 }
 
 export interface RoomsTable {
@@ -61,6 +62,12 @@ export interface LinesTable {
   tool: string;
   color: string;
   user_uuid: string;
+}
+
+/** One per live (or dead but not yet reaped) node: who holds presence, and until when. */
+export interface NodesTable {
+  node: string;
+  lease_until: string;
 }
 
 /** The database or a transaction on it. */

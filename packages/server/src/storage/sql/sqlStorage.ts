@@ -19,6 +19,7 @@ import { dialectOf } from './dialect.ts';
 import * as drawing from './drawing.ts';
 import { Batcher } from './messageBatcher.ts';
 import * as messages from './messages.ts';
+import * as nodes from './nodes.ts';
 import { migrate } from './migrations.ts';
 import { openPostgres } from './postgres.ts';
 import type { PostgresOptions } from './postgres.ts';
@@ -115,6 +116,16 @@ export class SqlStorage implements Storage {
   }
   releaseNode(node: string): Promise<string[]> {
     return users.releaseNode(this.ctx, node);
+  }
+
+  renewLease(node: string, now: string, until: string): Promise<boolean> {
+    return nodes.renewLease(this.ctx, node, now, until);
+  }
+  expiredNodes(now: string): Promise<string[]> {
+    return nodes.expiredNodes(this.ctx, now);
+  }
+  reapNode(node: string, now: string): Promise<string[]> {
+    return nodes.reapNode(this.ctx, node, now);
   }
 
   createRoom(room: NewRoom): Promise<Room> {

@@ -148,27 +148,30 @@ export async function releasePresence(
 }
 
 export async function releaseNode(ctx: SqlContext, node: string): Promise<string[]> {
-  return inTransaction(ctx, async ({ db, dialect }) => {
-    const held = await dialect
-      .lock(
-        db
-          .selectFrom('users')
-          .select(['uuid', 'room_uuid'])
-          .where('holder_node', '=', node)
-          // One lock order for every caller.
-          .orderBy('uuid'),
-        'update',
-      )
-      .execute();
-    // Exactly the rows read (and locked), so the rooms returned are the rooms changed.
-    for (const part of chunks(
-      held.map((u) => u.uuid),
-      500,
-    )) {
-      await db.updateTable('users').set(NOWHERE).where('uuid', 'in', part).execute();
-    }
-    const rooms = new Set<string>();
-    for (const u of held) if (u.room_uuid !== null) rooms.add(u.room_uuid);
-    return [...rooms];
-  });
+  return inTransaction(ctx, (tx) => releaseHeld(tx, node));
+}
+
+/** Takes every user `node` holds out of its room, in the caller's transaction. Returns the rooms changed. */
+export async function releaseHeld({ db, dialect }: SqlContext, node: string): Promise<string[]> {
+  const held = await dialect
+    .lock(
+      db
+        .selectFrom('users')
+        .select(['uuid', 'room_uuid'])
+        .where('holder_node', '=', node)
+        // One lock order for every caller.
+        .orderBy('uuid'),
+      'update',
+    )
+    .execute();
+  // Exactly the rows read (and locked), so the rooms returned are the rooms changed.
+  for (const part of chunks(
+    held.map((u) => u.uuid),
+    500,
+  )) {
+    await db.updateTable('users').set(NOWHERE).where('uuid', 'in', part).execute();
+  }
+  const rooms = new Set<string>();
+  for (const u of held) if (u.room_uuid !== null) rooms.add(u.room_uuid);
+  return [...rooms];
 }
