@@ -80,6 +80,29 @@ describe.each(STORAGES)('messages on %s', (kind) => {
     expect(seqs).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
+  it('a moving sum is told to the room and to those in no room, not to those in other rooms', async () => {
+    const elsewhere = await TestClient.connect(server.url);
+    elsewhere.call('create_room');
+    const other = (await elsewhere.next('room_created')).object;
+    elsewhere.call('enter_room', { uuid: other.uuid });
+    await elsewhere.next('drawing_got');
+    // once the entries' own broadcasts are over (they go to everyone)
+    await new Promise((r) => setTimeout(r, 2 * LIMITS.sumCoalesceMs + 100));
+    elsewhere.drain();
+    a.call('create_message', { body: 'counted' });
+    await outsider.next('room_changed', (p) => p.object.uuid === room.uuid && p.object.sum === 1);
+    await b.next('room_changed', (p) => p.object.uuid === room.uuid && p.object.sum === 1);
+    expect(await elsewhere.quiet(200, (f) => f.payload.message === 'room_changed')).toEqual([]);
+    // who is in a room is still told to everyone
+    outsider.call('enter_room', { uuid: room.uuid });
+    await elsewhere.next(
+      'room_changed',
+      (p) => p.object.uuid === room.uuid && p.object.user_count === 3,
+      3000,
+    );
+    await elsewhere.close();
+  });
+
   it('room_changed caused by a moving sum is coalesced and ends on the final count', async () => {
     for (let i = 0; i < 30; i++) a.call('create_message', { body: `m${i}` }, null);
     let last = 0;

@@ -4,6 +4,8 @@ import type { ResultPayload } from '@chat/protocol';
 export type Audience =
   | { to: 'all' }
   | { to: 'room'; room: string; except?: string }
+  /** The room's members and every connection in no room (those who see the room list). */
+  | { to: 'watchers'; room: string }
   | { to: 'session'; session: string };
 
 /** An event a handler caused, to be written to every connection of its audience. */

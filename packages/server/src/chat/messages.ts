@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.ts';
 import { clampLimit, PAGES } from '@chat/protocol';
 import { ChatError, requireRoom, type Handler } from './context.ts';
 
@@ -7,7 +7,7 @@ export const createMessage: Handler<'create_message'> = async (ctx, args) => {
   const { storage, roomChanges } = ctx.services;
   // resolves only after the row is committed: what the sender sees confirmed survives a crash
   const object = await storage.addMessage({
-    uuid: randomUUID(),
+    uuid: newId(),
     room_uuid: room,
     body: args.body,
     user: ctx.conn.user,
@@ -15,7 +15,7 @@ export const createMessage: Handler<'create_message'> = async (ctx, args) => {
   });
   if (!object) throw new ChatError('no_selected_room', 'The room no longer exists.');
   await ctx.publish({ to: 'room', room }, { message: 'message_created', object });
-  roomChanges.touch(room, ctx.origin);
+  roomChanges.sumMoved(room, ctx.origin);
 };
 
 export const listMessages: Handler<'list_messages'> = async (ctx, args) => {

@@ -1,16 +1,31 @@
-import type { Bus } from '../bus/bus.ts';
+import type { Audience, Bus } from '../bus/bus.ts';
 import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/storage.ts';
 
 type Origin = { session: string; id?: string };
 
+/** What changed: only the message count, or anything (users, name, color). */
+type Change = 'sum' | 'all';
+
 interface Pending {
   timer: NodeJS.Timeout;
-  dirty: boolean;
+  /** What changed since the last broadcast, if anything. */
+  dirty: Change | null;
 }
 
 /**
- * Broadcasts `room_changed` to all, at most once per interval per room: the first change of
+ * Who hears of a change: anything goes to everyone; a moving sum only to those who show it,
+ * the room's members and the connections in no room (the room list), so that a busy room
+ * does not cost every connection in other rooms a frame a second.
+ */
+function audience(room: string, change: Change): Audience {
+  return change === 'all' ? { to: 'all' } : { to: 'watchers', room };
+}
+
+const wider = (a: Change | null, b: Change): Change => (a === 'all' ? 'all' : b);
+
+/**
+ * Broadcasts `room_changed` (see audience()), at most once per interval per room: the first change of
  * a quiet room goes out at once (the caller's copy carrying its id), later ones within the
  * interval fold into one trailing broadcast of the final state. A busy room (messages, a
  * crowd entering) then costs each connection one frame a second, not one per event; with
@@ -28,14 +43,14 @@ export class RoomChanges {
   ) {}
 
   /** The room changed because of `origin`'s call (or of no call). */
-  async changed(room: string, origin?: Origin): Promise<void> {
+  async changed(room: string, origin?: Origin, change: Change = 'all'): Promise<void> {
     const p = this.pending.get(room);
     if (p) {
-      p.dirty = true;
+      p.dirty = wider(p.dirty, change);
       return;
     }
     this.arm(room);
-    await this.send(room, origin);
+    await this.send(room, change, origin);
   }
 
   /**
@@ -44,12 +59,12 @@ export class RoomChanges {
    */
   settle(room: string): void {
     const p = this.pending.get(room);
-    if (p) p.dirty = true;
+    if (p) p.dirty = 'all';
   }
 
-  /** Like changed(), for callers that do not wait: failures are logged. */
-  touch(room: string, origin?: Origin): void {
-    this.changed(room, origin).catch((err: unknown) =>
+  /** The room's message count moved; the caller does not wait, failures are logged. */
+  sumMoved(room: string, origin?: Origin): void {
+    this.changed(room, origin, 'sum').catch((err: unknown) =>
       this.log.error({ err, room }, 'room_changed failed'),
     );
   }
@@ -59,12 +74,12 @@ export class RoomChanges {
     return this.changed(room, origin);
   }
 
-  private async send(room: string, origin?: Origin): Promise<void> {
+  private async send(room: string, change: Change, origin?: Origin): Promise<void> {
     const object = await this.storage.getRoom(room);
     if (!object) return;
     await this.bus.publish({
       kind: 'deliver',
-      audience: { to: 'all' },
+      audience: audience(room, change),
       payload: { message: 'room_changed', object },
       ...(origin ? { origin } : {}),
     });
@@ -76,13 +91,13 @@ export class RoomChanges {
       this.pending.delete(room);
       if (p?.dirty) {
         this.arm(room);
-        this.send(room).catch((err: unknown) =>
+        this.send(room, p.dirty).catch((err: unknown) =>
           this.log.error({ err, room }, 'room_changed failed'),
         );
       }
     }, this.intervalMs);
     timer.unref();
-    this.pending.set(room, { timer, dirty: false });
+    this.pending.set(room, { timer, dirty: null });
   }
 
   stop(): void {

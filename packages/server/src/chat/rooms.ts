@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.ts';
 import { clampLimit, defaultName, PAGES, ROOM_COLORS } from '@chat/protocol';
 import { ChatError, holderOf, type CallContext, type Handler, type Services } from './context.ts';
 import { memberCursor, readMemberCursor, readRoomCursor, roomCursor } from './cursors.ts';
 import type { Connection } from '../hub/connection.ts';
 
 export const createRoom: Handler<'create_room'> = async (ctx, args) => {
-  const uuid = randomUUID();
-  const drawing = randomUUID();
+  const uuid = newId();
+  const drawing = newId();
   const color = args.color ?? ROOM_COLORS[Math.floor(Math.random() * ROOM_COLORS.length)]!;
   const object = await ctx.services.storage.createRoom({
     uuid,

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { newId } from '../ids.ts';
 import {
   defaultName,
   ERROR_DETAILS,
@@ -51,7 +52,7 @@ export async function identify(
       return { user, token, resumed: true };
     }
   }
-  const uuid = randomUUID();
+  const uuid = newId();
   const user: User = { uuid, name: defaultName('user', uuid), room_uuid: null };
   const fresh = randomBytes(32).toString('base64url');
   await storage.createUser(user, hashToken(fresh), now);

@@ -8,7 +8,10 @@ import type { Metrics } from '../metrics.ts';
 export class Hub {
   private readonly sessions = new Map<string, Connection>();
   private readonly rooms = new Map<string, Set<Connection>>();
-  private readonly users = new Map<string, Set<Connection>>();
+  /** A user's connections here: almost always one, so an array, not a Set (memory per connection). */
+  private readonly users = new Map<string, Connection[]>();
+  /** Connections in no room. */
+  private readonly lobby = new Set<Connection>();
   private readonly sequencer: Sequencer;
   /**
    * This node's own messages on their way through the bus, by room and seq: one filled
@@ -71,28 +74,31 @@ export class Hub {
 
   add(conn: Connection): void {
     this.sessions.set(conn.session, conn);
-    let set = this.users.get(conn.user.uuid);
-    if (!set) this.users.set(conn.user.uuid, (set = new Set()));
-    set.add(conn);
+    const mine = this.users.get(conn.user.uuid);
+    if (mine) mine.push(conn);
+    else this.users.set(conn.user.uuid, [conn]);
     if (conn.room !== null) this.join(conn, conn.room);
+    else this.lobby.add(conn);
   }
 
   remove(conn: Connection): void {
     if (this.sessions.get(conn.session) !== conn) return;
     this.sessions.delete(conn.session);
     this.leave(conn);
-    const set = this.users.get(conn.user.uuid);
-    set?.delete(conn);
-    if (set?.size === 0) this.users.delete(conn.user.uuid);
+    this.lobby.delete(conn);
+    const mine = this.users.get(conn.user.uuid)?.filter((c) => c !== conn);
+    if (mine?.length) this.users.set(conn.user.uuid, mine);
+    else this.users.delete(conn.user.uuid);
   }
 
   /** Local connections of a user. */
   ofUser(uuid: string): Connection[] {
-    return [...(this.users.get(uuid) ?? [])];
+    return this.users.get(uuid)?.slice() ?? [];
   }
 
   /** Moves a connection's membership to `room` (its user object must already say so). */
   join(conn: Connection, room: string): void {
+    this.lobby.delete(conn);
     let set = this.rooms.get(room);
     if (!set) this.rooms.set(room, (set = new Set()));
     set.add(conn);
@@ -100,6 +106,7 @@ export class Hub {
 
   leave(conn: Connection, room: string | null = conn.room): void {
     if (room === null) return;
+    if (this.sessions.get(conn.session) === conn) this.lobby.add(conn);
     const set = this.rooms.get(room);
     set?.delete(conn);
     if (set?.size === 0) {
@@ -133,6 +140,7 @@ export class Hub {
     let targets: Iterable<Connection>;
     if (a.to === 'all') targets = this.sessions.values();
     else if (a.to === 'room') targets = this.rooms.get(a.room) ?? [];
+    else if (a.to === 'watchers') targets = [...(this.rooms.get(a.room) ?? []), ...this.lobby];
     else {
       const conn = this.sessions.get(a.session);
       targets = conn ? [conn] : [];

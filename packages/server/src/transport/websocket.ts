@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.ts';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -38,18 +38,16 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     maxPayload: Math.max(MAX_PAYLOAD_BYTES, config.maxFrameChars * 4 + 1024),
     perMessageDeflate: false,
   });
-  const alive = new WeakMap<WebSocket, boolean>();
-  const finished = new Set<Promise<void>>();
-  /** Each open connection's queue of calls, to let calls in flight finish on stop. */
-  const inFlight = new Map<WebSocket, () => Promise<void>>();
+  /** Every open connection (idle ones cost memory: keep per-connection state small). */
+  const links = new Set<Link>();
   let closing = false;
 
   const perAddress = new Map<string, number>();
 
   /** Why an upgrade is refused, as an HTTP status line, or undefined to accept it. */
-  function refusal(req: IncomingMessage, url: URL, address: string): string | undefined {
+  function refusal(req: IncomingMessage, path: string, address: string): string | undefined {
     if (closing) return '503 Service Unavailable';
-    if (url.pathname !== '/' && url.pathname !== '/ws') return '404 Not Found';
+    if (path !== '/' && path !== '/ws') return '404 Not Found';
     const origin = req.headers.origin;
     if (config.allowedOrigins.length > 0 && (!origin || !config.allowedOrigins.includes(origin))) {
       return '403 Forbidden';
@@ -62,7 +60,7 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const address = req.socket.remoteAddress ?? 'unknown';
-    const refused = refusal(req, url, address);
+    const refused = refusal(req, url.pathname, address);
     if (refused) {
       log.info(
         { address, path: url.pathname, origin: req.headers.origin, refused },
@@ -71,48 +69,103 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
       socket.end(`HTTP/1.1 ${refused}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-      const done = serve(ws, url.searchParams.get('token'), address);
-      finished.add(done);
-      void done.finally(() => {
-        finished.delete(done);
-        const n = (perAddress.get(address) ?? 1) - 1;
-        if (n > 0) perAddress.set(address, n);
-        else perAddress.delete(address);
-      });
-    });
+    const token = url.searchParams.get('token');
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, token, address));
   });
 
   const pinger = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (alive.get(ws) === false) {
-        log.info('closing a connection that stopped answering pings');
-        ws.terminate();
+    for (const link of links) {
+      if (!link.alive) {
+        log.info({ session: link.session }, 'closing a connection that stopped answering pings');
+        link.ws.terminate();
         continue;
       }
-      alive.set(ws, false);
-      ws.ping();
+      link.alive = false;
+      link.ws.ping();
     }
   }, config.pingIntervalMs);
   pinger.unref();
 
-  /** Runs one connection from open to close; resolves when it has left. */
-  function serve(ws: WebSocket, token: string | null, address: string | undefined): Promise<void> {
-    const session = randomUUID();
-    const limit = new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst);
-    alive.set(ws, true);
-    ws.on('pong', () => alive.set(ws, true));
-    ws.on('error', (err) => log.warn({ err, session }, 'socket error'));
-    let conn: Connection | undefined;
-    // calls of one connection run one after another, in order, as in the original server
-    let chain: Promise<void> = identify(services, session, token).then(
-      async (identity) => {
-        conn = new Connection(session, identity.user, ws, {
-          maxBufferedBytes: config.maxBufferedBytes,
-          log,
-          traceFrames,
-        });
+  // One set of listeners for all sockets (`this` is the socket): no closures per connection.
+  function onPong(this: WebSocket): void {
+    const link = linkOf(this);
+    if (link) link.alive = true;
+  }
+
+  function onError(this: WebSocket, err: Error): void {
+    log.warn({ err, session: linkOf(this)?.session }, 'socket error');
+  }
+
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const link = linkOf(this);
+    // once stopping, calls that arrive are not started: the client resends after reconnecting
+    if (!link || closing) return;
+    const taken = link.limit.take();
+    if (!taken.ok) {
+      const error: ErrorPayload = {
+        message: 'rate_limited',
+        detail: ERROR_DETAILS.rate_limited,
+        retry_after_ms: taken.retryAfterMs,
+        ...(isBinary ? {} : peekCall(rawText(data))),
+      };
+      services.metrics.errors.inc({ error: error.message });
+      this.send(errorFrame(error));
+      if (link.limit.strikes >= FLOOD_STRIKES && this.readyState === this.OPEN) {
+        log.warn({ session: link.session, address: link.address }, 'closing a flooding connection');
+        this.close(CLOSE_CODES.policyViolation, 'flooding');
+      }
+      return;
+    }
+    const frame = isBinary ? 'binary' : rawText(data);
+    link.run(async () => {
+      const conn = link.conn;
+      if (!conn || conn.closed) return;
+      if (traceFrames) log.debug({ session: link.session, frame }, 'in');
+      await dispatch(services, conn, frame);
+    });
+  }
+
+  function onClose(this: WebSocket, code: number): void {
+    const link = linkOf(this);
+    if (!link) return;
+    const conn = link.conn;
+    if (conn) {
+      conn.closed = true;
+      services.hub.remove(conn);
+      services.metrics.connections.dec();
+    }
+    log.info({ session: link.session, code }, 'disconnected');
+    link.run(async () => {
+      if (conn) await farewell(services, conn);
+      links.delete(link);
+      const n = (perAddress.get(link.address) ?? 1) - 1;
+      if (n > 0) perAddress.set(link.address, n);
+      else perAddress.delete(link.address);
+    });
+  }
+
+  /** A new connection: identify its user, greet it, then serve its calls in order. */
+  function open(ws: WebSocket, token: string | null, address: string): void {
+    const link = new Link(
+      ws,
+      newId(),
+      address,
+      new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst),
+      log,
+    );
+    (ws as Linked)[LINK] = link;
+    links.add(link);
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    ws.on('pong', onPong);
+    ws.on('error', onError);
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+    const session = link.session;
+    link.run(async () => {
+      try {
+        const identity = await identify(services, session, token);
+        const conn = new Connection(session, identity.user, ws, connectionOptions);
+        link.conn = conn;
         if (ws.readyState !== ws.OPEN) conn.closed = true;
         services.hub.add(conn);
         services.metrics.connections.inc();
@@ -121,66 +174,18 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
           'connected',
         );
         await greet(services, conn, identity);
-      },
-      (err: unknown) => {
+      } catch (err) {
         const known = err instanceof ChatError;
         if (known) log.warn({ session, reason: err.detail }, 'refused a connection');
         else log.error({ err, session }, 'could not identify a connection');
         const detail = known ? (err.detail ?? ERROR_DETAILS.unavailable) : UNAVAILABLE.storage;
         ws.send(errorFrame({ message: 'unavailable', detail }));
         ws.close(1011, 'unavailable');
-      },
-    );
-    inFlight.set(ws, () => chain);
-    const run = (task: () => Promise<void>) => {
-      chain = chain
-        .then(task)
-        .catch((err: unknown) => log.error({ err, session }, 'connection task failed'));
-    };
-
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      // once stopping, calls that arrive are not started: the client resends after reconnecting
-      if (closing) return;
-      const taken = limit.take();
-      if (!taken.ok) {
-        const error: ErrorPayload = {
-          message: 'rate_limited',
-          detail: ERROR_DETAILS.rate_limited,
-          retry_after_ms: taken.retryAfterMs,
-          ...(isBinary ? {} : peekCall(rawText(data))),
-        };
-        services.metrics.errors.inc({ error: error.message });
-        ws.send(errorFrame(error));
-        if (limit.strikes >= FLOOD_STRIKES && ws.readyState === ws.OPEN) {
-          log.warn({ session, address }, 'closing a flooding connection');
-          ws.close(CLOSE_CODES.policyViolation, 'flooding');
-        }
-        return;
       }
-      const frame = isBinary ? '' : rawText(data);
-      run(async () => {
-        if (!conn || conn.closed) return;
-        if (traceFrames) log.debug({ session, frame }, 'in');
-        await dispatch(services, conn, isBinary ? 'binary' : frame);
-      });
-    });
-
-    return new Promise((resolve) => {
-      ws.on('close', (code) => {
-        inFlight.delete(ws);
-        if (conn) {
-          conn.closed = true;
-          services.hub.remove(conn);
-        }
-        log.info({ session, code }, 'disconnected');
-        if (conn) services.metrics.connections.dec();
-        run(async () => {
-          if (conn) await farewell(services, conn);
-        });
-        void chain.then(resolve);
-      });
     });
   }
+
+  const connectionOptions = { maxBufferedBytes: config.maxBufferedBytes, log, traceFrames };
 
   return {
     async close() {
@@ -188,16 +193,42 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
       clearInterval(pinger);
       const within = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
       // calls already received finish and are answered; then every socket is closed with 1001
-      await Promise.race([
-        Promise.all([...inFlight.values()].map((chain) => chain())),
-        within(5000),
-      ]);
-      for (const ws of wss.clients) ws.close(CLOSE_CODES.goingAway, 'server stopping');
-      await Promise.race([Promise.all([...finished]), within(3000)]);
-      for (const ws of wss.clients) ws.terminate();
+      await Promise.race([Promise.all([...links].map((l) => l.chain)), within(5000)]);
+      for (const link of links) link.ws.close(CLOSE_CODES.goingAway, 'server stopping');
+      // each connection's user leaves its room (its farewell) before storage closes
+      for (let waited = 0; links.size > 0 && waited < 3000; waited += 20) await within(20);
+      for (const link of links) link.ws.terminate();
       wss.close();
     },
   };
+}
+
+const LINK = Symbol('link');
+type Linked = WebSocket & { [LINK]?: Link };
+const linkOf = (ws: WebSocket): Link | undefined => (ws as Linked)[LINK];
+
+/** What the endpoint keeps of one socket. */
+class Link {
+  conn: Connection | undefined;
+  alive = true;
+  /** The connection's calls, run one after another, in order, as in the original server. */
+  chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly session: string,
+    readonly address: string,
+    readonly limit: RateLimit,
+    private readonly log: Services['log'],
+  ) {}
+
+  run(task: () => Promise<void>): void {
+    this.chain = this.chain
+      .then(task)
+      .catch((err: unknown) =>
+        this.log.error({ err, session: this.session }, 'connection task failed'),
+      );
+  }
 }
 
 function rawText(data: RawData): string {
