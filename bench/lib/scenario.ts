@@ -1,0 +1,62 @@
+import type { Options } from './processes.ts';
+
+/** One line of the targets table. */
+export interface TargetRow {
+  scenario: string;
+  target: string;
+  measured: string;
+  /** null: not measured (skipped). */
+  met: boolean | null;
+  /** How far from the target, when not met. */
+  distance: string;
+}
+
+export interface ScenarioOutput {
+  /** Tables to print (Markdown). */
+  tables: string[];
+  targets: TargetRow[];
+  /** What went wrong: lost messages, failed connections, errors. Empty: completed, nothing lost. */
+  problems: string[];
+  /** What the numbers say about the server beyond the targets (printed, not failures). */
+  findings?: string[];
+  /** Written to bench/results/<scenario>.json. */
+  data: unknown;
+}
+
+export type Scenario = (opts: Options) => Promise<ScenarioOutput>;
+
+/** "met" or the ratio to the target, for a lower-is-better measure. */
+export function atMost(
+  measured: number,
+  limit: number,
+  unit: string,
+): Pick<TargetRow, 'met' | 'distance'> {
+  if (!Number.isFinite(measured) || measured < 0) return { met: null, distance: 'not measured' };
+  const met = measured <= limit;
+  return {
+    met,
+    distance: met
+      ? '-'
+      : `${(measured / limit).toFixed(2)}x the limit (${fmtNum(measured - limit)} ${unit} over)`,
+  };
+}
+
+/** "met" or the shortfall, for a higher-is-better measure. */
+export function atLeast(
+  measured: number,
+  limit: number,
+  unit: string,
+): Pick<TargetRow, 'met' | 'distance'> {
+  if (!Number.isFinite(measured)) return { met: null, distance: 'not measured' };
+  const met = measured >= limit;
+  return {
+    met,
+    distance: met
+      ? '-'
+      : `${((measured / limit) * 100).toFixed(0)}% of the target (${fmtNum(limit - measured)} ${unit} short)`,
+  };
+}
+
+function fmtNum(x: number): string {
+  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2);
+}

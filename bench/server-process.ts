@@ -1,0 +1,181 @@
+/**
+ * The server under test, in its own process: the chat server (startServer) or the bare
+ * baseline, with bench-only IPC commands: memory and CPU stats, and direct storage seeding.
+ * Run by the orchestrator: `node --import tsx [--expose-gc] bench/server-process.ts CONFIG_JSON`.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ROOM_COLORS, type User } from '@chat/protocol';
+import { startServer, type RunningServer } from '../packages/server/src/app.ts';
+import { startBareServer, type BareServer } from './bare-server.ts';
+import type { ServerCommands, ServerConfig, ServerReady, ServerStats } from './lib/commands.ts';
+import { serve } from './lib/ipc.ts';
+
+const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig;
+const MAX = 1_000_000;
+
+let dir: string | undefined;
+let storageSpec = config.storage ?? 'sqlite-temp';
+if (storageSpec === 'sqlite-temp') {
+  dir = mkdtempSync(join(tmpdir(), 'chat-bench-'));
+  storageSpec = `sqlite:${join(dir, 'chat.db')}`;
+}
+
+let chat: RunningServer | undefined;
+let bare: BareServer | undefined;
+if (config.kind === 'chat') {
+  chat = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    storage: storageSpec,
+    logLevel: 'silent',
+    staticDir: '/nonexistent',
+    rateLimitPerSecond: MAX,
+    rateLimitBurst: MAX,
+    maxConnectionsPerIp: MAX,
+    ...(config.maxBufferedBytes !== undefined ? { maxBufferedBytes: config.maxBufferedBytes } : {}),
+  });
+} else {
+  bare = await startBareServer();
+}
+
+function services() {
+  if (!chat) throw new Error('only the chat server stores anything');
+  return chat.services;
+}
+
+async function collectGarbage(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await nextTurn();
+  }
+}
+
+const WORDS = [
+  'lobby',
+  'random',
+  'music',
+  'books',
+  'games',
+  'travel',
+  'cooking',
+  'science',
+  'movies',
+  'sports',
+  'art',
+  'coding',
+  'garden',
+  'photo',
+  'design',
+  'news',
+  'pets',
+  'fitness',
+  'history',
+  'chess',
+];
+
+const body = (n: number, bytes: number) => `seed message ${n} `.padEnd(bytes, 'x');
+
+serve<ServerCommands>(
+  {
+    async stats({ gc }) {
+      if (gc) await collectGarbage();
+      const m = process.memoryUsage();
+      const cpu = process.cpuUsage();
+      const s: ServerStats = {
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        wallMs: performance.now(),
+        connections: chat ? chat.services.hub.size : (bare?.connections() ?? 0),
+      };
+      return s;
+    },
+    async createRoom({ name }) {
+      const s = services();
+      const uuid = randomUUID();
+      await s.storage.createRoom({
+        uuid,
+        name: name ?? `bench room ${uuid.slice(0, 8)}`,
+        color: ROOM_COLORS[0],
+        created: s.roomClock(),
+        drawing_uuid: randomUUID(),
+      });
+      return uuid;
+    },
+    async seedMessages({ room, count, concurrency, bodyBytes }) {
+      const { storage } = services();
+      const uuid = randomUUID();
+      const user: User = { uuid, name: `user-${uuid}`, room_uuid: room };
+      const t0 = performance.now();
+      let done = 0;
+      while (done < count) {
+        const n = Math.min(concurrency, count - done);
+        const batch: Promise<unknown>[] = [];
+        for (let i = 0; i < n; i++) {
+          batch.push(
+            storage.addMessage({
+              uuid: randomUUID(),
+              room_uuid: room,
+              body: body(done + i, bodyBytes),
+              user,
+              created: new Date().toISOString(),
+            }),
+          );
+        }
+        await Promise.all(batch);
+        done += n;
+      }
+      return { ms: performance.now() - t0 };
+    },
+    async seedRooms({ count, concurrency }) {
+      const s = services();
+      const t0 = performance.now();
+      let done = 0;
+      while (done < count) {
+        const n = Math.min(concurrency, count - done);
+        const batch: Promise<unknown>[] = [];
+        for (let i = 0; i < n; i++) {
+          const k = done + i;
+          batch.push(
+            s.storage.createRoom({
+              uuid: randomUUID(),
+              name: `${WORDS[k % WORDS.length]} ${k}`,
+              color: ROOM_COLORS[k % ROOM_COLORS.length]!,
+              created: s.roomClock(),
+              drawing_uuid: randomUUID(),
+            }),
+          );
+        }
+        await Promise.all(batch);
+        done += n;
+      }
+      return { ms: performance.now() - t0 };
+    },
+    async roomSums({ rooms }) {
+      const { storage } = services();
+      let total = 0;
+      for (const uuid of rooms) total += (await storage.getRoom(uuid))?.sum ?? 0;
+      return total;
+    },
+  },
+  {
+    port: chat?.port ?? bare?.port ?? 0,
+    pid: process.pid,
+    storage: config.kind === 'chat' ? storageSpec : 'none',
+  } satisfies ServerReady,
+  async () => {
+    await chat?.stop();
+    await bare?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  },
+);
