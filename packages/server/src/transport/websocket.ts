@@ -1,7 +1,7 @@
 import { newId } from '../ids.ts';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
   CLOSE_CODES,
   ERROR_DETAILS,
@@ -37,6 +37,10 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     noServer: true,
     maxPayload: Math.max(MAX_PAYLOAD_BYTES, config.maxFrameChars * 4 + 1024),
     perMessageDeflate: false,
+    // `links` below tracks connections; a second set in ws would cost memory per connection
+    clientTracking: false,
+    // each socket is a Link: the connection's state in the socket object itself
+    WebSocket: Link,
   });
   /** Every open connection (idle ones cost memory: keep per-connection state small). */
   const links = new Set<Link>();
@@ -77,29 +81,28 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     for (const link of links) {
       if (!link.alive) {
         log.info({ session: link.session }, 'closing a connection that stopped answering pings');
-        link.ws.terminate();
+        link.terminate();
         continue;
       }
       link.alive = false;
-      link.ws.ping();
+      link.ping();
     }
   }, config.pingIntervalMs);
   pinger.unref();
 
   // One set of listeners for all sockets (`this` is the socket): no closures per connection.
   function onPong(this: WebSocket): void {
-    const link = linkOf(this);
-    if (link) link.alive = true;
+    asLink(this).alive = true;
   }
 
   function onError(this: WebSocket, err: Error): void {
-    log.warn({ err, session: linkOf(this)?.session }, 'socket error');
+    log.warn({ err, session: asLink(this).session }, 'socket error');
   }
 
   function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-    const link = linkOf(this);
+    const link = asLink(this);
     // once stopping, calls that arrive are not started: the client resends after reconnecting
-    if (!link || closing) return;
+    if (closing) return;
     const taken = link.limit.take();
     if (!taken.ok) {
       const error: ErrorPayload = {
@@ -126,8 +129,7 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
   }
 
   function onClose(this: WebSocket, code: number): void {
-    const link = linkOf(this);
-    if (!link) return;
+    const link = asLink(this);
     const conn = link.conn;
     if (conn) {
       conn.closed = true;
@@ -145,15 +147,12 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
   }
 
   /** A new connection: identify its user, greet it, then serve its calls in order. */
-  function open(ws: WebSocket, token: string | null, address: string): void {
-    const link = new Link(
-      ws,
-      newId(),
-      address,
-      new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst),
-      log,
-    );
-    (ws as Linked)[LINK] = link;
+  function open(ws: Link, token: string | null, address: string): void {
+    ws.session = newId();
+    ws.address = address;
+    ws.limit = new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst);
+    ws.log = log;
+    const link = ws;
     links.add(link);
     perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
     ws.on('pong', onPong);
@@ -194,33 +193,28 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
       const within = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
       // calls already received finish and are answered; then every socket is closed with 1001
       await Promise.race([Promise.all([...links].map((l) => l.chain)), within(5000)]);
-      for (const link of links) link.ws.close(CLOSE_CODES.goingAway, 'server stopping');
+      for (const link of links) link.close(CLOSE_CODES.goingAway, 'server stopping');
       // each connection's user leaves its room (its farewell) before storage closes
       for (let waited = 0; links.size > 0 && waited < 3000; waited += 20) await within(20);
-      for (const link of links) link.ws.terminate();
+      for (const link of links) link.terminate();
       wss.close();
     },
   };
 }
 
-const LINK = Symbol('link');
-type Linked = WebSocket & { [LINK]?: Link };
-const linkOf = (ws: WebSocket): Link | undefined => (ws as Linked)[LINK];
-
-/** What the endpoint keeps of one socket. */
-class Link {
-  conn: Connection | undefined;
+/**
+ * A socket and what the endpoint keeps of its connection, in one object: idle connections
+ * are most of a chat server's memory, so no extra objects or closures per connection.
+ */
+class Link extends WebSocket {
+  session = '';
+  address = '';
+  limit!: RateLimit;
+  log!: Services['log'];
+  conn: Connection | undefined = undefined;
   alive = true;
   /** The connection's calls, run one after another, in order, as in the original server. */
   chain: Promise<void> = Promise.resolve();
-
-  constructor(
-    readonly ws: WebSocket,
-    readonly session: string,
-    readonly address: string,
-    readonly limit: RateLimit,
-    private readonly log: Services['log'],
-  ) {}
 
   run(task: () => Promise<void>): void {
     this.chain = this.chain
@@ -230,6 +224,9 @@ class Link {
       );
   }
 }
+
+/** Every socket of the endpoint is a Link (its `WebSocket` option). */
+const asLink = (ws: WebSocket): Link => ws as Link;
 
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
