@@ -257,6 +257,15 @@ export class ChatClient {
     if (q !== '') this.call('list_rooms', { query: q });
   }
 
+  /**
+   * Reloads the newest page of rooms. The server tells a moving message count only to the
+   * room's members and to those in no room, so a list shown from inside a room refreshes
+   * itself when it appears.
+   */
+  refreshRooms(): void {
+    if (this.ready) this.call('list_rooms', {});
+  }
+
   loadMoreRooms(): void {
     const r = this.store.getState().rooms;
     const cursor = r.search ? r.search.cursor : r.cursor;

@@ -1,4 +1,4 @@
-import { memo, useCallback, useState } from 'react';
+import { memo, useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Virtuoso } from 'react-virtuoso';
 import { ROOM_COLORS, type Room } from '@chat/protocol';
@@ -112,6 +112,7 @@ export function RoomList({ compact }: { compact?: boolean }) {
   const current = useAppSelector((s) => s.rooms.current);
   const onSearch = useCallback((q: string) => client.searchRooms(q), [client]);
   const more = cursor !== null;
+  useEffect(() => client.refreshRooms(), [client]);
 
   return (
     <section className="rooms panel-body" aria-label="Rooms">
