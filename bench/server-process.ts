@@ -14,6 +14,7 @@ import { startServer, type RunningServer } from '../packages/server/src/app.ts';
 import { startBareServer, type BareServer } from './bare-server.ts';
 import type { ServerCommands, ServerConfig, ServerReady, ServerStats } from './lib/commands.ts';
 import { serve } from './lib/ipc.ts';
+import { seededRoomName } from './lib/roomNames.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig;
 const MAX = 1_000_000;
@@ -56,29 +57,6 @@ async function collectGarbage(): Promise<void> {
     await nextTurn();
   }
 }
-
-const WORDS = [
-  'lobby',
-  'random',
-  'music',
-  'books',
-  'games',
-  'travel',
-  'cooking',
-  'science',
-  'movies',
-  'sports',
-  'art',
-  'coding',
-  'garden',
-  'photo',
-  'design',
-  'news',
-  'pets',
-  'fitness',
-  'history',
-  'chess',
-];
 
 const body = (n: number, bytes: number) => `seed message ${n} `.padEnd(bytes, 'x');
 
@@ -149,7 +127,7 @@ serve<ServerCommands>(
           batch.push(
             s.storage.createRoom({
               uuid: randomUUID(),
-              name: `${WORDS[k % WORDS.length]} ${k}`,
+              name: seededRoomName(k),
               color: ROOM_COLORS[k % ROOM_COLORS.length]!,
               created: s.roomClock(),
               drawing_uuid: randomUUID(),

@@ -13,6 +13,7 @@ import {
 } from '../lib/processes.ts';
 import { envInt, fmt, log, median, table } from '../lib/report.ts';
 import { atMost, type ScenarioOutput } from '../lib/scenario.ts';
+import { seededRoomName } from '../lib/roomNames.ts';
 
 interface RoomListRun {
   connectP50: number;
@@ -25,33 +26,11 @@ export async function roomlist(opts: Options): Promise<ScenarioOutput> {
   const count = envInt('BENCH_ROOMLIST_ROOMS', opts.quick ? 1000 : 100_000);
   const connects = envInt('BENCH_ROOMLIST_CONNECTS', opts.quick ? 20 : 200);
   const searches = envInt('BENCH_ROOMLIST_SEARCHES', opts.quick ? 5 : 50);
-  // names are "<word> <k>" with word = WORDS[k % 20] (bench/server-process.ts); k = count - 7 is "lobby <k>"
+  // seeded names: lib/roomNames.ts; k = count - 7 is "lobby <k>"
   const rareK = count - 7;
-  const words = [
-    'lobby',
-    'random',
-    'music',
-    'books',
-    'games',
-    'travel',
-    'cooking',
-    'science',
-    'movies',
-    'sports',
-    'art',
-    'coding',
-    'garden',
-    'photo',
-    'design',
-    'news',
-    'pets',
-    'fitness',
-    'history',
-    'chess',
-  ];
   const queries = {
     common: 'Music',
-    rare: `${words[rareK % words.length]} ${rareK}`,
+    rare: seededRoomName(rareK),
     none: 'no such room',
   };
   const problems: string[] = [];
