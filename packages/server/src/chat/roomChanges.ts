@@ -69,11 +69,6 @@ export class RoomChanges {
     );
   }
 
-  /** @deprecated the same as changed(). */
-  now(room: string, origin?: Origin): Promise<void> {
-    return this.changed(room, origin);
-  }
-
   private async send(room: string, change: Change, origin?: Origin): Promise<void> {
     const object = await this.storage.getRoom(room);
     if (!object) return;
