@@ -4,6 +4,8 @@ import {
   defaultName,
   ERROR_DETAILS,
   errorFrame,
+  resultFrame,
+  type ResultPayload,
   LIMITS,
   parseStatement,
   type CallName,
@@ -66,14 +68,11 @@ export async function greet(
   identity: Identity,
 ): Promise<void> {
   conn.send(
-    JSON.stringify({
-      type: 'result',
-      payload: {
-        message: 'user_created',
-        object: identity.user,
-        token: identity.token,
-        resumed: identity.resumed,
-      },
+    resultFrame({
+      message: 'user_created',
+      object: identity.user,
+      token: identity.token,
+      resumed: identity.resumed,
     }),
   );
   await sendRooms(services, replyTo(services, conn, undefined), {});
@@ -110,7 +109,7 @@ function replyTo(
 ): CallContext['reply'] {
   return (message, data) => {
     const payload = id === undefined ? { message, ...data } : { message, ...data, id };
-    const frame = JSON.stringify({ type: 'result', payload });
+    const frame = resultFrame(payload as ResultPayload);
     services.metrics.delivered(frame, 1);
     conn.send(frame);
   };

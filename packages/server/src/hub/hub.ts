@@ -1,4 +1,4 @@
-import type { Message } from '@chat/protocol';
+import { resultFrame, type Message } from '@chat/protocol';
 import type { Delivery } from '../bus/bus.ts';
 import type { Connection } from './connection.ts';
 import { Sequencer } from './sequencer.ts';
@@ -146,7 +146,7 @@ export class Hub {
       targets = conn ? [conn] : [];
     }
     const payload = d.payload;
-    const frame = JSON.stringify({ type: 'result', payload });
+    const frame = resultFrame(payload);
     const origin = d.origin;
     let seq: number | undefined;
     let room: string | undefined;
@@ -159,11 +159,7 @@ export class Hub {
     for (const conn of targets) {
       if (conn.session === except) continue;
       if (origin?.id !== undefined && conn.session === origin.session) {
-        conn.deliver(
-          JSON.stringify({ type: 'result', payload: { ...payload, id: origin.id } }),
-          room,
-          seq,
-        );
+        conn.deliver(resultFrame({ ...payload, id: origin.id }), room, seq);
       } else {
         conn.deliver(frame, room, seq);
       }
