@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { dropSchema } from '../../packages/server/test/helpers/postgres.ts';
 import { Histogram } from '../lib/histogram.ts';
 import {
   startStorageProcess,
@@ -36,16 +37,6 @@ async function reachable(url: string): Promise<string | undefined> {
     return err instanceof Error ? err.message : String(err);
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists ${client.escapeIdentifier(schema)} cascade`);
-  } finally {
-    await client.end();
   }
 }
 
