@@ -145,6 +145,11 @@ describe('rooms slice', () => {
       'r1',
       'r0',
     ]);
+    // a page read before the deletion but received after it does not bring the room back
+    d(roomsActions.listed({ list: [room(3), room(2)], cursor: 'c2', append: true }));
+    d(roomsActions.changed({ ...room(3), name: 'late' }));
+    expect(selectVisibleRooms(store.getState()).map((r) => r.uuid)).not.toContain('r3');
+    expect(store.getState().rooms.byId.r3).toBeUndefined();
     // a fresh first page (after a reconnect) replaces the list
     d(roomsActions.listed({ list: [room(1)], cursor: null, append: false }));
     expect(selectVisibleRooms(store.getState()).map((r) => r.uuid)).toEqual(['r1']);

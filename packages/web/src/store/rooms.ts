@@ -30,6 +30,11 @@ export interface RoomsState {
   status: RoomStatus;
   /** The full member list of the current room, when paged with list_room_users. */
   members: MembersState | null;
+  /**
+   * Rooms deleted while this page was open. A page read before a deletion can arrive
+   * after its room_deleted; uuids are never reused, so such a room is dropped, not revived.
+   */
+  deleted: Record<string, true>;
 }
 
 export const initialRoomsState: RoomsState = {
@@ -42,6 +47,7 @@ export const initialRoomsState: RoomsState = {
   current: null,
   status: 'idle',
   members: null,
+  deleted: {},
 };
 
 /** Newest first: by `created`, then uuid, so the order is total and stable. */
@@ -79,7 +85,8 @@ const roomsSlice = createSlice({
   initialState: initialRoomsState,
   reducers: {
     listed(state, action: PayloadAction<RoomsListedPayload>) {
-      const { list, cursor, query, append } = action.payload;
+      const { cursor, query, append } = action.payload;
+      const list = action.payload.list.filter((r) => !state.deleted[r.uuid]);
       for (const r of list) state.byId[r.uuid] = r;
       if (query !== undefined) {
         if (state.search === null || state.search.query !== query) return;
@@ -103,6 +110,7 @@ const roomsSlice = createSlice({
     },
     created(state, action: PayloadAction<Room>) {
       const room = action.payload;
+      if (state.deleted[room.uuid]) return;
       state.byId[room.uuid] = room;
       if (!state.main.includes(room.uuid)) state.main.push(room.uuid);
       if (state.search && matchesQuery(room, state.search.query)) {
@@ -111,10 +119,12 @@ const roomsSlice = createSlice({
     },
     changed(state, action: PayloadAction<Room>) {
       const room = action.payload;
+      if (state.deleted[room.uuid]) return;
       state.byId[room.uuid] = room;
     },
     deleted(state, action: PayloadAction<Room>) {
       const uuid = action.payload.uuid;
+      state.deleted[uuid] = true;
       delete state.byId[uuid];
       state.main = state.main.filter((id) => id !== uuid);
       if (state.search) state.search.ids = state.search.ids.filter((id) => id !== uuid);
