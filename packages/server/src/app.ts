@@ -4,6 +4,7 @@ import { LIMITS } from '@chat/protocol';
 import { openBus } from './bus/index.ts';
 import type { Services } from './chat/context.ts';
 import { RoomChanges } from './chat/roomChanges.ts';
+import { resync } from './chat/resync.ts';
 import { PresenceKeeper } from './chat/presence.ts';
 import { closeTakenOver } from './chat/sessions.ts';
 import { DEFAULTS, type Config } from './config.ts';
@@ -84,7 +85,12 @@ export async function startServer(
     if (event.kind === 'deliver') hub.deliver(event);
     else closeTakenOver(services, event.user, event.session);
   });
-  bus.onReconnect(() => hub.catchUp());
+  bus.onReconnect(() => {
+    hub.catchUp();
+    resync(services).catch((err: unknown) =>
+      log.error({ err }, 'sending the stored state after a bus outage failed'),
+    );
+  });
 
   // what an earlier run of this node left behind: nobody is connected to it any more
   const stale = await storage.releaseNode(config.nodeId);

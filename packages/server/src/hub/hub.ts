@@ -64,6 +64,11 @@ export class Hub {
     this.sequencer.catchUp();
   }
 
+  /** The rooms with a connection of this node in them. */
+  occupiedRooms(): string[] {
+    return [...this.rooms.keys()];
+  }
+
   get size(): number {
     return this.sessions.size;
   }

@@ -227,6 +227,73 @@ describe.skipIf(!services)('outages of Redis and PostgreSQL', () => {
     await Promise.all([a.stop(), b.stop()]);
   }, 60_000);
 
+  it('Redis away from one node only: the others go on, and when it returns its clients get the rooms and drawings they missed', async () => {
+    const redis = await TcpProxy.start(targetOf(services!.redisUrl, 6379));
+    proxies.push(redis);
+    const [a, b] = await Promise.all([
+      deployment.start('A-alone', { bus: deployment.bus(redis.route(services!.redisUrl)) }),
+      deployment.start('B-alone'),
+    ]);
+    const [inRoomA, lobbyA, onB] = [await connect(a), await connect(a), await connect(b)];
+    onB.call('create_room', { name: 'before' });
+    const room = (await onB.next('room_created')).object.uuid;
+    await lobbyA.next('room_created', (p) => p.object.uuid === room);
+    for (const c of [inRoomA, onB]) {
+      c.call('enter_room', { uuid: room });
+      await c.next('drawing_got');
+    }
+    await inRoomA.next('room_changed', (p) => p.object.uuid === room && p.object.user_count === 2);
+
+    redis.cut();
+    await waitFor('A without its bus', async () => (await health(a.url)).body.bus === false);
+    expect(await health(b.url)).toMatchObject({ status: 200 });
+    // B goes on: a new room, a rename, a line and a message that A's clients cannot hear of
+    onB.call('create_room', { name: 'made while A was away' });
+    const made = (await onB.next('room_created')).object;
+    onB.call('change_name', { uuid: room, name: 'renamed while A was away' });
+    await onB.next('room_changed', (p) => p.object.name === 'renamed while A was away');
+    const drawn = {
+      uuid: crypto.randomUUID(),
+      name: 'l',
+      points: [1, 2, 3, 4],
+      tool: 'pen',
+      color: '#000000',
+    };
+    onB.call('change_draw_line', drawn);
+    await onB.next('draw_line_changed');
+    onB.call('create_message', { body: 'said while A was away' });
+    await onB.next('message_created');
+    await sleep(300);
+    expect(
+      inRoomA
+        .pending('room_changed')
+        .some((f) => (f.payload as { object: Room }).object.name === 'renamed while A was away'),
+    ).toBe(false);
+    expect(lobbyA.pending('room_created')).toHaveLength(0);
+
+    redis.restore();
+    const listed = await lobbyA.next('rooms_listed', (p) => p.id === undefined, 15_000);
+    expect(listed.list.map((r) => r.uuid)).toEqual(expect.arrayContaining([made.uuid, room]));
+    expect(listed.list.find((r) => r.uuid === room)?.name).toBe('renamed while A was away');
+    const changed = await inRoomA.next(
+      'room_changed',
+      (p) => p.object.name === 'renamed while A was away',
+    );
+    expect(changed.object.user_count).toBe(2);
+    const drawing = await inRoomA.next('drawing_got', (p) => p.object.room_uuid === room);
+    expect(drawing.object.lines.map((l) => l.uuid)).toEqual([drawn.uuid]);
+    const message = await inRoomA.next(
+      'message_created',
+      (p) => p.object.body === 'said while A was away',
+    );
+    expect(message.object.seq).toBe(1);
+    // the room list a client in a room holds is fresh too
+    expect(
+      (await inRoomA.next('rooms_listed', (p) => p.id === undefined)).list.map((r) => r.uuid),
+    ).toContain(made.uuid);
+    await Promise.all([a.stop(), b.stop()]);
+  }, 60_000);
+
   it('PostgreSQL away longer than a lease: nodes stay up, answer unavailable, report it, and recover by themselves', async () => {
     const postgres = await TcpProxy.start(targetOf(services!.databaseUrl, 5432));
     proxies.push(postgres);
