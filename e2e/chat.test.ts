@@ -172,6 +172,28 @@ describe('two browsers (desktop)', () => {
     expect((await download).suggestedFilename()).toBe('drawing.png');
   });
 
+  it('the board can be drawn on with the keyboard alone', async () => {
+    const board = a.page.getByRole('application', { name: /Shared drawing board/ });
+    await expect(board.getAttribute('aria-describedby')).resolves.toBe('board-keys');
+    const before = await boardStats(b.page);
+    await board.focus();
+    await a.page.keyboard.press('Space');
+    for (let i = 0; i < 5; i++) await a.page.keyboard.press('ArrowRight');
+    for (let i = 0; i < 2; i++) await a.page.keyboard.press('Shift+ArrowDown');
+    await a.page.keyboard.press('Enter');
+    // pen down, five steps right, two large steps down, pen up: one line of 8 points
+    await waitFor(
+      async () => {
+        const after = await boardStats(b.page);
+        return after.lines === before.lines + 1 && after.points === before.points + 16;
+      },
+      2_000,
+      'the keyboard line in the other browser',
+    );
+    await a.page.getByRole('button', { name: 'Undo my last stroke' }).click();
+    await waitFor(async () => (await boardStats(b.page)).lines === before.lines, 2_000, 'undo');
+  });
+
   it('the event log lists statements with time, direction and type', async () => {
     await a.page.getByRole('button', { name: 'Show event log' }).click();
     await a.page.locator('.log-item', { hasText: 'create_message' }).last().waitFor();

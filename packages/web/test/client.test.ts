@@ -248,6 +248,58 @@ describe('ChatClient', () => {
     }
   });
 
+  it('keeps an opened list of more than 100 users live, reading it again at most once a second', () => {
+    vi.useFakeTimers();
+    try {
+      const t = setup();
+      const s = connect(t);
+      const everyone = Array.from({ length: 150 }, (_, i) => user(i + 1, 'r1'));
+      t.client.enterRoom('r1');
+      enter(t, []);
+      t.client.loadMembers();
+      const first = s.lastCall('list_room_users')!;
+      s.result(
+        'room_users_listed',
+        { uuid: 'r1', list: everyone.slice(0, 100), cursor: 'c' },
+        first.id,
+      );
+      t.client.loadMembers();
+      const second = s.lastCall('list_room_users')!;
+      expect(second).toMatchObject({ uuid: 'r1', cursor: 'c' });
+      s.result(
+        'room_users_listed',
+        { uuid: 'r1', list: everyone.slice(100), cursor: null },
+        second.id,
+      );
+      expect(t.store.getState().rooms.members!.list).toHaveLength(150);
+      // user 120 leaves and user 7 renames: three room_changed, one read after a second
+      const left = everyone.filter((u) => u.uuid !== 'u120');
+      const renamed = left.map((u) => (u.uuid === 'u7' ? { ...u, name: 'seven' } : u));
+      for (const list of [left, renamed, renamed]) {
+        s.result('room_changed', {
+          object: room(1, { users: list.slice(0, 100), user_count: list.length }),
+        });
+      }
+      expect(s.calls().filter((c) => c.message === 'list_room_users')).toHaveLength(2);
+      vi.advanceTimersByTime(1_000);
+      const reads = s.calls().filter((c) => c.message === 'list_room_users');
+      expect(reads).toHaveLength(3);
+      expect(reads[2]).toMatchObject({ uuid: 'r1', limit: 150 });
+      expect(reads[2]!.cursor).toBeUndefined();
+      s.result('room_users_listed', { uuid: 'r1', list: renamed, cursor: null }, reads[2]!.id);
+      const members = t.store.getState().rooms.members!.list;
+      expect(members).toHaveLength(149);
+      expect(members.find((u) => u.uuid === 'u120')).toBeUndefined();
+      expect(members.find((u) => u.uuid === 'u7')?.name).toBe('seven');
+      // a room that is not the current one does not cause a read
+      s.result('room_changed', { object: room(2) });
+      vi.advanceTimersByTime(2_000);
+      expect(s.calls().filter((c) => c.message === 'list_room_users')).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('accepts the original server errors sent as result, and shows them', () => {
     const t = setup();
     const s = connect(t);

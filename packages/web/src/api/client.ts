@@ -50,6 +50,11 @@ export interface ClientOptions {
 const ERROR_SET: ReadonlySet<string> = new Set(ERRORS);
 const OLDER_PAGE = 100;
 const FILL_PAGE = PAGES.messages.max;
+/**
+ * A room inlines only its first 100 users; a longer list the user opened is read again at
+ * most this often while people come, go or rename, so it stays live without a read per change.
+ */
+const MEMBERS_REFRESH_MS = 1000;
 
 function defaultSocket(url: () => string, shouldReconnect: (code: number) => boolean): SocketLike {
   return new ReconnectingWebSocket(url, [], {
@@ -90,6 +95,9 @@ export class ChatClient {
   private fill: Fill | null = null;
   private olderId: string | null = null;
   private readonly roomPageIds = new Set<string>();
+  /** list_room_users calls that read the opened member list again from the start. */
+  private readonly memberRefreshIds = new Set<string>();
+  private membersTimer: ReturnType<typeof setTimeout> | null = null;
   private lastTyping = 0;
   private stopped = false;
   private visits = 0;
@@ -134,6 +142,8 @@ export class ChatClient {
 
   stop(): void {
     this.stopped = true;
+    if (this.membersTimer !== null) clearTimeout(this.membersTimer);
+    this.membersTimer = null;
     const s = this.socket;
     this.socket = null;
     this.ready = false;
@@ -290,6 +300,25 @@ export class ChatClient {
     );
   }
 
+  /** The current room changed: a member list opened beyond the room's inlined users is read again. */
+  private membersChanged(room: string): void {
+    const members = this.store.getState().rooms.members;
+    if (members?.roomUuid !== room || members.list.length === 0 || this.membersTimer !== null) {
+      return;
+    }
+    this.membersTimer = setTimeout(() => {
+      this.membersTimer = null;
+      const r = this.store.getState().rooms;
+      if (r.current !== room || r.members?.roomUuid !== room || !this.ready) return;
+      const limit = Math.max(PAGES.roomUsers.default, r.members.list.length);
+      const id = this.call('list_room_users', {
+        uuid: room,
+        limit: Math.min(PAGES.roomUsers.max, limit),
+      });
+      this.memberRefreshIds.add(id);
+    }, MEMBERS_REFRESH_MS);
+  }
+
   appendPoints(uuid: string, points: number[], style?: { color: string; tool: Tool }): void {
     this.call('append_draw_points', style ? { uuid, points, ...style } : { uuid, points });
   }
@@ -369,6 +398,7 @@ export class ChatClient {
         return;
       case 'room_changed':
         d(roomsActions.changed(p.object));
+        this.membersChanged(p.object.uuid);
         return;
       case 'room_deleted':
         d(roomsActions.deleted(p.object));
@@ -399,7 +429,14 @@ export class ChatClient {
         d(drawingActions.lineDeleted(p.uuid));
         return;
       case 'room_users_listed':
-        d(roomsActions.membersListed({ uuid: p.uuid, list: p.list, cursor: p.cursor }));
+        d(
+          roomsActions.membersListed({
+            uuid: p.uuid,
+            list: p.list,
+            cursor: p.cursor,
+            fresh: p.id !== undefined && this.memberRefreshIds.delete(p.id),
+          }),
+        );
         return;
       case 'user_typing':
         if (p.object.uuid !== this.store.getState().user.me?.uuid) {

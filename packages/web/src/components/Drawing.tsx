@@ -1,5 +1,5 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { Layer, Line as KonvaLine, Rect, Stage } from 'react-konva';
+import { Circle, Layer, Line as KonvaLine, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
 import { DRAW_COLORS, type Line, type Tool } from '@chat/protocol';
 import { useClient } from '../api/context.tsx';
@@ -45,6 +45,16 @@ function useSize(ref: React.RefObject<HTMLDivElement | null>) {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** Board units an arrow key moves the keyboard pen (Shift: the larger step). */
+const KEY_STEP = { small: 10, large: 50 } as const;
+const ARROWS: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+};
+const clampTo = (n: number, max: number) => Math.min(max, Math.max(0, n));
+
 /** The shared drawing board: pen, eraser, 18 colors, undo, reset, PNG export; mouse and touch. */
 export default function Drawing() {
   const client = useClient();
@@ -62,6 +72,10 @@ export default function Drawing() {
   const scale = Math.max(0.05, Math.min(size.width / BOARD.width, size.height / BOARD.height));
   const meRef = useRef(me);
   meRef.current = me;
+  // the keyboard pen: arrows move it, Space or Enter puts it down and lifts it
+  const [cursor, setCursor] = useState({ x: BOARD.width / 2, y: BOARD.height / 2 });
+  const [focused, setFocused] = useState(false);
+  const [penDown, setPenDown] = useState(false);
 
   const streamer = useMemo(
     () =>
@@ -114,6 +128,26 @@ export default function Drawing() {
     a.remove();
   };
 
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const arrow = ARROWS[e.key];
+    if (arrow) {
+      e.preventDefault();
+      const step = e.shiftKey ? KEY_STEP.large : KEY_STEP.small;
+      const x = clampTo(cursor.x + arrow[0] * step, BOARD.width);
+      const y = clampTo(cursor.y + arrow[1] * step, BOARD.height);
+      setCursor({ x, y });
+      if (streamer.drawing) streamer.move(x, y);
+    } else if (e.key === ' ' || e.key === 'Enter') {
+      e.preventDefault();
+      if (streamer.drawing) streamer.end();
+      else streamer.begin(cursor.x, cursor.y, { color, tool });
+      setPenDown(streamer.drawing);
+    } else if (e.key === 'Escape' && streamer.drawing) {
+      streamer.end();
+      setPenDown(false);
+    }
+  };
+
   const points = order.reduce((n, id) => n + (lines[id]?.points.length ?? 0), 0);
 
   return (
@@ -160,8 +194,19 @@ export default function Drawing() {
         {size.width > 0 && (
           <div
             className="board"
-            role="img"
+            role="application"
+            aria-roledescription="drawing board"
             aria-label={`Shared drawing board with ${order.length} strokes`}
+            aria-describedby="board-keys"
+            tabIndex={0}
+            onKeyDown={onKeyDown}
+            // the pen marker is for keyboard users: not shown when a click focused the board
+            onFocus={(e) => setFocused(e.currentTarget.matches(':focus-visible'))}
+            onBlur={() => {
+              setFocused(false);
+              streamer.end();
+              setPenDown(false);
+            }}
             style={{ width: BOARD.width * scale, height: BOARD.height * scale }}
           >
             <Stage
@@ -190,11 +235,27 @@ export default function Drawing() {
                   const line = lines[id];
                   return line ? <LineShape key={id} line={line} /> : null;
                 })}
+                {focused && (
+                  <Circle
+                    x={cursor.x}
+                    y={cursor.y}
+                    radius={(WIDTH[tool] ?? 4) / 2 + 4}
+                    stroke="#333333"
+                    strokeWidth={2}
+                    fill={penDown ? (tool === 'eraser' ? '#ffffff' : color) : undefined}
+                    dash={penDown ? undefined : [4, 3]}
+                    listening={false}
+                  />
+                )}
               </Layer>
             </Stage>
           </div>
         )}
       </div>
+      <p id="board-keys" className="sr-only">
+        Arrow keys move the pen, with Shift in larger steps; Space or Enter puts the pen down and
+        lifts it; Escape lifts it.
+      </p>
     </section>
   );
 }

@@ -156,10 +156,17 @@ const roomsSlice = createSlice({
     },
     membersListed(
       state,
-      action: PayloadAction<{ uuid: string; list: User[]; cursor: string | null }>,
+      action: PayloadAction<{
+        uuid: string;
+        list: User[];
+        cursor: string | null;
+        /** Read again from the start: replaces the list instead of adding a page. */
+        fresh?: boolean;
+      }>,
     ) {
-      const { uuid, list, cursor } = action.payload;
+      const { uuid, list, cursor, fresh } = action.payload;
       if (state.members?.roomUuid !== uuid) return;
+      if (fresh) state.members.list = [];
       const seen = new Set(state.members.list.map((u) => u.uuid));
       for (const u of list) if (!seen.has(u.uuid)) state.members.list.push(u);
       state.members.cursor = cursor;
