@@ -125,6 +125,28 @@ describe('two browsers (desktop)', () => {
     expect(b.dialogs).toEqual([]);
   });
 
+  it("counts others' messages in the title while the page is hidden", async () => {
+    const title = await a.page.title();
+    expect(title).toMatch(/^Alpha · Socket Chat$/);
+    // headless Chromium never hides a page: report it hidden, as a browser does for a background tab
+    const setHidden = (hidden: boolean) =>
+      a.page.evaluate((h) => {
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+    await setHidden(true);
+    await send(b.page, 'while A looks away');
+    await send(b.page, 'and again');
+    await a.page.waitForFunction((t) => document.title === `(2) ${t}`, title, { timeout: 2_000 });
+    await send(a.page, 'my own does not count');
+    await a.page
+      .locator('.message.own .message-body', { hasText: 'my own does not count' })
+      .waitFor();
+    expect(await a.page.title()).toBe(`(2) ${title}`);
+    await setHidden(false);
+    await a.page.waitForFunction((t) => document.title === t, title, { timeout: 2_000 });
+  });
+
   it('a rename shows in the other browser user list', async () => {
     await b.page.getByRole('button', { name: /Change your name/ }).click();
     const box = b.page.getByRole('textbox', { name: 'Your name' });

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useAppSelector } from './store/index.ts';
 
 /** Phone layout below this width. */
 export const PHONE_QUERY = '(max-width: 599.98px)';
@@ -22,6 +23,17 @@ export function useMediaQuery(query: string): boolean {
 
 export function useIsPhone(): boolean {
   return useMediaQuery(PHONE_QUERY);
+}
+
+export const APP_NAME = 'Socket Chat';
+
+/** Sets the page title, led by the unread count while there is one: "(3) Room · Socket Chat". */
+export function useTitle(title: string | null): void {
+  const unread = useAppSelector((s) => s.ui.unread);
+  useEffect(() => {
+    const full = title ? `${title} · ${APP_NAME}` : APP_NAME;
+    document.title = unread > 0 ? `(${unread}) ${full}` : full;
+  }, [title, unread]);
 }
 
 /** Re-renders every `ms` while `active`. */

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ChatClient } from './api/client.ts';
 import { createStore } from './store/index.ts';
+import { uiActions } from './store/ui.ts';
 import { readThemeCookie } from './themes.ts';
 import { playMessageSound, readMuted } from './sound.ts';
 import { App } from './App.tsx';
@@ -23,7 +24,11 @@ const client = new ChatClient(store, {
   storage: storage(),
   onNewMessage: (own) => {
     if (!store.getState().ui.muted) playMessageSound(own);
+    if (!own && document.hidden) store.dispatch(uiActions.unreadAdded());
   },
+});
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) store.dispatch(uiActions.unreadCleared());
 });
 client.start();
 

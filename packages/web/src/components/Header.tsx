@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useClient } from '../api/context.tsx';
+import { APP_NAME } from '../hooks.ts';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { uiActions, type Connection } from '../store/ui.ts';
 import { THEMES, themeCookie } from '../themes.ts';
@@ -107,7 +108,7 @@ export function Header() {
   return (
     <header className="header">
       <Link to="/" className="app-name">
-        Socket Chat
+        {APP_NAME}
       </Link>
       <UserName />
       <ConnectionStatus />

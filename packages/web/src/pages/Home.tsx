@@ -1,5 +1,4 @@
-import { useEffect } from 'react';
-import { useIsPhone } from '../hooks.ts';
+import { useIsPhone, useTitle } from '../hooks.ts';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { uiActions } from '../store/ui.ts';
 import { Log } from '../components/Log.tsx';
@@ -12,9 +11,7 @@ export default function Home() {
   const dispatch = useAppDispatch();
   const phonePanel = useAppSelector((s) => s.ui.phonePanel);
   const leftTab = useAppSelector((s) => s.ui.leftTab);
-  useEffect(() => {
-    document.title = 'Socket Chat';
-  }, []);
+  useTitle(null);
   const showLog = phone && phonePanel === 'left' && leftTab === 'log';
   return (
     <>

@@ -1,9 +1,11 @@
 import { Link } from 'react-router';
+import { APP_NAME, useTitle } from '../hooks.ts';
 
 export default function Info() {
+  useTitle('About');
   return (
     <section className="page-text panel">
-      <h1>About Socket Chat</h1>
+      <h1>About {APP_NAME}</h1>
       <p>
         A realtime chat for people who want to talk right now, without signing up: open the page and
         you have a name; pick or create a room, talk, and draw together.

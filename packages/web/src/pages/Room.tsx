@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Link, useParams } from 'react-router';
 import { useClient } from '../api/context.tsx';
-import { useIsPhone } from '../hooks.ts';
+import { useIsPhone, useTitle } from '../hooks.ts';
 import { selectCurrentRoom, useAppDispatch, useAppSelector } from '../store/index.ts';
 import { uiActions } from '../store/ui.ts';
 import { GoBackButton } from '../components/Buttons.tsx';
@@ -44,9 +44,7 @@ export default function RoomPage() {
     };
   }, [client, uuid]);
 
-  useEffect(() => {
-    document.title = room ? `${room.name} · Socket Chat` : 'Socket Chat';
-  }, [room]);
+  useTitle(room?.name ?? null);
 
   const leftTabs: TabSpec[] = [
     {

@@ -22,6 +22,8 @@ export interface UiState {
   muted: boolean;
   notices: Notice[];
   nextNotice: number;
+  /** Others' messages that arrived while the page was hidden (shown in the title). */
+  unread: number;
 }
 
 export const initialUiState: UiState = {
@@ -34,6 +36,7 @@ export const initialUiState: UiState = {
   muted: false,
   notices: [],
   nextNotice: 1,
+  unread: 0,
 };
 
 const uiSlice = createSlice({
@@ -62,6 +65,12 @@ const uiSlice = createSlice({
       state.notices.push({ id: state.nextNotice, text: action.payload });
       state.nextNotice++;
       if (state.notices.length > 3) state.notices.shift();
+    },
+    unreadAdded(state) {
+      state.unread++;
+    },
+    unreadCleared(state) {
+      state.unread = 0;
     },
     noticeDismissed(state, action: PayloadAction<number>) {
       state.notices = state.notices.filter((n) => n.id !== action.payload);
