@@ -64,7 +64,7 @@ export async function fanout(opts: Options): Promise<ScenarioOutput> {
   // two: one generator process can use one core at most, less than the bare server can feed
   const generators = envInt('BENCH_GENERATORS', 2);
   const quietMaxMs = envInt('BENCH_QUIET_MAX_MS', opts.quick ? 0 : 10_000);
-  const bodyBytes = 100;
+  const bodyBytes = envInt('BENCH_FANOUT_BODY_BYTES', 100);
 
   /** `bare` or `chat`: ramp only that server (to look at one side; no ratio then). */
   const only = process.env.BENCH_FANOUT_ONLY;
