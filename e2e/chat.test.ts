@@ -190,7 +190,7 @@ describe('two browsers (desktop)', () => {
     await waitFor(async () => (await boardStats(b.page)).lines === 0, 2_000, 'undo in the other');
     // PNG export
     const download = a.page.waitForEvent('download');
-    await a.page.getByRole('button', { name: 'Export drawing as PNG' }).click();
+    await a.page.getByRole('button', { name: 'Export PNG of the drawing' }).click();
     expect((await download).suggestedFilename()).toBe('drawing.png');
   });
 

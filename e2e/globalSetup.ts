@@ -27,5 +27,11 @@ export default function setup(): void {
     newest(join(ROOT, 'packages/protocol/src')),
   );
   if (built >= sources) return;
-  execFileSync('npm', ['run', 'build', '-w', '@chat/web'], { cwd: ROOT, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, under which Vite builds React's development bundle: the
+  // browser tests must run what users get
+  execFileSync('npm', ['run', 'build', '-w', '@chat/web'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }

@@ -169,7 +169,7 @@ export default function Drawing() {
         <Button variant="danger" onClick={() => client.resetDrawing()} aria-label="Reset drawing">
           Reset
         </Button>
-        <Button onClick={exportPng} aria-label="Export drawing as PNG">
+        <Button onClick={exportPng} aria-label="Export PNG of the drawing">
           Export PNG
         </Button>
       </div>
