@@ -27,6 +27,12 @@ export default function Info() {
       </ul>
       <p>
         Keyboard: Tab moves between controls, Enter sends a message, Shift+Enter starts a new line.
+        On the drawing board the arrow keys move the pen (with Shift in larger steps), and Space or
+        Enter puts it down and lifts it.
+      </p>
+      <p>
+        While the page is in the background, its title counts the new messages of others; the Sound
+        switch in the header mutes the message sounds.
       </p>
       <p>
         <Link to="/">Back to the rooms</Link>
