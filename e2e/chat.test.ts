@@ -218,6 +218,9 @@ describe('two browsers (desktop)', () => {
 
   it('the event log lists statements with time, direction and type', async () => {
     await a.page.getByRole('button', { name: 'Show event log' }).click();
+    // a statement made now, so that it is among the newest the virtualized log renders
+    await a.page.getByRole('button', { name: 'Show messages' }).click();
+    await send(a.page, 'seen in the log');
     await a.page.locator('.log-item', { hasText: 'create_message' }).last().waitFor();
     const text = await a.page.locator('.log-item').last().textContent();
     expect(text).toMatch(/^\d\d:\d\d:\d\d\.\d{3} [↑↓] (call|result|error) \w+/);
