@@ -2,12 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Line, Message, User } from '@chat/protocol';
+import type { Line, Message, Room, User } from '@chat/protocol';
 import { describeStorage, openStorage } from '../src/storage/index.ts';
 import { SqlStorage } from '../src/storage/sql/sqlStorage.ts';
-import type { Holder, NewMessage, Storage, StorageLimits } from '../src/storage/storage.ts';
+import type {
+  Holder,
+  NewMessage,
+  RoomPosition,
+  Storage,
+  StorageLimits,
+} from '../src/storage/storage.ts';
+import { SEARCH_INDEX_MAX } from '../src/storage/sql/rooms.ts';
 import { dropSchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
 
 /** Small limits, so that every limit is reached in a few calls. */
@@ -574,6 +582,56 @@ describe.each(backends)('$name storage', (backend) => {
       expect(byName.size).toBe(names.length);
     });
 
+    it('finds what the names contain whether few or many rooms hold it (the name index)', async () => {
+      /** Every page of a search, against the names filtered here. */
+      const expectSearch = async (query: string, all: Room[]) => {
+        const wanted = all
+          .filter((r) => r.name.toLowerCase().includes(query.toLowerCase()))
+          .sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0))
+          .map((r) => r.uuid);
+        const got: string[] = [];
+        let before: RoomPosition | undefined;
+        for (;;) {
+          const page = await s.listRooms({ query, limit: 100, ...(before ? { before } : {}) });
+          got.push(...uuidsOf(page.list).reverse());
+          if (!page.next) break;
+          before = page.next;
+        }
+        expect(got, query).toEqual(wanted);
+      };
+      const odd = [
+        await makeRoom(s, 'say "hi" there', t(1)),
+        await makeRoom(s, 'Ünïcödé hall', t(2)),
+        await makeRoom(s, 'tab\there', t(3)),
+        await makeRoom(s, '日本語の部屋', t(4)),
+      ];
+      for (const q of ['"hi"', 'say "', 'ünïc', 'ÜNÏCÖDÉ', 'b\th', '本語の', 'hall', 'zzzz']) {
+        await expectSearch(q, odd);
+      }
+      // a rename and a delete reach the index
+      const [quoted, unicode] = odd as [Room, Room];
+      await s.updateRoom(unicode.uuid, { name: 'plain hall' });
+      expect(await s.listRooms({ query: 'ünïc', limit: 10 })).toEqual({ list: [], next: null });
+      expect(uuidsOf((await s.listRooms({ query: 'in hal', limit: 10 })).list)).toEqual([
+        unicode.uuid,
+      ]);
+      expect((await s.deleteRoom(quoted.uuid)).ok).toBe(true);
+      expect((await s.listRooms({ query: '"hi"', limit: 10 })).list).toEqual([]);
+      // more rooms hold "common" than the index is asked for: read newest first instead
+      const many: Room[] = [];
+      for (let i = 0; i < SEARCH_INDEX_MAX + 150; i += 50) {
+        many.push(
+          ...(await Promise.all(
+            Array.from({ length: 50 }, (_, j) =>
+              makeRoom(s, j % 7 === 0 ? `rare ${i + j}` : `common ${i + j}`, t(10 + i + j)),
+            ),
+          )),
+        );
+      }
+      for (const q of ['common', 'COMMON 1', 'rare', 'rare 21', 'mon 20'])
+        await expectSearch(q, many);
+    }, 60_000);
+
     it('pages through room members in order of entry, ties by uuid', async () => {
       const room = await makeRoom(s);
       const other = await makeRoom(s);
@@ -1050,6 +1108,31 @@ describe('openStorage', () => {
       await first.close();
       const second = await openStorage(`sqlite:${file}`, LIMITS);
       await second.ping();
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('indexes for search the rooms a SQLite file held before the name index existed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-open-'));
+    try {
+      const file = join(dir, 'chat.db');
+      const first = await openStorage(`sqlite:${file}`, LIMITS);
+      const old = await makeRoom(first, 'Kept from before', t(1));
+      await first.close();
+      // the file as the release before migration 0003 left it
+      const raw = new Database(file);
+      raw.exec(`drop trigger rooms_search_insert; drop trigger rooms_search_delete;
+        drop trigger rooms_search_update; drop table rooms_search;
+        delete from kysely_migration where name = '0003_room_search';`);
+      raw.close();
+      const second = await openStorage(`sqlite:${file}`, LIMITS);
+      const fresh = await makeRoom(second, 'Made after, kept too', t(2));
+      expect(uuidsOf((await second.listRooms({ query: 'kept', limit: 10 })).list)).toEqual([
+        old.uuid,
+        fresh.uuid,
+      ]);
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

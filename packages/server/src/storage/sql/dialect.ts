@@ -20,6 +20,8 @@ export interface Dialect {
   serialKey(col: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** `haystack` contains `needle` as a literal, case-sensitive substring. */
   contains(haystack: string, needle: string): RawBuilder<SqlBool>;
+  /** The index of room names for `needle`; undefined where there is none or it cannot help. */
+  roomNameIndex(needle: string): RoomNameIndex | undefined;
   /**
    * Locks the selected rows until the transaction ends. On SQLite a no-op: its
    * transactions start with BEGIN IMMEDIATE and so already hold the only write lock.
@@ -30,6 +32,16 @@ export interface Dialect {
   ): SelectQueryBuilder<Database, TB, O>;
 }
 
+export interface RoomNameIndex {
+  /** Rooms whose `name_lower` may contain the needle (a superset: check with `contains`). */
+  candidates: RawBuilder<SqlBool>;
+  /** How many rooms may contain it, counting no further than `cap`. */
+  count(cap: number): RawBuilder<{ n: number }>;
+}
+
+/** FTS5 phrase syntax: the needle as one literal phrase. */
+const phrase = (needle: string) => `"${needle.replaceAll('"', '""')}"`;
+
 export const sqliteDialect: Dialect = {
   kind: 'sqlite',
   text: sql`text`,
@@ -37,6 +49,16 @@ export const sqliteDialect: Dialect = {
   // An INTEGER PRIMARY KEY is the rowid: a new row gets max(rowid) + 1.
   serialKey: (col) => col.primaryKey(),
   contains: (haystack, needle) => sql<SqlBool>`instr(${sql.ref(haystack)}, ${needle}) > 0`,
+  // a trigram index (migration 0003) needs three characters to look anything up
+  roomNameIndex: (needle) =>
+    [...needle].length < 3
+      ? undefined
+      : {
+          candidates: sql<SqlBool>`rooms.rowid in
+            (select rowid from rooms_search where rooms_search match ${phrase(needle)})`,
+          count: (cap) => sql<{ n: number }>`select count(*) as n from
+            (select rowid from rooms_search where rooms_search match ${phrase(needle)} limit ${cap})`,
+        },
   lock: (query) => query,
 };
 
@@ -46,6 +68,7 @@ export const postgresDialect: Dialect = {
   serial: sql`bigint`,
   serialKey: (col) => col.generatedAlwaysAsIdentity().primaryKey(),
   contains: (haystack, needle) => sql<SqlBool>`strpos(${sql.ref(haystack)}, ${needle}) > 0`,
+  roomNameIndex: () => undefined,
   lock: (query, mode) => (mode === 'update' ? query.forUpdate() : query.forKeyShare()),
 };
 

@@ -1,4 +1,4 @@
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from './dialect.ts';
 import type { Db } from './schema.ts';
@@ -13,7 +13,35 @@ function migrations(d: Dialect): Record<string, Migration> {
   return {
     '0001_initial': { up: (db) => initial(db, d) },
     '0002_nodes': { up: (db) => nodes(db, d) },
+    '0003_room_search': { up: (db) => roomSearch(db, d) },
   };
+}
+
+/**
+ * SQLite: a trigram index of room names, so that a search for a rare name reads the few
+ * rooms that contain it instead of every room (on SQLite a query runs on the event loop).
+ * It indexes rooms by rowid and is kept up to date by triggers. PostgreSQL scans: its
+ * queries do not hold up the server, and pg_trgm may not be installable.
+ */
+async function roomSearch(db: Kysely<unknown>, d: Dialect): Promise<void> {
+  if (d.kind !== 'sqlite') return;
+  await sql`create virtual table if not exists rooms_search using fts5(
+    name_lower, content='rooms', content_rowid='rowid', tokenize='trigram')`.execute(db);
+  await sql`create trigger if not exists rooms_search_insert after insert on rooms begin
+    insert into rooms_search(rowid, name_lower) values (new.rowid, new.name_lower);
+  end`.execute(db);
+  await sql`create trigger if not exists rooms_search_delete after delete on rooms begin
+    insert into rooms_search(rooms_search, rowid, name_lower)
+      values ('delete', old.rowid, old.name_lower);
+  end`.execute(db);
+  await sql`create trigger if not exists rooms_search_update after update of name_lower on rooms
+  begin
+    insert into rooms_search(rooms_search, rowid, name_lower)
+      values ('delete', old.rowid, old.name_lower);
+    insert into rooms_search(rowid, name_lower) values (new.rowid, new.name_lower);
+  end`.execute(db);
+  // the rooms that existed before this migration
+  await sql`insert into rooms_search(rooms_search) values ('rebuild')`.execute(db);
 }
 
 /** Node leases: a node that stops renewing has its users taken out of their rooms. */

@@ -144,6 +144,13 @@ export async function deleteRoom(ctx: SqlContext, uuid: string): Promise<DeleteR
   });
 }
 
+/**
+ * A search reads its rooms through the name index when at most this many names may
+ * contain the needle (they are then sorted); a needle that more names contain fills its
+ * page sooner by reading rooms newest first.
+ */
+export const SEARCH_INDEX_MAX = 2000;
+
 export async function listRooms(
   ctx: SqlContext,
   opts: { query?: string; before?: RoomPosition; limit: number },
@@ -154,15 +161,21 @@ export async function listRooms(
     .selectFrom('rooms')
     .select(ROOM_COLUMNS)
     .orderBy('created', 'desc')
-    .orderBy('uuid', 'desc')
-    .limit(limit + 1);
+    .orderBy('uuid', 'desc');
   if (before) {
     q = q.where((eb) =>
       eb(eb.refTuple('created', 'uuid'), '<', eb.tuple(before.created, before.uuid)),
     );
   }
-  if (needle) q = q.where(ctx.dialect.contains('name_lower', needle));
-  const rows = await q.execute();
+  if (needle) {
+    const index = ctx.dialect.roomNameIndex(needle);
+    if (index) {
+      const counted = await index.count(SEARCH_INDEX_MAX).execute(ctx.db);
+      if ((counted.rows[0]?.n ?? 0) < SEARCH_INDEX_MAX) q = q.where(index.candidates);
+    }
+    q = q.where(ctx.dialect.contains('name_lower', needle));
+  }
+  const rows = await q.limit(limit + 1).execute();
   const more = rows.length > limit;
   const picked = rows.slice(0, limit).reverse();
   const first = picked[0];
