@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { LIMITS, ROOM_COLORS, type User } from '@chat/protocol';
+import { ROOM_COLORS, type User } from '@chat/protocol';
 import { openStorage, type Storage } from '../packages/server/src/storage/index.ts';
+import { STORAGE_LIMITS } from '../packages/server/src/storage/storage.ts';
 import { SqlStorage } from '../packages/server/src/storage/sql/sqlStorage.ts';
 import type { StorageCommands, StorageRunResult } from './lib/commands.ts';
 import { Histogram } from './lib/histogram.ts';
@@ -23,11 +24,7 @@ interface StorageConfig {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as StorageConfig;
-const limits = {
-  lineNumbers: LIMITS.lineNumbers,
-  drawingLines: LIMITS.drawingLines,
-  roomUsersInline: LIMITS.roomUsersInline,
-};
+const limits = STORAGE_LIMITS;
 
 let dir: string | undefined;
 let storage: Storage;

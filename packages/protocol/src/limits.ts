@@ -12,6 +12,11 @@ export const LIMITS = {
   lineNumbers: 20_000,
   /** Lines in one room's drawing. */
   drawingLines: 5_000,
+  /**
+   * Numbers in one room's drawing, all lines together (a server limit beyond PROTOCOL.md's):
+   * without it 5,000 lines of 20,000 numbers make a `drawing_got` of several hundred MB.
+   */
+  drawingNumbers: 500_000,
   /** Users inlined in a room object. */
   roomUsersInline: 100,
   /** Milliseconds between two typing notices of one user that are passed on. */

@@ -12,6 +12,7 @@ import { Hub } from './hub/hub.ts';
 import { Metrics } from './metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { describeStorage, openStorage } from './storage/index.ts';
+import { STORAGE_LIMITS } from './storage/storage.ts';
 import { httpHandler } from './transport/http.ts';
 import { attachWebSocket } from './transport/websocket.ts';
 
@@ -44,9 +45,9 @@ export async function startServer(
     await openStorage(
       config.storage,
       {
-        lineNumbers: LIMITS.lineNumbers,
+        ...STORAGE_LIMITS,
         drawingLines: config.maxDrawingLines,
-        roomUsersInline: LIMITS.roomUsersInline,
+        drawingNumbers: config.maxDrawingNumbers,
       },
       (err) => log.warn({ err: err.message }, 'a database connection failed'),
     ),

@@ -29,6 +29,8 @@ export interface Config {
   maxFrameChars: number;
   /** Lines in one drawing. */
   maxDrawingLines: number;
+  /** Numbers in one drawing, all lines together. */
+  maxDrawingNumbers: number;
   /** Calls per second a connection may sustain, and its burst. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
@@ -56,6 +58,7 @@ export const DEFAULTS: Config = {
   maxBufferedBytes: 4 * 1024 * 1024,
   maxFrameChars: LIMITS.frameChars,
   maxDrawingLines: LIMITS.drawingLines,
+  maxDrawingNumbers: LIMITS.drawingNumbers,
   rateLimitPerSecond: 100,
   rateLimitBurst: 300,
   maxConnectionsPerIp: 200,
@@ -175,6 +178,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       integer(1, 1_000_000),
       'lines per drawing',
       'maxDrawingLines',
+    ],
+    [
+      '--max-drawing-numbers <n>',
+      'MAX_DRAWING_NUMBERS',
+      integer(1, 100_000_000),
+      'numbers per drawing, all lines together',
+      'maxDrawingNumbers',
     ],
     [
       '--rate-limit <n>',

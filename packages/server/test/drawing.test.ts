@@ -11,7 +11,7 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
   let room: Room;
 
   beforeEach(async () => {
-    server = await testServer(kind, { maxDrawingLines: 3 });
+    server = await testServer(kind, { maxDrawingLines: 3, maxDrawingNumbers: 30_000 });
     ({ a, b, outsider, room } = await roomWithMembers(server));
   });
   afterEach(async () => {
@@ -133,6 +133,32 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
     expect((await a.error()).message).toBe('drawing_full');
     a.call('change_draw_line', line('2', [5, 5, 6, 6]));
     expect((await a.next('draw_line_changed')).object.uuid).toBe('2');
+  });
+
+  it('drawing_full once the drawing holds the configured number of numbers, with call and id', async () => {
+    // 30,000 numbers in all: 20,000 in one line, 9,990 in another, then 10 more fit
+    a.call('change_draw_line', line('n1', new Array(20_000).fill(1)));
+    await a.next('draw_line_changed');
+    await b.next('draw_line_changed');
+    a.call('change_draw_line', line('n2', new Array(9_990).fill(2)));
+    await a.next('draw_line_changed');
+    await b.next('draw_line_changed');
+    const id = a.call('append_draw_points', { uuid: 'n2', points: new Array(12).fill(3) });
+    expect(await a.error()).toMatchObject({
+      message: 'drawing_full',
+      call: 'append_draw_points',
+      id,
+    });
+    a.call('change_draw_line', line('n3', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    expect((await a.error()).message).toBe('drawing_full');
+    expect(await b.quiet(100, (f) => f.payload.message !== 'room_changed')).toEqual([]);
+    // what fits still goes, and the drawing is as it was plus that
+    a.call('append_draw_points', { uuid: 'n2', points: new Array(10).fill(4) });
+    expect((await b.next('draw_points_appended')).points).toHaveLength(10);
+    a.call('get_drawing');
+    expect((await a.next('drawing_got')).object.lines.map((l) => l.points.length)).toEqual([
+      20_000, 10_000,
+    ]);
   });
 
   it('delete_draw_line removes a line for the room; an unknown line changes nothing', async () => {

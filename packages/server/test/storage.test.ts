@@ -19,7 +19,12 @@ import { SEARCH_INDEX_MAX } from '../src/storage/sql/rooms.ts';
 import { dropSchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
 
 /** Small limits, so that every limit is reached in a few calls. */
-const LIMITS: StorageLimits = { lineNumbers: 10, drawingLines: 3, roomUsersInline: 2 };
+const LIMITS: StorageLimits = {
+  lineNumbers: 10,
+  drawingLines: 3,
+  drawingNumbers: 24,
+  roomUsersInline: 2,
+};
 
 /** One empty store of a backend, for one test. */
 interface Store {
@@ -790,6 +795,55 @@ describe.each(backends)('$name storage', (backend) => {
       expect(await s.getDrawing(randomUUID())).toBeUndefined();
     });
 
+    it('keeps a whole drawing within its numbers; deleting, shrinking and resetting free them', async () => {
+      // LIMITS: 10 numbers a line, 3 lines, 24 numbers a drawing
+      const room = await makeRoom(s);
+      const ten = range(1, 10);
+      const numbers = async () =>
+        (await s.getDrawing(room.uuid))!.lines.reduce((n, l) => n + l.points.length, 0);
+      const [a, b] = [line(ten), line(ten)];
+      expect((await s.putLine(room.uuid, a)).ok).toBe(true);
+      expect((await s.putLine(room.uuid, b)).ok).toBe(true);
+      // 20 + 6 > 24: a new line is refused, a stroke of 4 still fits
+      expect(await s.putLine(room.uuid, line(range(1, 6)))).toEqual({
+        ok: false,
+        error: 'drawing_full',
+      });
+      const d = randomUUID();
+      const style = { color: '#000000', tool: 'pen' as const, user_uuid: 'u' };
+      expect(
+        (await s.appendPoints(room.uuid, { uuid: d, points: [1, 2, 3, 4], ...style })).ok,
+      ).toBe(true);
+      expect(await s.appendPoints(room.uuid, { uuid: d, points: [5, 6], user_uuid: 'u' })).toEqual({
+        ok: false,
+        error: 'drawing_full',
+      });
+      // the line's own limit is told first
+      expect(
+        await s.appendPoints(room.uuid, { uuid: a.uuid, points: [1, 2], user_uuid: 'u' }),
+      ).toEqual({ ok: false, error: 'line_too_long' });
+      expect(await numbers()).toBe(24);
+      // a shorter line in a's place frees 8; a longer one than fits is refused and changes nothing
+      expect((await s.putLine(room.uuid, { ...a, points: [1, 2] })).ok).toBe(true);
+      expect(
+        (await s.appendPoints(room.uuid, { uuid: d, points: [5, 6, 7, 8, 9, 10], user_uuid: 'u' }))
+          .ok,
+      ).toBe(true);
+      expect(await s.putLine(room.uuid, { ...a, points: range(1, 6) })).toEqual({
+        ok: false,
+        error: 'drawing_full',
+      });
+      expect(await numbers()).toBe(22);
+      expect(await s.deleteLine(room.uuid, b.uuid)).toBe(true);
+      expect((await s.putLine(room.uuid, { ...a, points: ten })).ok).toBe(true);
+      expect(await numbers()).toBe(20);
+      await s.resetDrawing(room.uuid);
+      for (const points of [ten, ten, [1, 2, 3, 4]]) {
+        expect((await s.putLine(room.uuid, line(points))).ok).toBe(true);
+      }
+      expect(await numbers()).toBe(24);
+    });
+
     it('upserts lines by uuid, keeping each line in its place', async () => {
       const room = await makeRoom(s);
       const [a, b, c] = [line([1, 2]), line([3, 4], { tool: 'eraser' }), line([5.5, -6.25])];
@@ -997,6 +1051,27 @@ describe.each(backends)('$name storage', (backend) => {
         expect((await s.getDrawing(room.uuid))?.lines).toHaveLength(LIMITS.drawingLines);
       });
 
+    if (backend.shared)
+      it("keeps a drawing's numbers within its limit with two storages appending", async () => {
+        const other = await declared(store.another, 'another')();
+        const room = await makeRoom(s);
+        const lines = [line([0, 0]), line([0, 0]), line([0, 0])];
+        for (const l of lines) await s.putLine(room.uuid, l);
+        // room for 24 more in the lines, for 18 more in the drawing
+        const results = await Promise.all(
+          Array.from({ length: 15 }, (_, i) =>
+            (i % 2 === 0 ? s : other).appendPoints(room.uuid, {
+              uuid: lines[i % 3]!.uuid,
+              points: [i, i],
+              user_uuid: 'u',
+            }),
+          ),
+        );
+        expect(results.filter((r) => r.ok)).toHaveLength(9);
+        const drawing = await s.getDrawing(room.uuid);
+        expect(drawing!.lines.reduce((n, l) => n + l.points.length, 0)).toBe(LIMITS.drawingNumbers);
+      });
+
     it('deletes a room while others draw and write in it, without deadlock', async () => {
       const other = store.another ? await store.another() : s;
       const u = await makeUser(s);
@@ -1114,18 +1189,20 @@ describe('openStorage', () => {
     }
   });
 
-  it('indexes for search the rooms a SQLite file held before the name index existed', async () => {
+  it('brings a SQLite file from before the name index and the drawing count up to date', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chat-open-'));
     try {
       const file = join(dir, 'chat.db');
       const first = await openStorage(`sqlite:${file}`, LIMITS);
       const old = await makeRoom(first, 'Kept from before', t(1));
+      for (let i = 0; i < 2; i++) await first.putLine(old.uuid, line(range(1, 10)));
       await first.close();
-      // the file as the release before migration 0003 left it
+      // the file as the release before migration 0003 left it (later ones run again: idempotent)
       const raw = new Database(file);
       raw.exec(`drop trigger rooms_search_insert; drop trigger rooms_search_delete;
         drop trigger rooms_search_update; drop table rooms_search;
-        delete from kysely_migration where name = '0003_room_search';`);
+        alter table drawings drop column point_total;
+        delete from kysely_migration where name >= '0003';`);
       raw.close();
       const second = await openStorage(`sqlite:${file}`, LIMITS);
       const fresh = await makeRoom(second, 'Made after, kept too', t(2));
@@ -1133,6 +1210,12 @@ describe('openStorage', () => {
         old.uuid,
         fresh.uuid,
       ]);
+      // the old drawing's 20 numbers were counted: 6 more pass its limit of 24
+      expect(await second.putLine(old.uuid, line(range(1, 6)))).toEqual({
+        ok: false,
+        error: 'drawing_full',
+      });
+      expect((await second.putLine(old.uuid, line(range(1, 4)))).ok).toBe(true);
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

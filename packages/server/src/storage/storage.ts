@@ -1,4 +1,12 @@
-import type { Drawing, Line, Message, Room, Tool, User } from '@chat/protocol';
+import {
+  LIMITS,
+  type Drawing,
+  type Line,
+  type Message,
+  type Room,
+  type Tool,
+  type User,
+} from '@chat/protocol';
 
 /** Who holds a user's presence: the node and the connection (session) on it. */
 export interface Holder {
@@ -65,9 +73,19 @@ export interface StorageLimits {
   lineNumbers: number;
   /** Lines in one drawing. */
   drawingLines: number;
+  /** Numbers in one drawing, all lines together. */
+  drawingNumbers: number;
   /** Users inlined in a room object. */
   roomUsersInline: number;
 }
+
+/** The limits of PROTOCOL.md (and ours), as storage takes them. */
+export const STORAGE_LIMITS: StorageLimits = {
+  lineNumbers: LIMITS.lineNumbers,
+  drawingLines: LIMITS.drawingLines,
+  drawingNumbers: LIMITS.drawingNumbers,
+  roomUsersInline: LIMITS.roomUsersInline,
+};
 
 /**
  * The repository of the original design, in async TypeScript. Every implementation

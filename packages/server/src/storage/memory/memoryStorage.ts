@@ -41,6 +41,8 @@ interface RoomRecord {
   members: Member[];
   messages: Message[];
   lines: Map<string, Line>;
+  /** Numbers in all of `lines`. */
+  numbers: number;
 }
 
 /** (a, b) order of two positions by time, then uuid. */
@@ -251,6 +253,7 @@ export class MemoryStorage implements Storage {
       members: [],
       messages: [],
       lines: new Map(),
+      numbers: 0,
     };
     this.rooms.set(room.uuid, record);
     this.roomOrder.splice(lowerBound(this.roomOrder, roomKey, room.created, room.uuid), 0, record);
@@ -386,9 +389,15 @@ export class MemoryStorage implements Storage {
   async putLine(roomUuid: string, line: Line): Promise<LineResult> {
     const room = this.rooms.get(roomUuid);
     if (!room) return { ok: false, error: 'no_room' };
-    if (!room.lines.has(line.uuid) && room.lines.size >= this.limits.drawingLines) {
+    const old = room.lines.get(line.uuid);
+    if (!old && room.lines.size >= this.limits.drawingLines) {
       return { ok: false, error: 'drawing_full' };
     }
+    const numbers = room.numbers - (old?.points.length ?? 0) + line.points.length;
+    if (numbers > room.numbers && numbers > this.limits.drawingNumbers) {
+      return { ok: false, error: 'drawing_full' };
+    }
+    room.numbers = numbers;
     room.lines.set(line.uuid, copyLine(line));
     return { ok: true, line: copyLine(line) };
   }
@@ -401,6 +410,10 @@ export class MemoryStorage implements Storage {
       if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
       if (a.points.length > this.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
       if (room.lines.size >= this.limits.drawingLines) return { ok: false, error: 'drawing_full' };
+      if (room.numbers + a.points.length > this.limits.drawingNumbers) {
+        return { ok: false, error: 'drawing_full' };
+      }
+      room.numbers += a.points.length;
       const created: Line = {
         uuid: a.uuid,
         name: defaultName('line', a.uuid),
@@ -415,16 +428,28 @@ export class MemoryStorage implements Storage {
     if (line.points.length + a.points.length > this.limits.lineNumbers) {
       return { ok: false, error: 'line_too_long' };
     }
+    if (room.numbers + a.points.length > this.limits.drawingNumbers) {
+      return { ok: false, error: 'drawing_full' };
+    }
+    room.numbers += a.points.length;
     for (const p of a.points) line.points.push(p);
     return { ok: true, color: line.color, tool: line.tool, user_uuid: line.user_uuid };
   }
 
   async deleteLine(roomUuid: string, lineUuid: string): Promise<boolean> {
-    return this.rooms.get(roomUuid)?.lines.delete(lineUuid) ?? false;
+    const room = this.rooms.get(roomUuid);
+    const line = room?.lines.get(lineUuid);
+    if (!room || !line) return false;
+    room.numbers -= line.points.length;
+    return room.lines.delete(lineUuid);
   }
 
   async resetDrawing(roomUuid: string): Promise<Drawing | undefined> {
-    this.rooms.get(roomUuid)?.lines.clear();
+    const room = this.rooms.get(roomUuid);
+    if (room) {
+      room.lines.clear();
+      room.numbers = 0;
+    }
     return this.getDrawing(roomUuid);
   }
 

@@ -8,8 +8,9 @@ import type { LinesTable } from './schema.ts';
 
 /*
  * Lock order, everywhere: the drawing row, then lines (and the room, through the
- * foreign key check of a new line). The drawing row's line_count is kept equal to the
- * number of the room's lines, and changed only while that row is locked.
+ * foreign key check of a new line). The drawing row's line_count and point_total are kept
+ * equal to the number of the room's lines and the sum of their point_count, and changed
+ * only while that row is locked.
  */
 
 const LINE_COLUMNS = ['uuid', 'name', 'points', 'tool', 'color', 'user_uuid'] as const;
@@ -36,19 +37,37 @@ function lockDrawing(ctx: SqlContext, roomUuid: string) {
     .lock(
       ctx.db
         .selectFrom('drawings')
-        .select(['uuid', 'line_count'])
+        .select(['uuid', 'line_count', 'point_total'])
         .where('room_uuid', '=', roomUuid),
       'update',
     )
     .executeTakeFirst();
 }
 
-function countLines(ctx: SqlContext, roomUuid: string, delta: number) {
+/** Moves the locked drawing row's counts by `lines` lines and `numbers` numbers. */
+function countLines(ctx: SqlContext, roomUuid: string, lines: number, numbers: number) {
   return ctx.db
     .updateTable('drawings')
-    .set((eb) => ({ line_count: eb('line_count', '+', delta) }))
+    .set((eb) => ({
+      line_count: eb('line_count', '+', lines),
+      point_total: eb('point_total', '+', numbers),
+    }))
     .where('room_uuid', '=', roomUuid)
     .execute();
+}
+
+/** Whether `numbers` more numbers would pass the drawing's limit. */
+function tooManyNumbers(ctx: SqlContext, drawing: { point_total: number }, numbers: number) {
+  return numbers > 0 && Number(drawing.point_total) + numbers > ctx.limits.drawingNumbers;
+}
+
+function pointCountOf(ctx: SqlContext, roomUuid: string, uuid: string) {
+  return ctx.db
+    .selectFrom('lines')
+    .select('point_count')
+    .where('room_uuid', '=', roomUuid)
+    .where('uuid', '=', uuid)
+    .executeTakeFirst();
 }
 
 export async function getDrawing(ctx: SqlContext, roomUuid: string): Promise<Drawing | undefined> {
@@ -79,21 +98,27 @@ export async function putLine(ctx: SqlContext, roomUuid: string, line: Line): Pr
   return inTransaction(ctx, async (tx) => {
     const drawing = await lockDrawing(tx, roomUuid);
     if (!drawing) return { ok: false, error: 'no_room' };
+    const old = await pointCountOf(tx, roomUuid, line.uuid);
+    if (!old && drawing.line_count >= tx.limits.drawingLines) {
+      return { ok: false, error: 'drawing_full' };
+    }
+    const more = values.point_count - (old?.point_count ?? 0);
+    if (tooManyNumbers(tx, drawing, more)) return { ok: false, error: 'drawing_full' };
     // An upsert keeps the line's place in the drawing: only a new line gets a new position.
-    const replaced = await tx.db
-      .updateTable('lines')
-      .set(values)
-      .where('room_uuid', '=', roomUuid)
-      .where('uuid', '=', line.uuid)
-      .executeTakeFirst();
-    if (Number(replaced.numUpdatedRows) === 0) {
-      if (drawing.line_count >= tx.limits.drawingLines) return { ok: false, error: 'drawing_full' };
+    if (old) {
+      await tx.db
+        .updateTable('lines')
+        .set(values)
+        .where('room_uuid', '=', roomUuid)
+        .where('uuid', '=', line.uuid)
+        .execute();
+    } else {
       await tx.db
         .insertInto('lines')
         .values({ room_uuid: roomUuid, uuid: line.uuid, ...values })
         .execute();
-      await countLines(tx, roomUuid, 1);
     }
+    await countLines(tx, roomUuid, old ? 0 : 1, more);
     return { ok: true, line: { ...line, points: line.points.slice() } };
   });
 }
@@ -134,29 +159,27 @@ export async function appendPoints(
   roomUuid: string,
   a: PointsAppend,
 ): Promise<AppendResult> {
-  // The common case, a stroke in progress, takes no lock but the line's own row.
-  const fast = await extendLine(ctx, roomUuid, a.uuid, a.points);
-  if (fast) {
-    return { ok: true, color: fast.color, tool: fast.tool as Tool, user_uuid: fast.user_uuid };
-  }
+  // The drawing row is locked even for a stroke in progress: the drawing's count of
+  // numbers moves with every append.
   return inTransaction(ctx, async (tx): Promise<AppendResult> => {
     const drawing = await lockDrawing(tx, roomUuid);
     if (!drawing) return { ok: false, error: 'no_room' };
-    const existing = await tx.db
-      .selectFrom('lines')
-      .select('point_count')
-      .where('room_uuid', '=', roomUuid)
-      .where('uuid', '=', a.uuid)
-      .executeTakeFirst();
+    const n = a.points.length;
+    const existing = await pointCountOf(tx, roomUuid, a.uuid);
     if (existing) {
-      // Too long, or created since the first attempt.
+      if (existing.point_count + n > tx.limits.lineNumbers) {
+        return { ok: false, error: 'line_too_long' };
+      }
+      if (tooManyNumbers(tx, drawing, n)) return { ok: false, error: 'drawing_full' };
       const line = await extendLine(tx, roomUuid, a.uuid, a.points);
       if (!line) return { ok: false, error: 'line_too_long' };
+      await countLines(tx, roomUuid, 0, n);
       return { ok: true, color: line.color, tool: line.tool as Tool, user_uuid: line.user_uuid };
     }
     if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
-    if (a.points.length > tx.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
+    if (n > tx.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
     if (drawing.line_count >= tx.limits.drawingLines) return { ok: false, error: 'drawing_full' };
+    if (tooManyNumbers(tx, drawing, n)) return { ok: false, error: 'drawing_full' };
     await tx.db
       .insertInto('lines')
       .values({
@@ -164,13 +187,13 @@ export async function appendPoints(
         uuid: a.uuid,
         name: defaultName('line', a.uuid),
         points: JSON.stringify(a.points),
-        point_count: a.points.length,
+        point_count: n,
         tool: a.tool,
         color: a.color,
         user_uuid: a.user_uuid,
       })
       .execute();
-    await countLines(tx, roomUuid, 1);
+    await countLines(tx, roomUuid, 1, n);
     return { ok: true, color: a.color, tool: a.tool, user_uuid: a.user_uuid };
   });
 }
@@ -182,13 +205,14 @@ export async function deleteLine(
 ): Promise<boolean> {
   return inTransaction(ctx, async (tx) => {
     if (!(await lockDrawing(tx, roomUuid))) return false;
-    const r = await tx.db
+    const deleted = await tx.db
       .deleteFrom('lines')
       .where('room_uuid', '=', roomUuid)
       .where('uuid', '=', lineUuid)
+      .returning('point_count')
       .executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) return false;
-    await countLines(tx, roomUuid, -1);
+    if (!deleted) return false;
+    await countLines(tx, roomUuid, -1, -deleted.point_count);
     return true;
   });
 }
@@ -203,7 +227,7 @@ export async function resetDrawing(
     await tx.db.deleteFrom('lines').where('room_uuid', '=', roomUuid).execute();
     await tx.db
       .updateTable('drawings')
-      .set({ line_count: 0 })
+      .set({ line_count: 0, point_total: 0 })
       .where('room_uuid', '=', roomUuid)
       .execute();
     return drawingOf(roomUuid, drawing.uuid, []);
