@@ -137,10 +137,10 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
 
   it('drawing_full once the drawing holds the configured number of numbers, with call and id', async () => {
     // 30,000 numbers in all: 20,000 in one line, 9,990 in another, then 10 more fit
-    a.call('change_draw_line', line('n1', new Array(20_000).fill(1)));
+    a.call('change_draw_line', line('n1', new Array<number>(20_000).fill(1)));
     await a.next('draw_line_changed');
     await b.next('draw_line_changed');
-    a.call('change_draw_line', line('n2', new Array(9_990).fill(2)));
+    a.call('change_draw_line', line('n2', new Array<number>(9_990).fill(2)));
     await a.next('draw_line_changed');
     await b.next('draw_line_changed');
     const id = a.call('append_draw_points', { uuid: 'n2', points: new Array(12).fill(3) });
