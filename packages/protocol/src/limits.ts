@@ -13,10 +13,11 @@ export const LIMITS = {
   /** Lines in one room's drawing. */
   drawingLines: 5_000,
   /**
-   * Numbers in one room's drawing, all lines together (a server limit beyond PROTOCOL.md's):
-   * without it 5,000 lines of 20,000 numbers make a `drawing_got` of several hundred MB.
+   * Characters of all lines' points in one room's drawing, as JSON (a server limit beyond
+   * PROTOCOL.md's): without it 5,000 lines of 20,000 numbers make a `drawing_got` of several
+   * hundred MB; with it the frame stays under the 4 MiB send queue a reader may have.
    */
-  drawingNumbers: 500_000,
+  drawingChars: 2_000_000,
   /** Users inlined in a room object. */
   roomUsersInline: 100,
   /** Milliseconds between two typing notices of one user that are passed on. */

@@ -47,7 +47,7 @@ export async function startServer(
       {
         ...STORAGE_LIMITS,
         drawingLines: config.maxDrawingLines,
-        drawingNumbers: config.maxDrawingNumbers,
+        drawingChars: config.maxDrawingChars,
       },
       (err) => log.warn({ err: err.message }, 'a database connection failed'),
     ),

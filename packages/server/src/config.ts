@@ -29,8 +29,8 @@ export interface Config {
   maxFrameChars: number;
   /** Lines in one drawing. */
   maxDrawingLines: number;
-  /** Numbers in one drawing, all lines together. */
-  maxDrawingNumbers: number;
+  /** Characters of all of one drawing's points, as JSON. */
+  maxDrawingChars: number;
   /** Calls per second a connection may sustain, and its burst. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
@@ -58,7 +58,7 @@ export const DEFAULTS: Config = {
   maxBufferedBytes: 4 * 1024 * 1024,
   maxFrameChars: LIMITS.frameChars,
   maxDrawingLines: LIMITS.drawingLines,
-  maxDrawingNumbers: LIMITS.drawingNumbers,
+  maxDrawingChars: LIMITS.drawingChars,
   rateLimitPerSecond: 100,
   rateLimitBurst: 300,
   maxConnectionsPerIp: 200,
@@ -180,11 +180,11 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       'maxDrawingLines',
     ],
     [
-      '--max-drawing-numbers <n>',
-      'MAX_DRAWING_NUMBERS',
-      integer(1, 100_000_000),
-      'numbers per drawing, all lines together',
-      'maxDrawingNumbers',
+      '--max-drawing-chars <n>',
+      'MAX_DRAWING_CHARS',
+      integer(1, 1_000_000_000),
+      "characters of a drawing's points (as JSON), all lines together",
+      'maxDrawingChars',
     ],
     [
       '--rate-limit <n>',

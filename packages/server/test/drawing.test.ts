@@ -11,7 +11,7 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
   let room: Room;
 
   beforeEach(async () => {
-    server = await testServer(kind, { maxDrawingLines: 3, maxDrawingNumbers: 30_000 });
+    server = await testServer(kind, { maxDrawingLines: 3, maxDrawingChars: 100_000 });
     ({ a, b, outsider, room } = await roomWithMembers(server));
   });
   afterEach(async () => {
@@ -135,30 +135,36 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
     expect((await a.next('draw_line_changed')).object.uuid).toBe('2');
   });
 
-  it('drawing_full once the drawing holds the configured number of numbers, with call and id', async () => {
-    // 30,000 numbers in all: 20,000 in one line, 9,990 in another, then 10 more fit
-    a.call('change_draw_line', line('n1', new Array<number>(20_000).fill(1)));
-    await a.next('draw_line_changed');
-    await b.next('draw_line_changed');
-    a.call('change_draw_line', line('n2', new Array<number>(9_990).fill(2)));
-    await a.next('draw_line_changed');
-    await b.next('draw_line_changed');
-    const id = a.call('append_draw_points', { uuid: 'n2', points: new Array(12).fill(3) });
+  it('drawing_full once the drawing would pass its configured size, with call and id', async () => {
+    // k one-digit numbers are 2k + 1 characters of JSON: 40,001 + 40,001 + 19,981 of 100,000
+    const ones = (k: number, n = 1) => new Array<number>(k).fill(n);
+    for (const [uuid, k] of [
+      ['s1', 20_000],
+      ['s2', 20_000],
+      ['s3', 9_990],
+    ] as const) {
+      a.call('change_draw_line', line(uuid, ones(k)));
+      await a.next('draw_line_changed');
+      await b.next('draw_line_changed');
+    }
+    // 12 more numbers are 24 more characters: 100,007
+    const id = a.call('append_draw_points', { uuid: 's3', points: ones(12, 3) });
     expect(await a.error()).toMatchObject({
       message: 'drawing_full',
       call: 'append_draw_points',
       id,
     });
-    a.call('change_draw_line', line('n3', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    // a longer line in s3's place is refused too
+    a.call('change_draw_line', line('s3', ones(10_000)));
     expect((await a.error()).message).toBe('drawing_full');
     expect(await b.quiet(100, (f) => f.payload.message !== 'room_changed')).toEqual([]);
-    // what fits still goes, and the drawing is as it was plus that
-    a.call('append_draw_points', { uuid: 'n2', points: new Array(10).fill(4) });
-    expect((await b.next('draw_points_appended')).points).toHaveLength(10);
+    // what fits still goes: 8 numbers, 16 characters, 99,999 in all
+    a.call('append_draw_points', { uuid: 's3', points: ones(8, 4) });
+    expect((await b.next('draw_points_appended')).points).toHaveLength(8);
     a.call('get_drawing');
-    expect((await a.next('drawing_got')).object.lines.map((l) => l.points.length)).toEqual([
-      20_000, 10_000,
-    ]);
+    const got = (await a.next('drawing_got')).object.lines;
+    expect(got.map((l) => l.points.length)).toEqual([20_000, 20_000, 9_998]);
+    expect(got.reduce((n, l) => n + JSON.stringify(l.points).length, 0)).toBe(99_999);
   });
 
   it('delete_draw_line removes a line for the room; an unknown line changes nothing', async () => {

@@ -22,7 +22,7 @@ import { dropSchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgre
 const LIMITS: StorageLimits = {
   lineNumbers: 10,
   drawingLines: 3,
-  drawingNumbers: 24,
+  drawingChars: 60,
   roomUsersInline: 2,
 };
 
@@ -795,53 +795,51 @@ describe.each(backends)('$name storage', (backend) => {
       expect(await s.getDrawing(randomUUID())).toBeUndefined();
     });
 
-    it('keeps a whole drawing within its numbers; deleting, shrinking and resetting free them', async () => {
-      // LIMITS: 10 numbers a line, 3 lines, 24 numbers a drawing
+    it('keeps a whole drawing within its size; deleting, shrinking and resetting free room', async () => {
+      // LIMITS: 10 numbers a line, 3 lines, 60 characters of points (as JSON) a drawing
       const room = await makeRoom(s);
-      const ten = range(1, 10);
-      const numbers = async () =>
-        (await s.getDrawing(room.uuid))!.lines.reduce((n, l) => n + l.points.length, 0);
+      const ten = range(1, 10); // "[1,2,3,4,5,6,7,8,9,10]": 22 characters
+      const size = async () =>
+        (await s.getDrawing(room.uuid))!.lines.reduce(
+          (n, l) => n + JSON.stringify(l.points).length,
+          0,
+        );
+      const full = { ok: false, error: 'drawing_full' };
       const [a, b] = [line(ten), line(ten)];
       expect((await s.putLine(room.uuid, a)).ok).toBe(true);
       expect((await s.putLine(room.uuid, b)).ok).toBe(true);
-      // 20 + 6 > 24: a new line is refused, a stroke of 4 still fits
-      expect(await s.putLine(room.uuid, line(range(1, 6)))).toEqual({
-        ok: false,
-        error: 'drawing_full',
-      });
+      // 44 + 22 > 60: a third such line is refused; a stroke of 9 characters fits
+      expect(await s.putLine(room.uuid, line(ten))).toEqual(full);
       const d = randomUUID();
       const style = { color: '#000000', tool: 'pen' as const, user_uuid: 'u' };
       expect(
         (await s.appendPoints(room.uuid, { uuid: d, points: [1, 2, 3, 4], ...style })).ok,
       ).toBe(true);
-      expect(await s.appendPoints(room.uuid, { uuid: d, points: [5, 6], user_uuid: 'u' })).toEqual({
-        ok: false,
-        error: 'drawing_full',
-      });
-      // the line's own limit is told first
+      expect(await size()).toBe(53);
+      // ",5,6" makes 57; ",7,8" would make 61
+      const more = (points: number[]) =>
+        s.appendPoints(room.uuid, { uuid: d, points, user_uuid: 'u' });
+      expect((await more([5, 6])).ok).toBe(true);
+      expect(await more([7, 8])).toEqual(full);
+      // a line's own limit is told first
       expect(
         await s.appendPoints(room.uuid, { uuid: a.uuid, points: [1, 2], user_uuid: 'u' }),
       ).toEqual({ ok: false, error: 'line_too_long' });
-      expect(await numbers()).toBe(24);
-      // a shorter line in a's place frees 8; a longer one than fits is refused and changes nothing
+      expect(await size()).toBe(57);
+      // a shorter line in a's place frees 17; a longer one than fits is refused, changing nothing
       expect((await s.putLine(room.uuid, { ...a, points: [1, 2] })).ok).toBe(true);
-      expect(
-        (await s.appendPoints(room.uuid, { uuid: d, points: [5, 6, 7, 8, 9, 10], user_uuid: 'u' }))
-          .ok,
-      ).toBe(true);
-      expect(await s.putLine(room.uuid, { ...a, points: range(1, 6) })).toEqual({
-        ok: false,
-        error: 'drawing_full',
-      });
-      expect(await numbers()).toBe(22);
+      expect((await more([7, 8, 9, 10])).ok).toBe(true);
+      expect(await size()).toBe(49);
+      expect(await s.putLine(room.uuid, { ...a, points: ten })).toEqual(full);
+      expect(await size()).toBe(49);
       expect(await s.deleteLine(room.uuid, b.uuid)).toBe(true);
       expect((await s.putLine(room.uuid, { ...a, points: ten })).ok).toBe(true);
-      expect(await numbers()).toBe(20);
+      expect(await size()).toBe(44);
       await s.resetDrawing(room.uuid);
-      for (const points of [ten, ten, [1, 2, 3, 4]]) {
+      for (const points of [ten, ten, range(1, 6)]) {
         expect((await s.putLine(room.uuid, line(points))).ok).toBe(true);
       }
-      expect(await numbers()).toBe(24);
+      expect(await size()).toBe(57);
     });
 
     it('upserts lines by uuid, keeping each line in its place', async () => {
@@ -1052,24 +1050,25 @@ describe.each(backends)('$name storage', (backend) => {
       });
 
     if (backend.shared)
-      it("keeps a drawing's numbers within its limit with two storages appending", async () => {
+      it("keeps a drawing's size within its limit with two storages appending", async () => {
         const other = await declared(store.another, 'another')();
         const room = await makeRoom(s);
         const lines = [line([0, 0]), line([0, 0]), line([0, 0])];
         for (const l of lines) await s.putLine(room.uuid, l);
-        // room for 24 more in the lines, for 18 more in the drawing
+        // 15 characters; each append of [1, 1] adds ",1,1": the lines have room for 12
+        // appends, the drawing's 60 characters for 11
         const results = await Promise.all(
           Array.from({ length: 15 }, (_, i) =>
             (i % 2 === 0 ? s : other).appendPoints(room.uuid, {
               uuid: lines[i % 3]!.uuid,
-              points: [i, i],
+              points: [1, 1],
               user_uuid: 'u',
             }),
           ),
         );
-        expect(results.filter((r) => r.ok)).toHaveLength(9);
+        expect(results.filter((r) => r.ok)).toHaveLength(11);
         const drawing = await s.getDrawing(room.uuid);
-        expect(drawing!.lines.reduce((n, l) => n + l.points.length, 0)).toBe(LIMITS.drawingNumbers);
+        expect(drawing!.lines.reduce((n, l) => n + JSON.stringify(l.points).length, 0)).toBe(59);
       });
 
     it('deletes a room while others draw and write in it, without deadlock', async () => {
@@ -1196,12 +1195,13 @@ describe('openStorage', () => {
       const first = await openStorage(`sqlite:${file}`, LIMITS);
       const old = await makeRoom(first, 'Kept from before', t(1));
       for (let i = 0; i < 2; i++) await first.putLine(old.uuid, line(range(1, 10)));
+      // 2 x 22 characters of points
       await first.close();
       // the file as the release before migration 0003 left it (later ones run again: idempotent)
       const raw = new Database(file);
       raw.exec(`drop trigger rooms_search_insert; drop trigger rooms_search_delete;
         drop trigger rooms_search_update; drop table rooms_search;
-        alter table drawings drop column point_total;
+        alter table drawings drop column points_chars;
         delete from kysely_migration where name >= '0003';`);
       raw.close();
       const second = await openStorage(`sqlite:${file}`, LIMITS);
@@ -1210,12 +1210,12 @@ describe('openStorage', () => {
         old.uuid,
         fresh.uuid,
       ]);
-      // the old drawing's 20 numbers were counted: 6 more pass its limit of 24
-      expect(await second.putLine(old.uuid, line(range(1, 6)))).toEqual({
+      // the old drawing's 44 characters were counted: 22 more pass its limit of 60, 13 fit
+      expect(await second.putLine(old.uuid, line(range(1, 10)))).toEqual({
         ok: false,
         error: 'drawing_full',
       });
-      expect((await second.putLine(old.uuid, line(range(1, 4)))).ok).toBe(true);
+      expect((await second.putLine(old.uuid, line(range(1, 6)))).ok).toBe(true);
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

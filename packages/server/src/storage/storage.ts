@@ -73,17 +73,27 @@ export interface StorageLimits {
   lineNumbers: number;
   /** Lines in one drawing. */
   drawingLines: number;
-  /** Numbers in one drawing, all lines together. */
-  drawingNumbers: number;
+  /** Characters of all of one drawing's points, as JSON. */
+  drawingChars: number;
   /** Users inlined in a room object. */
   roomUsersInline: number;
+}
+
+/**
+ * How much longer a line's points get, as JSON, when `added` is appended to its `count`
+ * numbers: what a drawing's `drawingChars` counts.
+ */
+export function appendedChars(count: number, added: readonly number[]): number {
+  if (added.length === 0) return 0;
+  // "[a]" becomes "[a,b]": the new numbers and a comma, unless the line was empty ("[]")
+  return JSON.stringify(added).length - 2 + (count > 0 ? 1 : 0);
 }
 
 /** The limits of PROTOCOL.md (and ours), as storage takes them. */
 export const STORAGE_LIMITS: StorageLimits = {
   lineNumbers: LIMITS.lineNumbers,
   drawingLines: LIMITS.drawingLines,
-  drawingNumbers: LIMITS.drawingNumbers,
+  drawingChars: LIMITS.drawingChars,
   roomUsersInline: LIMITS.roomUsersInline,
 };
 

@@ -14,6 +14,7 @@ import type {
   Storage,
   StorageLimits,
 } from '../storage.ts';
+import { appendedChars } from '../storage.ts';
 
 interface UserRecord {
   uuid: string;
@@ -41,8 +42,8 @@ interface RoomRecord {
   members: Member[];
   messages: Message[];
   lines: Map<string, Line>;
-  /** Numbers in all of `lines`. */
-  numbers: number;
+  /** Characters of all of `lines`' points, as JSON (what `drawingChars` limits). */
+  chars: number;
 }
 
 /** (a, b) order of two positions by time, then uuid. */
@@ -72,6 +73,8 @@ function lowerBound<T>(
 const memberKey = (m: Member): [string, string] => [m.entered, m.uuid];
 const roomKey = (r: RoomRecord): [string, string] => [r.created, r.uuid];
 const copyLine = (l: Line): Line => ({ ...l, points: l.points.slice() });
+/** A line's points as JSON, in characters (as SQL storage stores them). */
+const charsOf = (l: Line): number => JSON.stringify(l.points).length;
 
 /** Keeps everything in this process: for tests and throwaway demos. */
 export class MemoryStorage implements Storage {
@@ -253,7 +256,7 @@ export class MemoryStorage implements Storage {
       members: [],
       messages: [],
       lines: new Map(),
-      numbers: 0,
+      chars: 0,
     };
     this.rooms.set(room.uuid, record);
     this.roomOrder.splice(lowerBound(this.roomOrder, roomKey, room.created, room.uuid), 0, record);
@@ -393,11 +396,11 @@ export class MemoryStorage implements Storage {
     if (!old && room.lines.size >= this.limits.drawingLines) {
       return { ok: false, error: 'drawing_full' };
     }
-    const numbers = room.numbers - (old?.points.length ?? 0) + line.points.length;
-    if (numbers > room.numbers && numbers > this.limits.drawingNumbers) {
+    const chars = room.chars - (old ? charsOf(old) : 0) + charsOf(line);
+    if (chars > room.chars && chars > this.limits.drawingChars) {
       return { ok: false, error: 'drawing_full' };
     }
-    room.numbers = numbers;
+    room.chars = chars;
     room.lines.set(line.uuid, copyLine(line));
     return { ok: true, line: copyLine(line) };
   }
@@ -410,10 +413,11 @@ export class MemoryStorage implements Storage {
       if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
       if (a.points.length > this.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
       if (room.lines.size >= this.limits.drawingLines) return { ok: false, error: 'drawing_full' };
-      if (room.numbers + a.points.length > this.limits.drawingNumbers) {
+      const chars = JSON.stringify(a.points).length;
+      if (room.chars + chars > this.limits.drawingChars) {
         return { ok: false, error: 'drawing_full' };
       }
-      room.numbers += a.points.length;
+      room.chars += chars;
       const created: Line = {
         uuid: a.uuid,
         name: defaultName('line', a.uuid),
@@ -428,10 +432,9 @@ export class MemoryStorage implements Storage {
     if (line.points.length + a.points.length > this.limits.lineNumbers) {
       return { ok: false, error: 'line_too_long' };
     }
-    if (room.numbers + a.points.length > this.limits.drawingNumbers) {
-      return { ok: false, error: 'drawing_full' };
-    }
-    room.numbers += a.points.length;
+    const more = appendedChars(line.points.length, a.points);
+    if (room.chars + more > this.limits.drawingChars) return { ok: false, error: 'drawing_full' };
+    room.chars += more;
     for (const p of a.points) line.points.push(p);
     return { ok: true, color: line.color, tool: line.tool, user_uuid: line.user_uuid };
   }
@@ -440,7 +443,7 @@ export class MemoryStorage implements Storage {
     const room = this.rooms.get(roomUuid);
     const line = room?.lines.get(lineUuid);
     if (!room || !line) return false;
-    room.numbers -= line.points.length;
+    room.chars -= charsOf(line);
     return room.lines.delete(lineUuid);
   }
 
@@ -448,7 +451,7 @@ export class MemoryStorage implements Storage {
     const room = this.rooms.get(roomUuid);
     if (room) {
       room.lines.clear();
-      room.numbers = 0;
+      room.chars = 0;
     }
     return this.getDrawing(roomUuid);
   }

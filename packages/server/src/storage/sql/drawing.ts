@@ -1,16 +1,21 @@
 import { sql } from 'kysely';
 import type { Drawing, Line, Tool } from '@chat/protocol';
 import { defaultName } from '@chat/protocol';
-import type { AppendResult, LineResult, PointsAppend } from '../storage.ts';
+import {
+  appendedChars,
+  type AppendResult,
+  type LineResult,
+  type PointsAppend,
+} from '../storage.ts';
 import { inTransaction } from './context.ts';
 import type { SqlContext } from './context.ts';
 import type { LinesTable } from './schema.ts';
 
 /*
  * Lock order, everywhere: the drawing row, then lines (and the room, through the
- * foreign key check of a new line). The drawing row's line_count and point_total are kept
- * equal to the number of the room's lines and the sum of their point_count, and changed
- * only while that row is locked.
+ * foreign key check of a new line). The drawing row's line_count and points_chars are kept
+ * equal to the number of the room's lines and the sum of the lengths of their points (as
+ * stored, JSON), and changed only while that row is locked.
  */
 
 const LINE_COLUMNS = ['uuid', 'name', 'points', 'tool', 'color', 'user_uuid'] as const;
@@ -37,34 +42,35 @@ function lockDrawing(ctx: SqlContext, roomUuid: string) {
     .lock(
       ctx.db
         .selectFrom('drawings')
-        .select(['uuid', 'line_count', 'point_total'])
+        .select(['uuid', 'line_count', 'points_chars'])
         .where('room_uuid', '=', roomUuid),
       'update',
     )
     .executeTakeFirst();
 }
 
-/** Moves the locked drawing row's counts by `lines` lines and `numbers` numbers. */
-function countLines(ctx: SqlContext, roomUuid: string, lines: number, numbers: number) {
+/** Moves the locked drawing row's counts by `lines` lines and `chars` characters of points. */
+function countLines(ctx: SqlContext, roomUuid: string, lines: number, chars: number) {
   return ctx.db
     .updateTable('drawings')
     .set((eb) => ({
       line_count: eb('line_count', '+', lines),
-      point_total: eb('point_total', '+', numbers),
+      points_chars: eb('points_chars', '+', chars),
     }))
     .where('room_uuid', '=', roomUuid)
     .execute();
 }
 
-/** Whether `numbers` more numbers would pass the drawing's limit. */
-function tooManyNumbers(ctx: SqlContext, drawing: { point_total: number }, numbers: number) {
-  return numbers > 0 && Number(drawing.point_total) + numbers > ctx.limits.drawingNumbers;
+/** Whether `chars` more characters of points would pass the drawing's limit. */
+function tooBig(ctx: SqlContext, drawing: { points_chars: number }, chars: number) {
+  return chars > 0 && Number(drawing.points_chars) + chars > ctx.limits.drawingChars;
 }
 
-function pointCountOf(ctx: SqlContext, roomUuid: string, uuid: string) {
+/** A line's count of numbers and the length of its stored points. */
+function sizeOf(ctx: SqlContext, roomUuid: string, uuid: string) {
   return ctx.db
     .selectFrom('lines')
-    .select('point_count')
+    .select(['point_count', sql<number>`length(points)`.as('chars')])
     .where('room_uuid', '=', roomUuid)
     .where('uuid', '=', uuid)
     .executeTakeFirst();
@@ -98,12 +104,12 @@ export async function putLine(ctx: SqlContext, roomUuid: string, line: Line): Pr
   return inTransaction(ctx, async (tx) => {
     const drawing = await lockDrawing(tx, roomUuid);
     if (!drawing) return { ok: false, error: 'no_room' };
-    const old = await pointCountOf(tx, roomUuid, line.uuid);
+    const old = await sizeOf(tx, roomUuid, line.uuid);
     if (!old && drawing.line_count >= tx.limits.drawingLines) {
       return { ok: false, error: 'drawing_full' };
     }
-    const more = values.point_count - (old?.point_count ?? 0);
-    if (tooManyNumbers(tx, drawing, more)) return { ok: false, error: 'drawing_full' };
+    const more = values.points.length - Number(old?.chars ?? 0);
+    if (tooBig(tx, drawing, more)) return { ok: false, error: 'drawing_full' };
     // An upsert keeps the line's place in the drawing: only a new line gets a new position.
     if (old) {
       await tx.db
@@ -159,41 +165,43 @@ export async function appendPoints(
   roomUuid: string,
   a: PointsAppend,
 ): Promise<AppendResult> {
-  // The drawing row is locked even for a stroke in progress: the drawing's count of
-  // numbers moves with every append.
+  // The drawing row is locked even for a stroke in progress: the drawing's size moves with
+  // every append.
   return inTransaction(ctx, async (tx): Promise<AppendResult> => {
     const drawing = await lockDrawing(tx, roomUuid);
     if (!drawing) return { ok: false, error: 'no_room' };
     const n = a.points.length;
-    const existing = await pointCountOf(tx, roomUuid, a.uuid);
+    const existing = await sizeOf(tx, roomUuid, a.uuid);
     if (existing) {
       if (existing.point_count + n > tx.limits.lineNumbers) {
         return { ok: false, error: 'line_too_long' };
       }
-      if (tooManyNumbers(tx, drawing, n)) return { ok: false, error: 'drawing_full' };
+      const more = appendedChars(existing.point_count, a.points);
+      if (tooBig(tx, drawing, more)) return { ok: false, error: 'drawing_full' };
       const line = await extendLine(tx, roomUuid, a.uuid, a.points);
       if (!line) return { ok: false, error: 'line_too_long' };
-      await countLines(tx, roomUuid, 0, n);
+      await countLines(tx, roomUuid, 0, more);
       return { ok: true, color: line.color, tool: line.tool as Tool, user_uuid: line.user_uuid };
     }
     if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
     if (n > tx.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
     if (drawing.line_count >= tx.limits.drawingLines) return { ok: false, error: 'drawing_full' };
-    if (tooManyNumbers(tx, drawing, n)) return { ok: false, error: 'drawing_full' };
+    const points = JSON.stringify(a.points);
+    if (tooBig(tx, drawing, points.length)) return { ok: false, error: 'drawing_full' };
     await tx.db
       .insertInto('lines')
       .values({
         room_uuid: roomUuid,
         uuid: a.uuid,
         name: defaultName('line', a.uuid),
-        points: JSON.stringify(a.points),
+        points,
         point_count: n,
         tool: a.tool,
         color: a.color,
         user_uuid: a.user_uuid,
       })
       .execute();
-    await countLines(tx, roomUuid, 1, n);
+    await countLines(tx, roomUuid, 1, points.length);
     return { ok: true, color: a.color, tool: a.tool, user_uuid: a.user_uuid };
   });
 }
@@ -209,10 +217,10 @@ export async function deleteLine(
       .deleteFrom('lines')
       .where('room_uuid', '=', roomUuid)
       .where('uuid', '=', lineUuid)
-      .returning('point_count')
+      .returning(sql<number>`length(points)`.as('chars'))
       .executeTakeFirst();
     if (!deleted) return false;
-    await countLines(tx, roomUuid, -1, -deleted.point_count);
+    await countLines(tx, roomUuid, -1, -Number(deleted.chars));
     return true;
   });
 }
@@ -227,7 +235,7 @@ export async function resetDrawing(
     await tx.db.deleteFrom('lines').where('room_uuid', '=', roomUuid).execute();
     await tx.db
       .updateTable('drawings')
-      .set({ line_count: 0, point_total: 0 })
+      .set({ line_count: 0, points_chars: 0 })
       .where('room_uuid', '=', roomUuid)
       .execute();
     return drawingOf(roomUuid, drawing.uuid, []);

@@ -14,22 +14,20 @@ function migrations(d: Dialect): Record<string, Migration> {
     '0001_initial': { up: (db) => initial(db, d) },
     '0002_nodes': { up: (db) => nodes(db, d) },
     '0003_room_search': { up: (db) => roomSearch(db, d) },
-    '0004_drawing_numbers': { up: (db) => drawingNumbers(db) },
+    '0004_drawing_chars': { up: (db) => drawingChars(db) },
   };
 }
 
-/** Each drawing's count of numbers, kept with its line count, for the per-drawing limit. */
-async function drawingNumbers(db: Kysely<unknown>): Promise<void> {
+/** Each drawing's size (its lines' points as JSON), kept with its line count, for its limit. */
+async function drawingChars(db: Kysely<unknown>): Promise<void> {
   const drawings = (await db.introspection.getTables()).find((t) => t.name === 'drawings');
-  if (drawings?.columns.some((c) => c.name === 'point_total')) return;
+  if (drawings?.columns.some((c) => c.name === 'points_chars')) return;
   await db.schema
     .alterTable('drawings')
-    .addColumn('point_total', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('points_chars', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
-  await sql`update drawings set point_total =
-    (select coalesce(sum(point_count), 0) from lines where lines.room_uuid = drawings.room_uuid)`.execute(
-    db,
-  );
+  await sql`update drawings set points_chars = (select coalesce(sum(length(points)), 0)
+    from lines where lines.room_uuid = drawings.room_uuid)`.execute(db);
 }
 
 /**
