@@ -85,7 +85,8 @@ export const ERROR_DETAILS: Record<ErrorName, string> = {
   not_valid_body: 'A message must be 1 to 10,000 characters.',
   not_valid_line:
     'A line needs an even number of finite numbers (at most 20,000) and the tool pen or eraser.',
-  drawing_full: 'The drawing already holds the maximum number of lines.',
+  drawing_full:
+    'The drawing is full: it holds as many lines or points as it may. Delete some, or reset it.',
   rate_limited: 'Too many calls: slow down.',
   session_taken_over: 'This identity was resumed on another connection.',
   unavailable: 'The service is temporarily unavailable; try again shortly.',
