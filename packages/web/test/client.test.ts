@@ -300,6 +300,24 @@ describe('ChatClient', () => {
     }
   });
 
+  it('reads the drawing again, at most once a second, when the server refuses a stroke', () => {
+    let now = 10_000;
+    const t = setup({ now: () => now });
+    const s = connect(t);
+    t.client.enterRoom('r1');
+    enter(t, []);
+    const reads = () => s.calls().filter((c) => c.message === 'get_drawing').length;
+    s.error('drawing_full', { call: 'append_draw_points', id: 'x1' });
+    s.error('drawing_full', { call: 'append_draw_points', id: 'x2' });
+    expect(reads()).toBe(1);
+    s.error('not_valid_color', { call: 'append_draw_points', id: 'x3' });
+    now += 1_000;
+    s.error('drawing_full', { call: 'change_draw_line', id: 'x4' });
+    expect(reads()).toBe(2);
+    // refused appends are silent; the refused line is told once
+    expect(t.store.getState().ui.notices).toHaveLength(1);
+  });
+
   it('accepts the original server errors sent as result, and shows them', () => {
     const t = setup();
     const s = connect(t);

@@ -61,7 +61,7 @@ export function memoryStorage() {
   };
 }
 
-export function setup() {
+export function setup(options: { now?: () => number } = {}) {
   const store = createStore();
   const storage = memoryStorage();
   let socket: FakeSocket | null = null;
@@ -71,6 +71,7 @@ export function setup() {
     location: { protocol: 'http:', host: 'chat.test' },
     createSocket: (url) => (socket = new FakeSocket(url)),
     onNewMessage: (own) => sounds.push(own),
+    ...options,
   });
   client.start();
   return { store, client, storage, socket: () => socket!, sounds };

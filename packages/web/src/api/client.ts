@@ -55,6 +55,8 @@ const FILL_PAGE = PAGES.messages.max;
  * most this often while people come, go or rename, so it stays live without a read per change.
  */
 const MEMBERS_REFRESH_MS = 1000;
+/** At most one get_drawing a second after refused strokes (each append of one may be refused). */
+const DRAWING_REFRESH_MS = 1000;
 
 function defaultSocket(url: () => string, shouldReconnect: (code: number) => boolean): SocketLike {
   return new ReconnectingWebSocket(url, [], {
@@ -99,6 +101,7 @@ export class ChatClient {
   private readonly memberRefreshIds = new Set<string>();
   private membersTimer: ReturnType<typeof setTimeout> | null = null;
   private lastTyping = 0;
+  private lastDrawingRefresh = Number.NEGATIVE_INFINITY;
   private stopped = false;
   private visits = 0;
 
@@ -317,6 +320,13 @@ export class ChatClient {
       });
       this.memberRefreshIds.add(id);
     }, MEMBERS_REFRESH_MS);
+  }
+
+  /** Reads the drawing again (at most once a second): a refused stroke must not stay shown. */
+  private refreshDrawing(): void {
+    if (this.wanted === null || this.now() - this.lastDrawingRefresh < DRAWING_REFRESH_MS) return;
+    this.lastDrawingRefresh = this.now();
+    this.call('get_drawing', {});
   }
 
   appendPoints(uuid: string, points: number[], style?: { color: string; tool: Tool }): void {
@@ -566,6 +576,13 @@ export class ChatClient {
       }
       d(messagesActions.pendingFailed({ id: pending.id, detail }));
       return;
+    }
+    // the stroke is already on this board: show the drawing as stored instead
+    if (
+      p.call === 'change_draw_line' ||
+      (p.call === 'append_draw_points' && p.message === 'drawing_full')
+    ) {
+      this.refreshDrawing();
     }
     if (p.call === 'typing' || p.call === 'append_draw_points') return;
     if (p.call === 'list_rooms') {
