@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import {
   addRoom,
   boardStats,
@@ -72,8 +72,30 @@ describe('the whole flow at a phone viewport (390x844, touch)', () => {
     await noSideScroll(p);
     await shot(p, 'phone-room-messages');
 
+    // your name is changed in the header's second row, without spilling sideways
+    await p.getByRole('button', { name: /Change your name/ }).tap();
+    const nameBox = p.getByRole('textbox', { name: 'Your name' });
+    await noSideScroll(p);
+    await nameBox.fill('Pocket person');
+    await nameBox.press('Enter');
+    await p.getByTestId('my-name').filter({ hasText: 'Pocket person' }).waitFor();
+    // two rows: the app's name beside Info, your name beside the theme slider
+    const middle = async (l: Locator) => {
+      const b = (await l.boundingBox())!;
+      return b.y + b.height / 2;
+    };
+    const [title, info, name, slider] = await Promise.all([
+      middle(p.locator('.app-name')),
+      middle(p.getByRole('link', { name: 'Info' })),
+      middle(p.getByTestId('my-name')),
+      middle(p.getByRole('slider', { name: 'Theme selector' })),
+    ]);
+    expect(Math.abs(title - info)).toBeLessThan(8);
+    expect(Math.abs(name - slider)).toBeLessThan(8);
+
     await p.getByRole('button', { name: 'Show users' }).click();
     const me = (await p.getByTestId('my-name').textContent())!;
+    expect(me).toBe('Pocket person');
     await p.locator('.user-list', { hasText: me }).waitFor();
     await shot(p, 'phone-room-users');
 
