@@ -1222,6 +1222,27 @@ describe('openStorage', () => {
     }
   });
 
+  it.skipIf(postgresUrl === undefined)(
+    'migrates each PostgreSQL schema on its own: tables of another schema do not count',
+    async () => {
+      const url = postgresUrl!;
+      const base = testSchemaName();
+      // "_a" sorts first: a migration that looked at every schema would find its tables
+      const [first, second] = [`${base}_a`, `${base}_b`];
+      const open = (schema: string) =>
+        SqlStorage.open({ kind: 'postgres', url, schema, limits: LIMITS, poolSize: 2 });
+      try {
+        const a = await open(first);
+        const b = await open(second);
+        const room = await makeRoom(b);
+        expect((await b.putLine(room.uuid, line([1, 2]))).ok).toBe(true);
+        await Promise.all([a.close(), b.close()]);
+      } finally {
+        await Promise.all([dropSchema(url, first), dropSchema(url, second)]);
+      }
+    },
+  );
+
   it('keeps PostgreSQL tables in the schema named by ?schema=', async ({ skip }) => {
     if (postgresUrl === undefined) return skip('no DATABASE_URL');
     const schema = testSchemaName();

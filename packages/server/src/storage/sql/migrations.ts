@@ -14,18 +14,26 @@ function migrations(d: Dialect): Record<string, Migration> {
     '0001_initial': { up: (db) => initial(db, d) },
     '0002_nodes': { up: (db) => nodes(db, d) },
     '0003_room_search': { up: (db) => roomSearch(db, d) },
-    '0004_drawing_chars': { up: (db) => drawingChars(db) },
+    '0004_drawing_chars': { up: (db) => drawingChars(db, d) },
   };
 }
 
 /** Each drawing's size (its lines' points as JSON), kept with its line count, for its limit. */
-async function drawingChars(db: Kysely<unknown>): Promise<void> {
-  const drawings = (await db.introspection.getTables()).find((t) => t.name === 'drawings');
-  if (drawings?.columns.some((c) => c.name === 'points_chars')) return;
-  await db.schema
-    .alterTable('drawings')
-    .addColumn('points_chars', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
+async function drawingChars(db: Kysely<unknown>, d: Dialect): Promise<void> {
+  // only this schema's table counts (introspection would list every schema's on PostgreSQL)
+  if (d.kind === 'postgres') {
+    await sql`alter table drawings add column if not exists
+      points_chars integer not null default 0`.execute(db);
+  } else {
+    const columns = await sql<{
+      name: string;
+    }>`select name from pragma_table_info('drawings')`.execute(db);
+    if (!columns.rows.some((c) => c.name === 'points_chars')) {
+      await sql`alter table drawings add column points_chars integer not null default 0`.execute(
+        db,
+      );
+    }
+  }
   await sql`update drawings set points_chars = (select coalesce(sum(length(points)), 0)
     from lines where lines.room_uuid = drawings.room_uuid)`.execute(db);
 }
