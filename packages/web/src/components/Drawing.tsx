@@ -239,7 +239,7 @@ export default function Drawing() {
                   <Circle
                     x={cursor.x}
                     y={cursor.y}
-                    radius={(WIDTH[tool] ?? 4) / 2 + 4}
+                    radius={WIDTH[tool] / 2 + 4}
                     stroke="#333333"
                     strokeWidth={2}
                     fill={penDown ? (tool === 'eraser' ? '#ffffff' : color) : undefined}

@@ -413,11 +413,6 @@ export class MemoryStorage implements Storage {
       if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
       if (a.points.length > this.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
       if (room.lines.size >= this.limits.drawingLines) return { ok: false, error: 'drawing_full' };
-      const chars = JSON.stringify(a.points).length;
-      if (room.chars + chars > this.limits.drawingChars) {
-        return { ok: false, error: 'drawing_full' };
-      }
-      room.chars += chars;
       const created: Line = {
         uuid: a.uuid,
         name: defaultName('line', a.uuid),
@@ -426,6 +421,11 @@ export class MemoryStorage implements Storage {
         color: a.color,
         user_uuid: a.user_uuid,
       };
+      const chars = charsOf(created);
+      if (room.chars + chars > this.limits.drawingChars) {
+        return { ok: false, error: 'drawing_full' };
+      }
+      room.chars += chars;
       room.lines.set(a.uuid, created);
       return { ok: true, color: created.color, tool: created.tool, user_uuid: created.user_uuid };
     }

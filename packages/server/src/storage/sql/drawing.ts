@@ -50,7 +50,7 @@ function lockDrawing(ctx: SqlContext, roomUuid: string) {
 }
 
 /** Moves the locked drawing row's counts by `lines` lines and `chars` characters of points. */
-function countLines(ctx: SqlContext, roomUuid: string, lines: number, chars: number) {
+function moveCounts(ctx: SqlContext, roomUuid: string, lines: number, chars: number) {
   return ctx.db
     .updateTable('drawings')
     .set((eb) => ({
@@ -124,7 +124,7 @@ export async function putLine(ctx: SqlContext, roomUuid: string, line: Line): Pr
         .values({ room_uuid: roomUuid, uuid: line.uuid, ...values })
         .execute();
     }
-    await countLines(tx, roomUuid, old ? 0 : 1, more);
+    await moveCounts(tx, roomUuid, old ? 0 : 1, more);
     return { ok: true, line: { ...line, points: line.points.slice() } };
   });
 }
@@ -180,7 +180,7 @@ export async function appendPoints(
       if (tooBig(tx, drawing, more)) return { ok: false, error: 'drawing_full' };
       const line = await extendLine(tx, roomUuid, a.uuid, a.points);
       if (!line) return { ok: false, error: 'line_too_long' };
-      await countLines(tx, roomUuid, 0, more);
+      await moveCounts(tx, roomUuid, 0, more);
       return { ok: true, color: line.color, tool: line.tool as Tool, user_uuid: line.user_uuid };
     }
     if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
@@ -201,7 +201,7 @@ export async function appendPoints(
         user_uuid: a.user_uuid,
       })
       .execute();
-    await countLines(tx, roomUuid, 1, points.length);
+    await moveCounts(tx, roomUuid, 1, points.length);
     return { ok: true, color: a.color, tool: a.tool, user_uuid: a.user_uuid };
   });
 }
@@ -220,7 +220,7 @@ export async function deleteLine(
       .returning(sql<number>`length(points)`.as('chars'))
       .executeTakeFirst();
     if (!deleted) return false;
-    await countLines(tx, roomUuid, -1, -Number(deleted.chars));
+    await moveCounts(tx, roomUuid, -1, -Number(deleted.chars));
     return true;
   });
 }
