@@ -5,3 +5,4 @@ export * from './calls.ts';
 export * from './statements.ts';
 export * from './parse.ts';
 export * from './frames.ts';
+export * from './connect.ts';
