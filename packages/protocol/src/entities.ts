@@ -1,49 +1,61 @@
-import type { Tool } from './limits.ts';
+import { z } from 'zod';
+import { TOOLS } from './limits.ts';
 
-/** The `object` shapes of PROTOCOL.md. Times are `toISOString()` strings. */
-export interface User {
-  uuid: string;
-  name: string;
-  room_uuid: string | null;
-}
+/**
+ * The `object` shapes of PROTOCOL.md, as zod schemas; the types are derived from them. Times
+ * are `toISOString()` strings. `z.object` accepts fields it does not name and drops them from
+ * its output: a server that adds a field breaks no client, and a client sees a field once it
+ * is named here.
+ */
 
-export interface Room {
-  uuid: string;
-  name: string;
-  color: string;
+export const userSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  room_uuid: z.string().nullable(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const roomSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  color: z.string(),
   /** At most LIMITS.roomUsersInline users, by time of entry. */
-  users: User[];
+  users: z.array(userSchema),
   /** Message count. */
-  sum: number;
-  created: string;
+  sum: z.number(),
+  created: z.string(),
   /** Exact number of users in the room. */
-  user_count: number;
-}
+  user_count: z.number(),
+});
+export type Room = z.infer<typeof roomSchema>;
 
-export interface Message {
-  uuid: string;
-  body: string;
-  name: string;
+export const messageSchema = z.object({
+  uuid: z.string(),
+  body: z.string(),
+  name: z.string(),
   /** The author as they were when sending. */
-  user: User;
-  room_uuid: string;
-  created: string;
+  user: userSchema,
+  room_uuid: z.string(),
+  created: z.string(),
   /** 1, 2, 3 ... per room, without gaps. */
-  seq: number;
-}
+  seq: z.number(),
+});
+export type Message = z.infer<typeof messageSchema>;
 
-export interface Line {
-  uuid: string;
-  name: string;
-  points: number[];
-  tool: Tool;
-  color: string;
-  user_uuid: string;
-}
+export const lineSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  points: z.array(z.number()),
+  tool: z.enum(TOOLS),
+  color: z.string(),
+  user_uuid: z.string(),
+});
+export type Line = z.infer<typeof lineSchema>;
 
-export interface Drawing {
-  uuid: string;
-  name: string;
-  lines: Line[];
-  room_uuid: string;
-}
+export const drawingSchema = z.object({
+  uuid: z.string(),
+  name: z.string(),
+  lines: z.array(lineSchema),
+  room_uuid: z.string(),
+});
+export type Drawing = z.infer<typeof drawingSchema>;
