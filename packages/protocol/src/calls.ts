@@ -27,10 +27,33 @@ export function codePoints(s: string): number {
 }
 
 const CONTROL = /\p{Cc}/u;
+/**
+ * Characters that draw nothing (white space, default-ignorables such as zero-width spaces
+ * and the Hangul fillers, combining marks on their own, the braille blank): a name made only
+ * of these looks empty.
+ */
+const INVISIBLE = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{M}\u2800]*$/u;
+/** Embeddings, overrides and isolates: they reorder the text around a name. */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 
 export function isValidName(name: string): boolean {
   const n = codePoints(name);
-  return n >= 1 && n <= LIMITS.nameChars && !CONTROL.test(name);
+  return (
+    n >= 1 &&
+    n <= LIMITS.nameChars &&
+    !CONTROL.test(name) &&
+    !BIDI_CONTROL.test(name) &&
+    !INVISIBLE.test(name)
+  );
+}
+/** A search query: at most LIMITS.queryChars code points. */
+export function isValidQuery(query: string): boolean {
+  return query.length <= 2 * LIMITS.queryChars && codePoints(query) <= LIMITS.queryChars;
+}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID in its usual 36-character form (any version, either case). */
+export function isUuid(s: string): boolean {
+  return UUID.test(s);
 }
 export function isValidBody(body: string): boolean {
   if (body.length === 0) return false;
@@ -49,6 +72,9 @@ export function isValidPoints(points: unknown[]): points is number[] {
 }
 
 const uuid = z.string();
+/** A line's uuid is made by the client, so it is checked: it is stored and sent to everyone. */
+const lineUuid = z.string().refine(isUuid, bad('not_valid_line'));
+const query = z.string().refine(isValidQuery, bad('not_valid_query'));
 const name = z.string().trim().refine(isValidName, bad('not_valid_name'));
 const color = z.string().refine(isValidColor, bad('not_valid_color'));
 const body = z.string().trim().refine(isValidBody, bad('not_valid_body'));
@@ -70,7 +96,7 @@ const cursor = z
 export const callSchemas = {
   create_room: z.object({ name: name.optional(), color: color.optional() }),
   delete_room: z.object({ uuid }),
-  list_rooms: z.object({ query: z.string().optional(), cursor, limit }),
+  list_rooms: z.object({ query: query.optional(), cursor, limit }),
   enter_room: z.object({ uuid }),
   leave_room: z.object({}),
   change_color: z.object({ uuid, color }),
@@ -80,11 +106,16 @@ export const callSchemas = {
   list_messages: z
     .object({ before: seq, after: seq, limit })
     .refine((p) => p.before === undefined || p.after === undefined, bad('not_sufficient_data')),
-  change_draw_line: z.object({ uuid, points, color, tool }),
+  change_draw_line: z.object({ uuid: lineUuid, points, color, tool }),
   get_drawing: z.object({}),
   reset_drawing: z.object({}),
-  append_draw_points: z.object({ uuid, points, color: color.optional(), tool: tool.optional() }),
-  delete_draw_line: z.object({ uuid }),
+  append_draw_points: z.object({
+    uuid: lineUuid,
+    points,
+    color: color.optional(),
+    tool: tool.optional(),
+  }),
+  delete_draw_line: z.object({ uuid: lineUuid }),
   list_room_users: z.object({ uuid, cursor, limit }),
   typing: z.object({}),
 } as const satisfies Record<CallName, z.ZodType>;

@@ -6,6 +6,8 @@ export const LIMITS = {
   bodyChars: 10_000,
   /** Code points in a user or room name, after trimming. */
   nameChars: 64,
+  /** Code points in a search query (room or message search). */
+  queryChars: 200,
   /** Characters in a call id. */
   idChars: 64,
   /** Numbers in one line (x and y counted apart), appends included. */

@@ -57,6 +57,7 @@ export const ERRORS = [
   'not_empty_room',
   'not_valid_name',
   'not_valid_body',
+  'not_valid_query',
   'not_valid_line',
   'drawing_full',
   'rate_limited',
@@ -81,10 +82,12 @@ export const ERROR_DETAILS: Record<ErrorName, string> = {
   no_selected_room: 'This call needs you to be in a room.',
   not_valid_color: 'The color must look like #rgb, #rrggbb or #rrggbbaa.',
   not_empty_room: 'The room still has users in it.',
-  not_valid_name: 'A name must be 1 to 64 characters without control characters.',
+  not_valid_name:
+    'A name must be 1 to 64 characters with at least one visible character, and no control characters or direction overrides.',
   not_valid_body: 'A message must be 1 to 10,000 characters.',
+  not_valid_query: 'A search must be at most 200 characters.',
   not_valid_line:
-    'A line needs an even number of finite numbers (at most 20,000) and the tool pen or eraser.',
+    'A line needs a UUID, an even number of finite numbers (at most 20,000) and the tool pen or eraser.',
   drawing_full:
     'The drawing is full: it holds as many lines or points as it may. Delete some, or reset it.',
   rate_limited: 'Too many calls: slow down.',

@@ -13,6 +13,8 @@ import {
 } from '../src/index.ts';
 
 const call = (payload: unknown) => JSON.stringify({ type: 'call', payload });
+/** A line's uuid: lines need UUIDs. */
+const L = '0d3d1c5e-7a52-4b7e-9a51-2f5c8e0b6d41';
 const errorOf = (frame: string) => {
   const p = parseStatement(frame);
   return p.ok ? 'ok' : p.error.message;
@@ -36,7 +38,7 @@ describe('parseStatement', () => {
       { message: 'change_user_name', name: 'n' },
       { message: 'create_message', body: 'b' },
       { message: 'list_messages' },
-      { message: 'change_draw_line', uuid: 'l', points: [1, 2, 3, 4], color: '#000', tool: 'pen' },
+      { message: 'change_draw_line', uuid: L, points: [1, 2, 3, 4], color: '#000', tool: 'pen' },
       { message: 'get_drawing' },
       { message: 'reset_drawing' },
     ];
@@ -50,9 +52,20 @@ describe('parseStatement', () => {
       { message: 'list_rooms', cursor: null },
       { message: 'list_messages', before: 10, limit: 20 },
       { message: 'list_messages', after: 10 },
-      { message: 'append_draw_points', uuid: 'l', points: [1, 2] },
-      { message: 'append_draw_points', uuid: 'l', points: [], color: '#fff', tool: 'eraser' },
-      { message: 'delete_draw_line', uuid: 'l' },
+      { message: 'append_draw_points', uuid: L, points: [1, 2] },
+      {
+        message: 'append_draw_points',
+        uuid: L.toUpperCase(),
+        points: [],
+        color: '#fff',
+        tool: 'eraser',
+      },
+      { message: 'delete_draw_line', uuid: L },
+      { message: 'list_rooms', query: 'é'.repeat(200) },
+      { message: 'list_rooms', query: '😀'.repeat(200) },
+      { message: 'change_user_name', name: 'Zoë 🦊' },
+      { message: 'change_user_name', name: 'שלום' },
+      { message: 'change_user_name', name: 'e\u0301' },
       { message: 'list_room_users', uuid: 'u', cursor: 'c', limit: 3 },
       { message: 'typing', id: 'x'.repeat(64) },
     ];
@@ -87,6 +100,24 @@ describe('parseStatement', () => {
     [call({ message: 'change_user_name', name: 'a\u007fb' }), 'not_valid_name'],
     [call({ message: 'change_user_name', name: 'a\u0085b' }), 'not_valid_name'],
     [call({ message: 'change_user_name', name: null }), 'not_sufficient_data'],
+    // names that draw nothing, or reorder the text around them
+    [call({ message: 'change_user_name', name: '\u200b\u200b' }), 'not_valid_name'],
+    [call({ message: 'change_user_name', name: '\u3164' }), 'not_valid_name'],
+    [call({ message: 'change_user_name', name: '\u115f\u1160' }), 'not_valid_name'],
+    [call({ message: 'change_user_name', name: '\u2800\u2800' }), 'not_valid_name'],
+    [call({ message: 'change_user_name', name: '\u0301\u0302' }), 'not_valid_name'],
+    [call({ message: 'change_user_name', name: '\u00a0\u2003\ufeff' }), 'not_valid_name'],
+    [call({ message: 'create_room', name: '\u2060\u180e' }), 'not_valid_name'],
+    [call({ message: 'change_user_name', name: 'abc\u202edef' }), 'not_valid_name'],
+    [call({ message: 'change_name', uuid: 'u', name: 'x\u2067y' }), 'not_valid_name'],
+    [call({ message: 'list_rooms', query: 'x'.repeat(201) }), 'not_valid_query'],
+    [call({ message: 'list_rooms', query: '😀'.repeat(201) }), 'not_valid_query'],
+    [
+      call({ message: 'change_draw_line', uuid: 'l', points: [1, 2], color: '#000', tool: 'pen' }),
+      'not_valid_line',
+    ],
+    [call({ message: 'append_draw_points', uuid: `${L}x`, points: [1, 2] }), 'not_valid_line'],
+    [call({ message: 'delete_draw_line', uuid: 'x'.repeat(99_000) }), 'not_valid_line'],
     [call({ message: 'change_color', uuid: 'u', color: '#ggg' }), 'not_valid_color'],
     [call({ message: 'change_color', uuid: 'u', color: 5 }), 'not_sufficient_data'],
     [

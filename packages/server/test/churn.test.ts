@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@chat/protocol';
@@ -84,7 +85,7 @@ class Member {
 
   async act(a: Action): Promise<void> {
     const c = this.client;
-    const uuid = `l-${this.index}-${++this.n}`;
+    const uuid = randomUUID();
     if (a.kind === 'say') c.call('create_message', { body: `${this.index}:${this.n}` });
     else if (a.kind === 'line') {
       c.call('change_draw_line', {

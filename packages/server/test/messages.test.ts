@@ -221,7 +221,8 @@ describe.each(STORAGES)('messages on %s', (kind) => {
         (f) => f.payload.message === 'room_changed' && JSON.stringify(f).includes('Bob'),
       ),
     ).toEqual([]);
-    for (const name of ['', 'x'.repeat(65), 'a\u0000b']) {
+    // empty, too long, control characters, nothing visible, a direction override
+    for (const name of ['', 'x'.repeat(65), 'a\u0000b', '\u200b\u3164\u2800', 'ab\u202ecd']) {
       a.call('change_user_name', { name });
       expect((await a.error()).message).toBe('not_valid_name');
     }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../src/app.ts';
-import { TestClient } from './helpers/client.ts';
+import { lineId, TestClient } from './helpers/client.ts';
 
 describe('persistence on sqlite', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chat-persist-'));
@@ -24,12 +24,17 @@ describe('persistence on sqlite', () => {
     for (let i = 1; i <= 3; i++) a.call('create_message', { body: `before ${i}` }, null);
     await a.next('message_created', (p) => p.object.seq === 3);
     a.call('change_draw_line', {
-      uuid: 'line-a',
+      uuid: lineId('a'),
       points: [1, 2, 3, 4],
       color: '#f00',
       tool: 'pen',
     });
-    a.call('append_draw_points', { uuid: 'line-b', points: [5, 6], color: '#0f0', tool: 'eraser' });
+    a.call('append_draw_points', {
+      uuid: lineId('b'),
+      points: [5, 6],
+      color: '#0f0',
+      tool: 'eraser',
+    });
     await a.next('draw_line_changed');
     await a.sync();
     await server.stop();
@@ -52,8 +57,8 @@ describe('persistence on sqlite', () => {
     ]);
     const drawing = (await b.next('drawing_got')).object;
     expect(drawing.lines.map((l) => [l.uuid, l.points, l.tool])).toEqual([
-      ['line-a', [1, 2, 3, 4], 'pen'],
-      ['line-b', [5, 6], 'eraser'],
+      [lineId('a'), [1, 2, 3, 4], 'pen'],
+      [lineId('b'), [5, 6], 'eraser'],
     ]);
     b.call('create_message', { body: 'after' });
     expect((await b.next('message_created')).object.seq).toBe(4);

@@ -57,6 +57,11 @@ describe.each(STORAGES)('rooms on %s', (kind) => {
     expect((await a.error()).message).toBe('not_valid_name');
     a.call('create_room', { name: 'tab\there' });
     expect((await a.error()).message).toBe('not_valid_name');
+    // nothing visible (zero-width space, Hangul filler, braille blank), or a direction override
+    a.call('create_room', { name: '\u200b\u3164\u2800' });
+    expect((await a.error()).message).toBe('not_valid_name');
+    a.call('create_room', { name: 'evil\u202egnp.exe' });
+    expect((await a.error()).message).toBe('not_valid_name');
     a.call('create_room', { name: 42 });
     const err = await a.error();
     expect(err).toMatchObject({ message: 'not_sufficient_data', call: 'create_room' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRaw, TestClient } from './helpers/client.ts';
+import { openRaw, lineId, TestClient } from './helpers/client.ts';
 import { STORAGES, testServer, type TestServer } from './helpers/server.ts';
 
 describe.each(STORAGES)('statements and errors on %s', (kind) => {
@@ -104,8 +104,11 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
   it('data_too_long carries the call and id when they can be read; a frame over 1 MiB closes with 1009', async () => {
     const id = c.call('create_room', { name: 'x'.repeat(100_000) }, 'long-1');
     expect(await c.error()).toMatchObject({ message: 'data_too_long', call: 'create_room', id });
-    // 100,000 three-byte characters are still only 100,000 characters
+    // 99,000 two-byte characters are still only 99,000 characters: the frame is read, and a
+    // query that long is refused; 200 are a query
     c.call('list_rooms', { query: 'é'.repeat(99_000) });
+    expect(await c.error()).toMatchObject({ message: 'not_valid_query', call: 'list_rooms' });
+    c.call('list_rooms', { query: 'é'.repeat(200) });
     expect((await c.next('rooms_listed')).list).toEqual([]);
     const huge = await TestClient.connect(server.url);
     huge.sendRaw('x'.repeat(1024 * 1024 + 1));
@@ -153,7 +156,7 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
         type: 'call',
         payload: {
           message: 'change_draw_line',
-          uuid: 'l',
+          uuid: lineId('l'),
           points: [1, 2],
           color: '#000',
           tool: 'pen',

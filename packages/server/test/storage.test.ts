@@ -18,11 +18,15 @@ import type {
 import { SEARCH_INDEX_MAX } from '../src/storage/sql/rooms.ts';
 import { dropSchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
 
+/** What a line made by line() takes in a drawing besides its points: its JSON but "[]". */
+const META = JSON.stringify(line([])).length - 2;
+
 /** Small limits, so that every limit is reached in a few calls. */
 const LIMITS: StorageLimits = {
   lineNumbers: 10,
   drawingLines: 3,
-  drawingChars: 60,
+  // three lines of line(), and 60 characters of points (as JSON) between them
+  drawingChars: 3 * META + 60,
   roomUsersInline: 2,
 };
 
@@ -796,7 +800,7 @@ describe.each(backends)('$name storage', (backend) => {
     });
 
     it('keeps a whole drawing within its size; deleting, shrinking and resetting free room', async () => {
-      // LIMITS: 10 numbers a line, 3 lines, 60 characters of points (as JSON) a drawing
+      // LIMITS: 10 numbers a line, 3 lines, 3 lines' other fields and 60 characters of points
       const room = await makeRoom(s);
       const ten = range(1, 10); // "[1,2,3,4,5,6,7,8,9,10]": 22 characters
       const size = async () =>
@@ -811,14 +815,14 @@ describe.each(backends)('$name storage', (backend) => {
       // 44 + 22 > 60: a third such line is refused; a stroke of 9 characters fits
       expect(await s.putLine(room.uuid, line(ten))).toEqual(full);
       const d = randomUUID();
-      const style = { color: '#000000', tool: 'pen' as const, user_uuid: 'u' };
+      const style = { color: '#000000', tool: 'pen' as const, user_uuid: 'u1' };
       expect(
         (await s.appendPoints(room.uuid, { uuid: d, points: [1, 2, 3, 4], ...style })).ok,
       ).toBe(true);
       expect(await size()).toBe(53);
       // ",5,6" makes 57; ",7,8" would make 61
       const more = (points: number[]) =>
-        s.appendPoints(room.uuid, { uuid: d, points, user_uuid: 'u' });
+        s.appendPoints(room.uuid, { uuid: d, points, user_uuid: 'u1' });
       expect((await more([5, 6])).ok).toBe(true);
       expect(await more([7, 8])).toEqual(full);
       // a line's own limit is told first
@@ -840,6 +844,15 @@ describe.each(backends)('$name storage', (backend) => {
         expect((await s.putLine(room.uuid, line(points))).ok).toBe(true);
       }
       expect(await size()).toBe(57);
+      // every field of a line counts: at 59, a color 2 characters longer no longer fits
+      const first = {
+        ...(await s.getDrawing(room.uuid))!.lines[0]!,
+        points: [...range(1, 9), 1000],
+      };
+      expect((await s.putLine(room.uuid, first)).ok).toBe(true);
+      expect(await size()).toBe(59);
+      expect(await s.putLine(room.uuid, { ...first, color: '#00000080' })).toEqual(full);
+      expect((await s.putLine(room.uuid, { ...first, color: '#000' })).ok).toBe(true);
     });
 
     it('upserts lines by uuid, keeping each line in its place', async () => {
@@ -1201,7 +1214,7 @@ describe('openStorage', () => {
       const raw = new Database(file);
       raw.exec(`drop trigger rooms_search_insert; drop trigger rooms_search_delete;
         drop trigger rooms_search_update; drop table rooms_search;
-        alter table drawings drop column points_chars;
+        alter table drawings drop column chars;
         delete from kysely_migration where name >= '0003';`);
       raw.close();
       const second = await openStorage(`sqlite:${file}`, LIMITS);
@@ -1221,6 +1234,86 @@ describe('openStorage', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  /**
+   * A drawing as the release before migration 0005 could leave it: lines whose uuid is no
+   * UUID (one of 50,000 characters; such lines made rooms impossible to enter) and a count
+   * of points only. `raw` runs SQL on the same database while no storage has it open.
+   */
+  async function repairsOversizedLines(
+    open: () => Promise<Storage>,
+    raw: (statements: string[]) => Promise<void>,
+  ) {
+    const first = await open();
+    const room = await makeRoom(first);
+    const kept = line(range(1, 10));
+    await first.putLine(room.uuid, kept);
+    await first.close();
+    const bad = 'x'.repeat(50_000);
+    await raw([
+      `insert into lines (room_uuid, uuid, name, points, point_count, tool, color, user_uuid)
+         values ('${room.uuid}', '${bad}', 'line-${bad}', '[1,2]', 2, 'pen', '#000', 'u1'),
+                ('${room.uuid}', 'not-a-uuid', 'line-not-a-uuid', '[1,2]', 2, 'pen', '#000', 'u1')`,
+      `alter table drawings rename column chars to points_chars`,
+      `update drawings set line_count = 3, points_chars = 22 + 5 + 5`,
+      `delete from kysely_migration where name >= '0005'`,
+    ]);
+    const second = await open();
+    try {
+      expect((await second.getDrawing(room.uuid))!.lines).toEqual([kept]);
+      // counted again as whole lines: two more lines of line() fit, with 38 characters of points
+      expect((await second.putLine(room.uuid, line(range(1, 10)))).ok).toBe(true);
+      expect(await second.putLine(room.uuid, line(range(1, 10)))).toEqual({
+        ok: false,
+        error: 'drawing_full',
+      });
+      expect((await second.putLine(room.uuid, line(range(1, 6)))).ok).toBe(true);
+    } finally {
+      await second.close();
+    }
+  }
+
+  it('repairs a SQLite drawing that holds lines with oversized uuids', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-open-'));
+    const file = join(dir, 'chat.db');
+    try {
+      await repairsOversizedLines(
+        () => openStorage(`sqlite:${file}`, LIMITS),
+        async (statements) => {
+          const db = new Database(file);
+          for (const statement of statements) db.exec(statement);
+          db.close();
+        },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(postgresUrl === undefined)(
+    'repairs a PostgreSQL drawing that holds lines with oversized uuids',
+    async () => {
+      const url = postgresUrl!;
+      const schema = testSchemaName();
+      try {
+        await repairsOversizedLines(
+          () => SqlStorage.open({ kind: 'postgres', url, schema, limits: LIMITS, poolSize: 2 }),
+          async (statements) => {
+            const client = new pg.Client({ connectionString: url });
+            await client.connect();
+            try {
+              await client.query(`set search_path = ${schema}`);
+              for (const statement of statements) await client.query(statement);
+            } finally {
+              await client.end();
+            }
+          },
+        );
+      } finally {
+        await dropSchema(url, schema);
+      }
+    },
+  );
 
   it.skipIf(postgresUrl === undefined)(
     'migrates each PostgreSQL schema on its own: tables of another schema do not count',

@@ -73,15 +73,28 @@ export interface StorageLimits {
   lineNumbers: number;
   /** Lines in one drawing. */
   drawingLines: number;
-  /** Characters of all of one drawing's points, as JSON. */
+  /** Characters of all of one drawing's lines, as JSON (see lineChars). */
   drawingChars: number;
   /** Users inlined in a room object. */
   roomUsersInline: number;
 }
 
+/** A line without its points (as stored: `tool` is any text there). */
+export type LineMeta = Record<'uuid' | 'name' | 'tool' | 'color' | 'user_uuid', string>;
+
+/**
+ * Characters a line takes in a drawing written as JSON, its points taking `pointsChars`:
+ * what a drawing's `drawingChars` counts, every field of every line, so that nothing a
+ * client sends escapes the limit.
+ */
+export function lineChars(line: LineMeta, pointsChars: number): number {
+  const { uuid, name, tool, color, user_uuid } = line;
+  return JSON.stringify({ uuid, name, points: 0, tool, color, user_uuid }).length - 1 + pointsChars;
+}
+
 /**
  * How much longer a line's points get, as JSON, when `added` is appended to its `count`
- * numbers: what a drawing's `drawingChars` counts.
+ * numbers (its other fields do not change).
  */
 export function appendedChars(count: number, added: readonly number[]): number {
   if (added.length === 0) return 0;

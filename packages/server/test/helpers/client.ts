@@ -168,3 +168,10 @@ export function openRaw(
     ws.once('error', reject);
   });
 }
+
+/** A line uuid (lines need UUIDs) named by a short label, the same for the same label. */
+export function lineId(label: string): string {
+  const hex = Buffer.from(label, 'utf8').toString('hex');
+  if (hex.length > 12) throw new Error(`a line label is at most 6 bytes: ${label}`);
+  return `00000000-0000-4000-8000-${hex.padStart(12, '0')}`;
+}

@@ -14,7 +14,7 @@ import type {
   Storage,
   StorageLimits,
 } from '../storage.ts';
-import { appendedChars } from '../storage.ts';
+import { appendedChars, lineChars } from '../storage.ts';
 
 interface UserRecord {
   uuid: string;
@@ -42,7 +42,7 @@ interface RoomRecord {
   members: Member[];
   messages: Message[];
   lines: Map<string, Line>;
-  /** Characters of all of `lines`' points, as JSON (what `drawingChars` limits). */
+  /** Characters of all of `lines`, as JSON (what `drawingChars` limits). */
   chars: number;
 }
 
@@ -73,8 +73,8 @@ function lowerBound<T>(
 const memberKey = (m: Member): [string, string] => [m.entered, m.uuid];
 const roomKey = (r: RoomRecord): [string, string] => [r.created, r.uuid];
 const copyLine = (l: Line): Line => ({ ...l, points: l.points.slice() });
-/** A line's points as JSON, in characters (as SQL storage stores them). */
-const charsOf = (l: Line): number => JSON.stringify(l.points).length;
+/** A line's size in a drawing, as drawingChars counts it. */
+const charsOf = (l: Line): number => lineChars(l, JSON.stringify(l.points).length);
 
 /** Keeps everything in this process: for tests and throwaway demos. */
 export class MemoryStorage implements Storage {

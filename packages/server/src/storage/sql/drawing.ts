@@ -3,6 +3,7 @@ import type { Drawing, Line, Tool } from '@chat/protocol';
 import { defaultName } from '@chat/protocol';
 import {
   appendedChars,
+  lineChars,
   type AppendResult,
   type LineResult,
   type PointsAppend,
@@ -10,12 +11,13 @@ import {
 import { inTransaction } from './context.ts';
 import type { SqlContext } from './context.ts';
 import type { LinesTable } from './schema.ts';
+import type { LineMeta } from '../storage.ts';
 
 /*
  * Lock order, everywhere: the drawing row, then lines (and the room, through the
- * foreign key check of a new line). The drawing row's line_count and points_chars are kept
- * equal to the number of the room's lines and the sum of the lengths of their points (as
- * stored, JSON), and changed only while that row is locked.
+ * foreign key check of a new line). The drawing row's line_count and chars are kept
+ * equal to the number of the room's lines and the sum of their sizes as JSON (lineChars),
+ * and changed only while that row is locked.
  */
 
 const LINE_COLUMNS = ['uuid', 'name', 'points', 'tool', 'color', 'user_uuid'] as const;
@@ -42,38 +44,53 @@ function lockDrawing(ctx: SqlContext, roomUuid: string) {
     .lock(
       ctx.db
         .selectFrom('drawings')
-        .select(['uuid', 'line_count', 'points_chars'])
+        .select(['uuid', 'line_count', 'chars'])
         .where('room_uuid', '=', roomUuid),
       'update',
     )
     .executeTakeFirst();
 }
 
-/** Moves the locked drawing row's counts by `lines` lines and `chars` characters of points. */
+/** Moves the locked drawing row's counts by `lines` lines and `chars` characters. */
 function moveCounts(ctx: SqlContext, roomUuid: string, lines: number, chars: number) {
   return ctx.db
     .updateTable('drawings')
     .set((eb) => ({
       line_count: eb('line_count', '+', lines),
-      points_chars: eb('points_chars', '+', chars),
+      chars: eb('chars', '+', chars),
     }))
     .where('room_uuid', '=', roomUuid)
     .execute();
 }
 
-/** Whether `chars` more characters of points would pass the drawing's limit. */
-function tooBig(ctx: SqlContext, drawing: { points_chars: number }, chars: number) {
-  return chars > 0 && Number(drawing.points_chars) + chars > ctx.limits.drawingChars;
+/** Whether `chars` more characters would pass the drawing's limit. */
+function tooBig(ctx: SqlContext, drawing: { chars: number }, chars: number) {
+  return chars > 0 && Number(drawing.chars) + chars > ctx.limits.drawingChars;
 }
 
-/** A line's count of numbers and the length of its stored points. */
-function sizeOf(ctx: SqlContext, roomUuid: string, uuid: string) {
-  return ctx.db
+/** A line's fields but its points, and the length of its stored points. */
+const SIZE_COLUMNS = [
+  'uuid',
+  'name',
+  'tool',
+  'color',
+  'user_uuid',
+  'point_count',
+  sql<number>`length(points)`.as('points_chars'),
+] as const;
+
+const sizeOfRow = (r: LineMeta & { points_chars: number | string }) =>
+  lineChars(r, Number(r.points_chars));
+
+/** A line's count of numbers and its size, if it exists. */
+async function sizeOf(ctx: SqlContext, roomUuid: string, uuid: string) {
+  const row = await ctx.db
     .selectFrom('lines')
-    .select(['point_count', sql<number>`length(points)`.as('chars')])
+    .select(SIZE_COLUMNS)
     .where('room_uuid', '=', roomUuid)
     .where('uuid', '=', uuid)
     .executeTakeFirst();
+  return row && { point_count: row.point_count, chars: sizeOfRow(row) };
 }
 
 export async function getDrawing(ctx: SqlContext, roomUuid: string): Promise<Drawing | undefined> {
@@ -108,7 +125,7 @@ export async function putLine(ctx: SqlContext, roomUuid: string, line: Line): Pr
     if (!old && drawing.line_count >= tx.limits.drawingLines) {
       return { ok: false, error: 'drawing_full' };
     }
-    const more = values.points.length - Number(old?.chars ?? 0);
+    const more = lineChars(line, values.points.length) - (old?.chars ?? 0);
     if (tooBig(tx, drawing, more)) return { ok: false, error: 'drawing_full' };
     // An upsert keeps the line's place in the drawing: only a new line gets a new position.
     if (old) {
@@ -186,22 +203,22 @@ export async function appendPoints(
     if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
     if (n > tx.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
     if (drawing.line_count >= tx.limits.drawingLines) return { ok: false, error: 'drawing_full' };
-    const points = JSON.stringify(a.points);
-    if (tooBig(tx, drawing, points.length)) return { ok: false, error: 'drawing_full' };
+    const created = {
+      uuid: a.uuid,
+      name: defaultName('line', a.uuid),
+      points: JSON.stringify(a.points),
+      point_count: n,
+      tool: a.tool,
+      color: a.color,
+      user_uuid: a.user_uuid,
+    };
+    const chars = lineChars(created, created.points.length);
+    if (tooBig(tx, drawing, chars)) return { ok: false, error: 'drawing_full' };
     await tx.db
       .insertInto('lines')
-      .values({
-        room_uuid: roomUuid,
-        uuid: a.uuid,
-        name: defaultName('line', a.uuid),
-        points,
-        point_count: n,
-        tool: a.tool,
-        color: a.color,
-        user_uuid: a.user_uuid,
-      })
+      .values({ room_uuid: roomUuid, ...created })
       .execute();
-    await moveCounts(tx, roomUuid, 1, points.length);
+    await moveCounts(tx, roomUuid, 1, chars);
     return { ok: true, color: a.color, tool: a.tool, user_uuid: a.user_uuid };
   });
 }
@@ -217,10 +234,10 @@ export async function deleteLine(
       .deleteFrom('lines')
       .where('room_uuid', '=', roomUuid)
       .where('uuid', '=', lineUuid)
-      .returning(sql<number>`length(points)`.as('chars'))
+      .returning(SIZE_COLUMNS)
       .executeTakeFirst();
     if (!deleted) return false;
-    await moveCounts(tx, roomUuid, -1, -Number(deleted.chars));
+    await moveCounts(tx, roomUuid, -1, -sizeOfRow(deleted));
     return true;
   });
 }
@@ -235,7 +252,7 @@ export async function resetDrawing(
     await tx.db.deleteFrom('lines').where('room_uuid', '=', roomUuid).execute();
     await tx.db
       .updateTable('drawings')
-      .set({ line_count: 0, points_chars: 0 })
+      .set({ line_count: 0, chars: 0 })
       .where('room_uuid', '=', roomUuid)
       .execute();
     return drawingOf(roomUuid, drawing.uuid, []);

@@ -1,5 +1,6 @@
 import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
+import { lineChars } from '../storage.ts';
 import type { Dialect } from './dialect.ts';
 import type { Db } from './schema.ts';
 
@@ -15,7 +16,44 @@ function migrations(d: Dialect): Record<string, Migration> {
     '0002_nodes': { up: (db) => nodes(db, d) },
     '0003_room_search': { up: (db) => roomSearch(db, d) },
     '0004_drawing_chars': { up: (db) => drawingChars(db, d) },
+    '0005_line_sizes': { up: (db) => lineSizes(db, d) },
   };
+}
+
+/** The columns of this schema's `table` (introspection would list every schema's on PostgreSQL). */
+async function columnsOf(db: Kysely<unknown>, d: Dialect, table: string): Promise<string[]> {
+  const rows =
+    d.kind === 'postgres'
+      ? await sql<{ name: string }>`select column_name as name from information_schema.columns
+          where table_schema = current_schema() and table_name = ${table}`.execute(db)
+      : await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
+  return rows.rows.map((r) => r.name);
+}
+
+/**
+ * A drawing's limit counts whole lines, not only their points, and a line's uuid must be a
+ * UUID: lines stored before with other uuids (up to 100,000 characters each, which could make
+ * a room's drawing too big to send) are removed, and every drawing's size counted again.
+ */
+async function lineSizes(db: Kysely<unknown>, d: Dialect): Promise<void> {
+  const hex = '[0-9a-fA-F]';
+  const parts = [8, 4, 4, 4, 12].map((n) => hex.repeat(n));
+  const notUuid =
+    d.kind === 'postgres'
+      ? sql`uuid !~ ${`^${parts.join('-')}$`}`
+      : sql`not (uuid glob ${parts.join('-')})`;
+  await sql`delete from lines where ${notUuid}`.execute(db);
+  const columns = await columnsOf(db, d, 'drawings');
+  if (!columns.includes('chars')) {
+    await sql`alter table drawings rename column points_chars to chars`.execute(db);
+  }
+  // the JSON of a line is its fields' lengths plus its keys and punctuation (lineChars)
+  const fixed = lineChars({ uuid: '', name: '', tool: '', color: '', user_uuid: '' }, 0);
+  await sql`update drawings set
+    line_count = (select count(*) from lines where lines.room_uuid = drawings.room_uuid),
+    chars = (select coalesce(sum(length(points) + length(uuid) + length(name) + length(tool)
+      + length(color) + length(user_uuid) + ${fixed}), 0)
+      from lines where lines.room_uuid = drawings.room_uuid)`.execute(db);
 }
 
 /** Each drawing's size (its lines' points as JSON), kept with its line count, for its limit. */

@@ -26,8 +26,8 @@ export interface DrawingsTable {
   room_uuid: string;
   uuid: string;
   line_count: number;
-  /** Characters of all of the room's lines' `points` (their lengths summed). */
-  points_chars: Generated<number>;
+  /** Characters of all of the room's lines as JSON (their lineChars summed). */
+  chars: Generated<number>;
 }
 
 export interface UsersTable {
