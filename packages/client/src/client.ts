@@ -1,0 +1,572 @@
+import {
+  CLOSE_CODES,
+  LIMITS,
+  socketProtocols,
+  socketUrl,
+  type AnsweredCall,
+  type CallInput,
+  type CallName,
+  type ErrorPayload,
+  type ResultPayload,
+  type Tool,
+  type UnansweredCall,
+  type User,
+} from '@chat/protocol';
+import { CallError, ClientError, type ChatClientError } from './errors.ts';
+import {
+  Emitter,
+  type ClientListeners,
+  type ConnectionState,
+  type FrameMeta,
+  type History,
+} from './events.ts';
+import { callFrame, readFrame } from './frames.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { createIdSource, type IdSource } from './ids.ts';
+import { Outbox } from './outbox.ts';
+import {
+  dropPolicy,
+  Requests,
+  type EnterReply,
+  type Pending,
+  type Reply,
+  type RequestFlags,
+} from './requests.ts';
+import { RoomSession } from './room.ts';
+import {
+  partySocket,
+  type ReconnectOptions,
+  type SocketFactory,
+  type SocketLike,
+  type WebSocketConstructor,
+} from './socket.ts';
+import { Throttle } from './throttle.ts';
+
+/** Where the identity token is kept between page loads or runs (localStorage fits). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export interface ChatClientOptions {
+  /** The server: `http(s)://host:port` or `ws(s)://host:port`; the client adds /ws?v=2. */
+  url: string;
+  /** The WebSocket class (Node: the `ws` package's); the global one by default. */
+  WebSocket?: WebSocketConstructor;
+  /** Replaces partysocket altogether (tests use a fake). */
+  createSocket?: SocketFactory;
+  reconnect?: ReconnectOptions;
+  /** Keeps the identity token; without one it lives as long as this client. */
+  storage?: KeyValueStore | null;
+  /** The storage key of the token (default `token`). */
+  tokenKey?: string;
+  /** How long a sent request waits for its answer (default 15 s). */
+  requestTimeoutMs?: number;
+  /** Silence after which a probe is sent (default 20 s). */
+  heartbeatMs?: number;
+  /** Silence after the probe after which the connection is dropped and made again (default 10 s). */
+  heartbeatTimeoutMs?: number;
+  /** Messages per loadOlder() page (default 100). */
+  olderPageSize?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+export const DEFAULT_TOKEN_KEY = 'token';
+
+/** A call's arguments: optional when the call needs none. */
+type Args<K extends CallName> =
+  Record<string, never> extends CallInput<K> ? [args?: CallInput<K>] : [args: CallInput<K>];
+
+export interface RequestOptions {
+  /** Overrides the client's request timeout. */
+  timeoutMs?: number;
+}
+
+/** request()'s arguments after the call name: the call's fields, then options. */
+type RequestArgs<K extends AnsweredCall> = [...Args<K>, options?: RequestOptions];
+
+export interface LineStyle {
+  color: string;
+  tool: Tool;
+}
+
+interface Stroke {
+  uuid: string;
+  style: LineStyle | undefined;
+  /** The style went out with an earlier append. */
+  announced: boolean;
+  points: number[];
+}
+
+/**
+ * A typed client of the chat protocol: connects, reconnects with backoff, resumes its
+ * identity with its token, matches answers to calls by id, keeps a room across reconnects
+ * and fills the gap, queues calls while offline, and notices a silent server.
+ */
+export class ChatClient {
+  private readonly events = new Emitter<ClientListeners>();
+  private readonly ids: IdSource;
+  private readonly requests = new Requests();
+  private readonly outbox = new Outbox();
+  private readonly session: RoomSession;
+  private readonly heartbeat: Heartbeat;
+  private readonly typingThrottle: Throttle;
+  private readonly appendThrottle: Throttle;
+  private readonly now: () => number;
+  private readonly storage: KeyValueStore | null;
+  private readonly tokenKey: string;
+  private readonly timeoutMs: number;
+  private socket: SocketLike | null = null;
+  private open = false;
+  private identified = false;
+  private stopped = true;
+  private takenOver = false;
+  private current: ConnectionState = 'closed';
+  private me: User | null = null;
+  private secret: string | null;
+  private stroke: Stroke | null = null;
+  private strokeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly options: ChatClientOptions) {
+    this.now = options.now ?? Date.now;
+    this.ids = createIdSource(options.random);
+    this.storage = options.storage ?? null;
+    this.tokenKey = options.tokenKey ?? DEFAULT_TOKEN_KEY;
+    this.timeoutMs = options.requestTimeoutMs ?? 15_000;
+    this.secret = this.readToken();
+    this.typingThrottle = new Throttle(LIMITS.typingIntervalMs, this.now);
+    this.appendThrottle = new Throttle(LIMITS.appendIntervalMs, this.now);
+    this.heartbeat = new Heartbeat(
+      options.heartbeatMs ?? 20_000,
+      options.heartbeatTimeoutMs ?? 10_000,
+      () => this.probe(),
+      () => this.silent(),
+      this.now,
+    );
+    this.session = new RoomSession({
+      request: (call, args, flags) => this.call(call, args, flags),
+      identified: () => this.identified,
+      history: (h) => this.events.emit('history', h),
+      message: (payload, meta) => this.events.emit('message_created', payload, meta),
+      report: (error, meta) => this.events.emit('error', error, meta),
+      settled: () => this.flush(),
+    });
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** This client's user, as of the last user_created or user_changed. */
+  get user(): User | null {
+    return this.me;
+  }
+
+  get token(): string | null {
+    return this.secret;
+  }
+
+  /** The room this client wants to be in (entered, or entered again after a reconnect). */
+  get room(): string | null {
+    return this.session.room;
+  }
+
+  /** Identified, and the room (if any) entered and in sync: calls go out at once. */
+  get ready(): boolean {
+    return this.identified && !this.session.syncing;
+  }
+
+  /** Whether loadOlder() has anything left to load. */
+  get hasOlder(): boolean {
+    return this.session.hasOlder;
+  }
+
+  on<K extends keyof ClientListeners>(name: K, listener: ClientListeners[K]): () => void {
+    return this.events.on(name, listener);
+  }
+
+  off<K extends keyof ClientListeners>(name: K, listener: ClientListeners[K]): void {
+    this.events.off(name, listener);
+  }
+
+  // ---- connection --------------------------------------------------------------------------
+
+  connect(): void {
+    if (this.socket) {
+      if (this.stopped) this.reconnect();
+      return;
+    }
+    this.stopped = false;
+    const create =
+      this.options.createSocket ??
+      partySocket({
+        ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
+        ...(this.options.reconnect ? { reconnect: this.options.reconnect } : {}),
+      });
+    this.setState('connecting');
+    this.socket = create(
+      {
+        url: () => socketUrl(this.options.url),
+        // the token travels in Sec-WebSocket-Protocol, never in the URL
+        protocols: () => socketProtocols(this.secret),
+        shouldReconnect: (code) => !this.stopped && code !== CLOSE_CODES.sessionTakenOver,
+      },
+      {
+        open: () => this.opened(),
+        message: (data) => this.received(data),
+        close: (code) => this.closedSocket(code),
+      },
+    );
+  }
+
+  /** Connects again now: after taken_over this takes the identity back. */
+  reconnect(): void {
+    if (!this.socket) return this.connect();
+    this.stopped = false;
+    this.takenOver = false;
+    this.setState('connecting');
+    this.socket.reconnect();
+  }
+
+  /** Closes for good; every call waiting is rejected with `closed`. connect() opens again. */
+  close(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.socket?.close(1000, 'bye');
+    this.dropped();
+    const error = new ClientError('closed', 'The client was closed.');
+    for (const p of this.requests.all()) this.requests.fail(p, error);
+    this.outbox.take();
+    this.session.closed(error);
+    this.setState('closed');
+  }
+
+  // ---- calls -------------------------------------------------------------------------------
+
+  /**
+   * Sends a call and resolves with its typed answer (the result CALL_REPLIES names; for
+   * enter_room all three answers), or rejects with a CallError (the server refused) or a
+   * ClientError (timeout, connection_lost, closed, invalid_frame). Made while not ready, the
+   * call waits in the outbox and goes out in order.
+   */
+  request<K extends AnsweredCall>(call: K, ...rest: RequestArgs<K>): Promise<Reply<K>> {
+    const args = (rest[0] ?? {}) as CallInput<K>;
+    const options = rest[1] as RequestOptions | undefined;
+    const flags: RequestFlags =
+      options?.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+    return this.call(call, args, flags);
+  }
+
+  /**
+   * Sends a call that gets nothing back on success (typing, append_draw_points), if ready;
+   * otherwise drops it (they are worth nothing later). Returns its id, or null when dropped.
+   * A refusal comes as an `error` event with this id.
+   */
+  send<K extends UnansweredCall>(call: K, ...[args]: Args<K>): string | null {
+    if (!this.ready || !this.socket) return null;
+    const id = this.ids.next();
+    this.write(callFrame(call, args ?? {}, id));
+    return id;
+  }
+
+  /** Wants to be in this room, now and after every reconnect; resolves when entered. */
+  enterRoom(uuid: string): Promise<EnterReply> {
+    return this.session.enter(uuid);
+  }
+
+  /** Wants to be in no room. */
+  leaveRoom(): Promise<void> {
+    return this.session.leave();
+  }
+
+  /** Loads the page of messages before the oldest passed on; null when there is none. */
+  loadOlder(limit: number = this.options.olderPageSize ?? 100): Promise<History | null> {
+    return this.session.loadOlder(limit);
+  }
+
+  /** Sends `typing` at most once per LIMITS.typingIntervalMs; whether it was sent. */
+  typing(): boolean {
+    if (!this.ready || this.session.room === null || !this.typingThrottle.take()) return false;
+    return this.send('typing') !== null;
+  }
+
+  /**
+   * Streams points of a line being drawn: they go out as append_draw_points at most every
+   * LIMITS.appendIntervalMs, gathered. The first points of a line carry its style.
+   */
+  appendPoints(uuid: string, points: readonly number[], style?: LineStyle): void {
+    if (this.stroke && this.stroke.uuid !== uuid) this.flushPoints();
+    this.stroke ??= { uuid, style, announced: false, points: [] };
+    this.stroke.style ??= style;
+    this.stroke.points.push(...points);
+    const wait = this.appendThrottle.wait();
+    if (wait === 0) this.flushPoints();
+    else this.strokeTimer ??= setTimeout(() => this.flushPoints(), wait);
+  }
+
+  /** Sends what appendPoints() gathered, now. */
+  flushPoints(): void {
+    if (this.strokeTimer !== null) clearTimeout(this.strokeTimer);
+    this.strokeTimer = null;
+    const s = this.stroke;
+    if (!s || s.points.length === 0) return;
+    const points = s.points;
+    s.points = [];
+    this.appendThrottle.take();
+    const style = !s.announced && s.style ? s.style : undefined;
+    const sent = this.send(
+      'append_draw_points',
+      style ? { uuid: s.uuid, points, ...style } : { uuid: s.uuid, points },
+    );
+    if (sent !== null && style) s.announced = true;
+  }
+
+  /** Ends a stroke: sends what is gathered, then the whole line with change_draw_line. */
+  finishLine(
+    line: { uuid: string; points: number[] } & LineStyle,
+  ): Promise<Reply<'change_draw_line'>> {
+    if (this.stroke?.uuid === line.uuid) {
+      this.flushPoints();
+      this.stroke = null;
+    }
+    return this.request('change_draw_line', {
+      uuid: line.uuid,
+      points: line.points,
+      color: line.color,
+      tool: line.tool,
+    });
+  }
+
+  // ---- sending -----------------------------------------------------------------------------
+
+  private call<K extends AnsweredCall>(
+    call: K,
+    args: CallInput<K>,
+    flags: RequestFlags,
+  ): Promise<Reply<K>> {
+    if (this.stopped && this.socket) {
+      return Promise.reject(new ClientError('closed', 'The client was closed.', call));
+    }
+    const id = this.ids.next();
+    const { pending, promise } = this.requests.add(
+      call,
+      id,
+      callFrame(call, args, id),
+      flags,
+      this.timeoutMs,
+    );
+    if (flags.direct) {
+      if (this.open) this.transmit(pending);
+      else
+        this.requests.fail(pending, new ClientError('connection_lost', 'Not connected.', call, id));
+    } else if (this.ready && this.outbox.size === 0) {
+      this.transmit(pending);
+    } else {
+      this.outbox.push(pending);
+    }
+    return promise as Promise<Reply<K>>;
+  }
+
+  private transmit(p: Pending): void {
+    this.write(p.frame);
+    this.requests.sent(p);
+  }
+
+  private write(frame: string): void {
+    this.socket?.send(frame);
+    this.events.emit('frame', { direction: 'out', data: frame, at: this.now() });
+  }
+
+  /** Sends what waited, in order, once identified and in the room. */
+  private flush(): void {
+    if (!this.ready) return;
+    for (const p of this.outbox.take()) {
+      // a request settled meanwhile (timeout, close) is not sent
+      if (this.requests.get(p.id) === p) this.transmit(p);
+    }
+  }
+
+  private probe(): void {
+    this.call('list_rooms', { limit: 1 }, { silent: true, direct: true }).catch(() => undefined);
+  }
+
+  /** The heartbeat's probe went unanswered: drop the connection and make a new one. */
+  private silent(): void {
+    this.socket?.reconnect(1000, 'no answer');
+  }
+
+  // ---- connection events -------------------------------------------------------------------
+
+  private opened(): void {
+    this.open = true;
+    this.heartbeat.start();
+    if (!this.takenOver) this.setState('connecting');
+  }
+
+  private closedSocket(code: number): void {
+    if (this.stopped) return;
+    this.dropped();
+    if (code === CLOSE_CODES.sessionTakenOver) this.takenOver = true;
+    this.setState(this.takenOver ? 'taken_over' : 'offline');
+  }
+
+  /** The connection is gone: reads and messages go again later, other writes in flight fail. */
+  private dropped(): void {
+    this.open = false;
+    this.identified = false;
+    this.heartbeat.stop();
+    this.session.disconnected();
+    for (const p of this.requests.all()) {
+      if (!p.sent) continue;
+      const policy =
+        p.flags.direct || p.flags.silent ? 'reject' : (p.flags.onDrop ?? dropPolicy(p.call));
+      if (policy === 'resend') {
+        this.requests.unsent(p);
+        this.outbox.push(p);
+      } else {
+        this.requests.fail(
+          p,
+          new ClientError(
+            'connection_lost',
+            `The connection dropped before ${p.call} was answered.`,
+            p.call,
+            p.id,
+          ),
+        );
+      }
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    const previous = this.current;
+    if (state === previous) return;
+    this.current = state;
+    this.events.emit('state', state, previous);
+  }
+
+  // ---- incoming ----------------------------------------------------------------------------
+
+  private received(data: unknown): void {
+    this.heartbeat.seen();
+    if (typeof data !== 'string') {
+      this.events.emit('error', new ClientError('invalid_frame', 'A binary frame.'), {
+        own: false,
+      });
+      return;
+    }
+    this.events.emit('frame', { direction: 'in', data, at: this.now() });
+    const frame = readFrame(data);
+    switch (frame.kind) {
+      case 'result':
+        return this.onResult(frame.payload);
+      case 'error':
+        return this.onError(frame.payload, frame.until);
+      case 'invalid':
+      case 'unknown': {
+        const pending = this.requests.get(frame.id);
+        const kind = frame.kind === 'invalid' ? 'invalid_frame' : 'unknown_frame';
+        const reason =
+          frame.kind === 'invalid' ? frame.reason : `Unknown statement "${frame.name}".`;
+        const error = new ClientError(kind, reason, pending?.call, frame.id, data);
+        // a broken answer fails its request; anything else is reported
+        if (
+          pending &&
+          (frame.name === undefined ||
+            this.requests.answers(pending, frame.name) ||
+            kind === 'unknown_frame')
+        ) {
+          return this.requests.fail(pending, error);
+        }
+        this.events.emit('error', error, this.meta(frame.id, pending));
+        return;
+      }
+    }
+  }
+
+  private meta(id: string | undefined, pending: Pending | undefined, call?: string): FrameMeta {
+    const meta: FrameMeta = { own: id !== undefined && this.ids.owns(id) };
+    if (id !== undefined) meta.id = id;
+    const name = pending?.call ?? call;
+    if (name !== undefined) meta.call = name;
+    return meta;
+  }
+
+  private onResult(payload: ResultPayload): void {
+    const pending = this.requests.get(payload.id);
+    const meta = this.meta(payload.id, pending);
+    let emit = !pending?.flags.silent;
+    switch (payload.message) {
+      case 'user_created':
+        this.identify(payload);
+        break;
+      case 'user_changed':
+        if (payload.object.uuid === this.me?.uuid) this.me = payload.object;
+        break;
+      case 'room_entered':
+        if (this.me) this.me = { ...this.me, room_uuid: payload.object.uuid };
+        break;
+      case 'room_left':
+        if (this.me) this.me = { ...this.me, room_uuid: null };
+        break;
+      case 'messages_listed':
+        if (pending?.flags.history) emit = false;
+        break;
+      case 'message_created':
+        if (emit) emit = this.session.accept(payload, meta);
+        break;
+    }
+    if (emit) this.emitResult(payload, meta);
+    if (pending) this.requests.result(pending, payload);
+    if (payload.message === 'user_created') this.identified = true;
+    if (payload.message === 'user_created' && !this.session.connected(payload.object)) this.flush();
+  }
+
+  private emitResult(payload: ResultPayload, meta: FrameMeta): void {
+    // payload.message names the listener, whose payload type is that result's
+    this.events.emitUnchecked(payload.message, payload, meta);
+  }
+
+  private identify(payload: ResultPayload<'user_created'>): void {
+    this.me = payload.object;
+    this.secret = payload.token;
+    this.takenOver = false;
+    try {
+      this.storage?.setItem(this.tokenKey, payload.token);
+    } catch {
+      // storage full or blocked: the identity lasts as long as this client
+    }
+    this.setState('online');
+    this.events.emit('identity', {
+      user: payload.object,
+      token: payload.token,
+      resumed: payload.resumed,
+    });
+  }
+
+  private onError(payload: ErrorPayload, until: string | undefined): void {
+    const error = new CallError(payload, until);
+    const pending = this.requests.get(payload.id);
+    if (payload.message === 'session_taken_over') {
+      this.takenOver = true;
+      this.setState('taken_over');
+    }
+    if (pending) {
+      this.requests.fail(pending, error);
+      return;
+    }
+    this.events.emit('error', error, this.meta(payload.id, undefined, payload.call));
+  }
+
+  private readToken(): string | null {
+    try {
+      return this.storage?.getItem(this.tokenKey) ?? null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+export type { ChatClientError };

@@ -1,0 +1,29 @@
+export {
+  ChatClient,
+  DEFAULT_TOKEN_KEY,
+  type ChatClientOptions,
+  type KeyValueStore,
+  type LineStyle,
+  type RequestOptions,
+} from './client.ts';
+export { CallError, ClientError, type ChatClientError, type ClientErrorKind } from './errors.ts';
+export type {
+  ClientListeners,
+  ConnectionState,
+  FrameMeta,
+  History,
+  Identity,
+  RawFrame,
+} from './events.ts';
+export { READ_ONLY, type EnterReply, type Reply } from './requests.ts';
+export {
+  partySocket,
+  type ReconnectOptions,
+  type SocketFactory,
+  type SocketHandlers,
+  type SocketLike,
+  type SocketTarget,
+  type WebSocketConstructor,
+} from './socket.ts';
+export { Throttle } from './throttle.ts';
+export { createIdSource, type IdSource } from './ids.ts';
