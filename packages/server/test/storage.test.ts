@@ -28,6 +28,8 @@ const LIMITS: StorageLimits = {
   // three lines of line(), and 60 characters of points (as JSON) between them
   drawingChars: 3 * META + 60,
   roomUsersInline: 2,
+  // a search that reads rooms one by one stops after 500 for a page (short pages follow)
+  searchScanRows: 500,
 };
 
 /** One empty store of a backend, for one test. */
@@ -640,6 +642,33 @@ describe.each(backends)('$name storage', (backend) => {
       for (const q of ['common', 'COMMON 1', 'rare', 'rare 21', 'mon 20'])
         await expectSearch(q, many);
     }, 60_000);
+
+    it('a search that reads rooms one by one examines at most searchScanRows a page', async () => {
+      // two characters: no index helps, on any backend; only the oldest of 1,200 rooms matches
+      const oldest = await makeRoom(s, 'the @# room', t(0));
+      for (let i = 1; i < 1200; i += 100) {
+        await Promise.all(
+          Array.from({ length: 100 }, (_, j) => makeRoom(s, `plain ${i + j}`, t(i + j))),
+        );
+      }
+      const pages: [number, boolean][] = [];
+      let before: RoomPosition | undefined;
+      const found: string[] = [];
+      for (;;) {
+        const page = await s.listRooms({ query: '@#', limit: 10, ...(before ? { before } : {}) });
+        pages.push([page.list.length, page.next !== null]);
+        found.push(...uuidsOf(page.list));
+        if (!page.next) break;
+        before = page.next;
+      }
+      // 500, 500, then the last 200 rooms: two short pages that go on, then the match
+      expect(pages).toEqual([
+        [0, true],
+        [0, true],
+        [1, false],
+      ]);
+      expect(found).toEqual([oldest.uuid]);
+    }, 30_000);
 
     it('pages through room members in order of entry, ties by uuid', async () => {
       const room = await makeRoom(s);

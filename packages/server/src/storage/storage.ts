@@ -77,6 +77,11 @@ export interface StorageLimits {
   drawingChars: number;
   /** Users inlined in a room object. */
   roomUsersInline: number;
+  /**
+   * Rooms a search examines at most for one page when no index narrows it down: the bound
+   * on its cost (a page may then hold fewer matches than asked, with a cursor to go on).
+   */
+  searchScanRows: number;
 }
 
 /** A line without its points (as stored: `tool` is any text there). */
@@ -108,6 +113,7 @@ export const STORAGE_LIMITS: StorageLimits = {
   drawingLines: LIMITS.drawingLines,
   drawingChars: LIMITS.drawingChars,
   roomUsersInline: LIMITS.roomUsersInline,
+  searchScanRows: 5_000,
 };
 
 /**
@@ -173,7 +179,9 @@ export interface Storage {
   deleteRoom(uuid: string): Promise<DeleteRoomResult>;
   /**
    * The newest `limit` rooms older than `before` (all when absent) whose name, lowercased,
-   * contains `query` lowercased as a literal substring.
+   * contains `query` lowercased as a literal substring. A search may examine no more than
+   * `searchScanRows` rooms for a page: then the page may be short, with `next` after the
+   * last room examined.
    */
   listRooms(opts: {
     query?: string;

@@ -303,22 +303,25 @@ export class MemoryStorage implements Storage {
       ? lowerBound(this.roomOrder, roomKey, opts.before.created, opts.before.uuid) - 1
       : this.roomOrder.length - 1;
     const picked: RoomRecord[] = [];
-    let more = false;
-    for (; i >= 0; i--) {
+    // a search examines at most searchScanRows rooms, as SQL storage does without an index
+    const stop = needle ? Math.max(-1, i - this.limits.searchScanRows) : -1;
+    let next: RoomPosition | null = null;
+    for (; i > stop; i--) {
       const r = this.roomOrder[i]!;
       if (needle && !r.lowerName.includes(needle)) continue;
       if (picked.length === opts.limit) {
-        more = true;
+        const first = picked[picked.length - 1]!;
+        next = { created: first.created, uuid: first.uuid };
         break;
       }
       picked.push(r);
     }
+    if (i === stop && stop >= 0) {
+      const last = this.roomOrder[stop + 1]!;
+      next = { created: last.created, uuid: last.uuid };
+    }
     picked.reverse();
-    const first = picked[0];
-    return {
-      list: picked.map((r) => this.roomOf(r)),
-      next: more && first ? { created: first.created, uuid: first.uuid } : null,
-    };
+    return { list: picked.map((r) => this.roomOf(r)), next };
   }
 
   async listRoomUsers(

@@ -39,8 +39,27 @@ export interface RoomNameIndex {
   count(cap: number): RawBuilder<{ n: number }>;
 }
 
-/** FTS5 phrase syntax: the needle as one literal phrase. */
-const phrase = (needle: string) => `"${needle.replaceAll('"', '""')}"`;
+/** FTS5 phrase syntax: a literal string as one phrase. */
+const phrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
+
+/** The most trigrams a search asks the index for: enough to be selective, few enough to be cheap. */
+const MAX_TRIGRAMS = 6;
+
+/**
+ * The index query for a needle: rows holding some of its distinct trigrams, all of them
+ * (a superset of the rows that contain it; every candidate is checked after). Not the
+ * needle as one phrase: matching a phrase of n trigrams costs n times the positions of
+ * each row, and a long needle made of a few trigrams (`abab...`) then took seconds.
+ */
+function trigramQuery(needle: string): string {
+  const chars = [...needle];
+  const distinct = [...new Set(chars.slice(2).map((_, i) => chars.slice(i, i + 3).join('')))];
+  const step = distinct.length / Math.min(MAX_TRIGRAMS, distinct.length);
+  const picked = Array.from({ length: Math.min(MAX_TRIGRAMS, distinct.length) }, (_, i) =>
+    phrase(distinct[Math.floor(i * step)]!),
+  );
+  return picked.join(' AND ');
+}
 
 export const sqliteDialect: Dialect = {
   kind: 'sqlite',
@@ -55,9 +74,10 @@ export const sqliteDialect: Dialect = {
       ? undefined
       : {
           candidates: sql<SqlBool>`rooms.rowid in
-            (select rowid from rooms_search where rooms_search match ${phrase(needle)})`,
+            (select rowid from rooms_search where rooms_search match ${trigramQuery(needle)})`,
           count: (cap) => sql<{ n: number }>`select count(*) as n from
-            (select rowid from rooms_search where rooms_search match ${phrase(needle)} limit ${cap})`,
+            (select rowid from rooms_search where rooms_search match ${trigramQuery(needle)}
+              limit ${cap})`,
         },
   lock: (query) => query,
 };

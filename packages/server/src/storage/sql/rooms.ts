@@ -146,42 +146,88 @@ export async function deleteRoom(ctx: SqlContext, uuid: string): Promise<DeleteR
 
 /**
  * A search reads its rooms through the name index when at most this many names may
- * contain the needle (they are then sorted); a needle that more names contain fills its
- * page sooner by reading rooms newest first.
+ * contain the needle (they are then sorted); otherwise it reads rooms newest first, at
+ * most `searchScanRows` of them per page (see listRooms).
  */
 export const SEARCH_INDEX_MAX = 2000;
 
+/** Rooms newest first, older than `before` when given. */
+function newestFirst(ctx: SqlContext, before: RoomPosition | undefined) {
+  const q = ctx.db.selectFrom('rooms').orderBy('created', 'desc').orderBy('uuid', 'desc');
+  return before
+    ? q.where((eb) =>
+        eb(eb.refTuple('created', 'uuid'), '<', eb.tuple(before.created, before.uuid)),
+      )
+    : q;
+}
+
+/**
+ * A page of rooms, newest `limit` first. A search through the name index reads only the
+ * rooms that may match. A search without it examines at most `searchScanRows` rooms, so
+ * that no call costs more than that whatever the names and the needle: when they hold
+ * fewer than `limit` matches, the page is short and its cursor continues after the last
+ * room examined.
+ */
 export async function listRooms(
   ctx: SqlContext,
   opts: { query?: string; before?: RoomPosition; limit: number },
 ): Promise<Page<Room, RoomPosition>> {
   const { before, limit } = opts;
   const needle = opts.query?.toLowerCase();
-  let q = ctx.db
-    .selectFrom('rooms')
-    .select(ROOM_COLUMNS)
-    .orderBy('created', 'desc')
-    .orderBy('uuid', 'desc');
-  if (before) {
-    q = q.where((eb) =>
-      eb(eb.refTuple('created', 'uuid'), '<', eb.tuple(before.created, before.uuid)),
+  const page = async (rows: RoomRow[]): Promise<Page<Room, RoomPosition>> => {
+    const picked = rows.slice(0, limit).reverse();
+    const first = picked[0];
+    return {
+      list: await roomsOf(ctx, picked),
+      next: rows.length > limit && first ? { created: first.created, uuid: first.uuid } : null,
+    };
+  };
+  if (!needle) {
+    return page(
+      await newestFirst(ctx, before)
+        .select(ROOM_COLUMNS)
+        .limit(limit + 1)
+        .execute(),
     );
   }
-  if (needle) {
-    const index = ctx.dialect.roomNameIndex(needle);
-    if (index) {
-      const counted = await index.count(SEARCH_INDEX_MAX).execute(ctx.db);
-      if ((counted.rows[0]?.n ?? 0) < SEARCH_INDEX_MAX) q = q.where(index.candidates);
+  const contains = ctx.dialect.contains('name_lower', needle);
+  const index = ctx.dialect.roomNameIndex(needle);
+  if (index) {
+    const counted = await index.count(SEARCH_INDEX_MAX).execute(ctx.db);
+    if ((counted.rows[0]?.n ?? 0) < SEARCH_INDEX_MAX) {
+      const q = newestFirst(ctx, before).select(ROOM_COLUMNS).where(index.candidates);
+      return page(
+        await q
+          .where(contains)
+          .limit(limit + 1)
+          .execute(),
+      );
     }
-    q = q.where(ctx.dialect.contains('name_lower', needle));
   }
-  const rows = await q.limit(limit + 1).execute();
-  const more = rows.length > limit;
-  const picked = rows.slice(0, limit).reverse();
-  const first = picked[0];
+  const budget = ctx.limits.searchScanRows;
+  const examined = newestFirst(ctx, before)
+    .select([...ROOM_COLUMNS, 'name_lower'])
+    .limit(budget)
+    .as('examined');
+  const rows = await ctx.db
+    .selectFrom(examined)
+    .select(ROOM_COLUMNS)
+    .where(ctx.dialect.contains('examined.name_lower', needle))
+    .orderBy('created', 'desc')
+    .orderBy('uuid', 'desc')
+    .limit(limit + 1)
+    .execute();
+  if (rows.length > limit) return page(rows);
+  // the last room examined, and whether any lies beyond it
+  const edge = await newestFirst(ctx, before)
+    .select(['created', 'uuid'])
+    .limit(2)
+    .offset(budget - 1)
+    .execute();
+  const last = edge[0];
   return {
-    list: await roomsOf(ctx, picked),
-    next: more && first ? { created: first.created, uuid: first.uuid } : null,
+    list: await roomsOf(ctx, rows.slice().reverse()),
+    next: edge.length === 2 && last ? { created: last.created, uuid: last.uuid } : null,
   };
 }
 
