@@ -99,5 +99,8 @@ export const ERROR_DETAILS: Record<ErrorName, string> = {
 export const CLOSE_CODES = {
   goingAway: 1001,
   policyViolation: 1008,
+  internalError: 1011,
+  /** A quota of the client's network address is spent: retry_after_ms says when to come back. */
+  tryAgainLater: 1013,
   sessionTakenOver: 4000,
 } as const;

@@ -9,11 +9,13 @@ import { PresenceKeeper } from './chat/presence.ts';
 import { closeTakenOver } from './chat/sessions.ts';
 import { DEFAULTS, type Config } from './config.ts';
 import { Hub } from './hub/hub.ts';
+import { AddressQuotas } from './hub/quotas.ts';
 import { Metrics } from './metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { describeStorage, openStorage } from './storage/index.ts';
 import { STORAGE_LIMITS } from './storage/storage.ts';
 import { httpHandler } from './transport/http.ts';
+import { guardSockets } from './transport/sockets.ts';
 import { attachWebSocket } from './transport/websocket.ts';
 
 export interface RunningServer {
@@ -79,6 +81,18 @@ export async function startServer(
     metrics,
     roomChanges: new RoomChanges(storage, bus, log, LIMITS.sumCoalesceMs),
     presence: new PresenceKeeper(),
+    quotas: new AddressQuotas({
+      calls: { perSecond: config.addressCallsPerSecond, burst: 3 * config.addressCallsPerSecond },
+      users: {
+        perSecond: config.addressNewUsersPerHour / 3600,
+        burst: Math.ceil(config.addressNewUsersPerHour / 4),
+      },
+      rooms: { perSecond: config.addressRoomsPerHour / 3600, burst: config.addressRoomsPerHour },
+      bytes: {
+        perSecond: config.addressMessageBytesPerSecond,
+        burst: 8 * config.addressMessageBytesPerSecond,
+      },
+    }),
     now: () => new Date().toISOString(),
     roomClock: monotonicClock(),
   };
@@ -109,14 +123,29 @@ export async function startServer(
   purge.unref();
 
   const handle = httpHandler(services, config.staticDir);
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      log.error({ err }, 'http request failed');
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
-  const ws = attachWebSocket(server, services);
+  const server = createServer(
+    {
+      // a request (an upgrade too) must arrive whole within this, or its socket is closed
+      headersTimeout: config.requestTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs),
+    },
+    (req, res) => {
+      if (sockets.refused(req.socket)) return;
+      handle(req, res).catch((err: unknown) => {
+        log.error({ err }, 'http request failed');
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    },
+  );
+  const sockets = guardSockets(
+    server,
+    { maxSockets: config.maxSockets, maxPerAddress: config.maxConnectionsPerIp },
+    log,
+    metrics,
+  );
+  const ws = attachWebSocket(server, services, sockets);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -151,6 +180,7 @@ export async function startServer(
         server.closeAllConnections();
         await services.presence.stop();
         services.roomChanges.stop();
+        services.quotas.stop();
         hub.stop();
         await bus.close();
         await storage.close();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LIMITS } from '@chat/protocol';
 
@@ -34,16 +35,51 @@ export interface Config {
   /** Calls per second a connection may sustain, and its burst. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
-  /** Open connections allowed from one IP address. */
+  /** Open sockets (HTTP and WebSocket, counted from accept) allowed from one address. */
   maxConnectionsPerIp: number;
-  /** Origins allowed to open a WebSocket (empty: any). */
+  /** Open sockets allowed in all: kept below the descriptor limit (see defaultMaxSockets). */
+  maxSockets: number;
+  /** Milliseconds a socket has to send a whole request (an upgrade included). */
+  requestTimeoutMs: number;
+  /**
+   * Origins allowed to open a WebSocket besides the page's own (`*`: any). Clients that
+   * send no Origin (not a browser) are always allowed.
+   */
   allowedOrigins: string[];
+  /** Serve /metrics to any address; by default only to loopback, never through a proxy. */
+  publicMetrics: boolean;
+  /** What one address may spend, whatever its number of connections (cost units of calls). */
+  addressCallsPerSecond: number;
+  /** New identities one address may make in an hour (a quarter of them at once). */
+  addressNewUsersPerHour: number;
+  /** Rooms one address may create in an hour (all of them at once). */
+  addressRoomsPerHour: number;
+  /** Bytes of messages one address may send a second (eight seconds' worth at once). */
+  addressMessageBytesPerSecond: number;
 }
 
 /** A bad environment value (bad flags are reported by commander itself). */
 export class ConfigError extends Error {}
 
 export const DEFAULT_LEASE_MS = 15_000;
+
+/**
+ * Sockets the server may hold: its descriptor limit (Node raises the soft limit to the
+ * hard one) less a tenth, at least 256, for the database, Redis, log and static files.
+ */
+export function defaultMaxSockets(): number {
+  let limit = 10_000;
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    if (Number.isInteger(soft) && soft > 0) limit = soft;
+  } catch {
+    // not Linux: the fallback above
+  }
+  return Math.max(64, limit - Math.max(256, Math.ceil(limit / 10)));
+}
 
 export const DEFAULTS: Config = {
   port: 9000,
@@ -62,7 +98,14 @@ export const DEFAULTS: Config = {
   rateLimitPerSecond: 100,
   rateLimitBurst: 300,
   maxConnectionsPerIp: 200,
+  maxSockets: defaultMaxSockets(),
+  requestTimeoutMs: 5_000,
   allowedOrigins: [],
+  publicMetrics: false,
+  addressCallsPerSecond: 1_000,
+  addressNewUsersPerHour: 120,
+  addressRoomsPerHour: 30,
+  addressMessageBytesPerSecond: 64 * 1024,
 };
 
 function integer(min: number, max: number) {
@@ -90,10 +133,18 @@ function origins(value: string): string[] {
     .map((o) => o.trim())
     .filter((o) => o !== '');
   for (const o of list) {
-    if (!/^https?:\/\/[^/]+$/.test(o))
-      throw new InvalidArgumentError(`expected origins like https://chat.example.com, got "${o}"`);
+    if (o !== '*' && !/^https?:\/\/[^/]+$/.test(o))
+      throw new InvalidArgumentError(
+        `expected * or origins like https://chat.example.com, got "${o}"`,
+      );
   }
   return list;
+}
+
+function boolean(value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new InvalidArgumentError(`expected true or false, got "${value}"`);
 }
 
 function storageSpec(value: string): string {
@@ -204,15 +255,64 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       '--max-connections-per-ip <n>',
       'MAX_CONNECTIONS_PER_IP',
       integer(1, 1_000_000),
-      'open connections from one address',
+      'open sockets from one address (IPv6: one /64)',
       'maxConnectionsPerIp',
+    ],
+    [
+      '--max-sockets <n>',
+      'MAX_SOCKETS',
+      integer(1, 10_000_000),
+      'open sockets in all (default: the descriptor limit less a tenth)',
+      'maxSockets',
+    ],
+    [
+      '--request-timeout-ms <n>',
+      'REQUEST_TIMEOUT_MS',
+      integer(100, 600_000),
+      'time a socket has to send a whole request or WebSocket upgrade',
+      'requestTimeoutMs',
     ],
     [
       '--allowed-origins <list>',
       'ALLOWED_ORIGINS',
       origins,
-      'comma-separated origins allowed to open a WebSocket (default: any)',
+      "comma-separated origins allowed to open a WebSocket besides the page's own (* for any)",
       'allowedOrigins',
+    ],
+    [
+      '--public-metrics <bool>',
+      'PUBLIC_METRICS',
+      boolean,
+      'serve /metrics to any address (default: loopback only)',
+      'publicMetrics',
+    ],
+    [
+      '--address-calls-per-second <n>',
+      'ADDRESS_CALLS_PER_SECOND',
+      integer(1, 10_000_000),
+      'cost of calls one address may make a second, all its connections together',
+      'addressCallsPerSecond',
+    ],
+    [
+      '--address-new-users-per-hour <n>',
+      'ADDRESS_NEW_USERS_PER_HOUR',
+      integer(1, 10_000_000),
+      'new identities one address may make an hour',
+      'addressNewUsersPerHour',
+    ],
+    [
+      '--address-rooms-per-hour <n>',
+      'ADDRESS_ROOMS_PER_HOUR',
+      integer(1, 10_000_000),
+      'rooms one address may create an hour',
+      'addressRoomsPerHour',
+    ],
+    [
+      '--address-message-bytes-per-second <n>',
+      'ADDRESS_MESSAGE_BYTES_PER_SECOND',
+      integer(1, 1_000_000_000),
+      'bytes of messages one address may send a second',
+      'addressMessageBytesPerSecond',
     ],
   ] as const;
   const program = new Command('chat-server')

@@ -31,6 +31,12 @@ export class Metrics {
     help: 'Characters of frames written to connections',
     registers: [this.registry],
   });
+  readonly refusedSockets = new Counter({
+    name: 'chat_refused_sockets_total',
+    help: 'Sockets refused at accept, by reason (address: its cap; server: the cap of all)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly gapFills = new Counter({
     name: 'chat_gap_fills_total',
     help: 'Messages delivered from storage because their bus copy was late or missed',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.ts';
+import { DEFAULTS, parseConfig, type Config } from '../src/config.ts';
 import { TestClient } from './helpers/client.ts';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
@@ -110,90 +110,61 @@ describe('the command line', () => {
   });
 
   it('maps every flag and every environment variable to its setting', () => {
-    const expected = {
-      port: 1,
-      host: '::1',
-      storage: 'memory',
-      bus: 'redis://h:1',
-      logLevel: 'warn',
-      staticDir: '/s',
-      nodeId: 'n',
-      pingIntervalMs: 1000,
-      maxBufferedBytes: 2048,
-      maxFrameChars: 5000,
-      maxDrawingLines: 9,
-      maxDrawingChars: 99,
-      rateLimitPerSecond: 7,
-      rateLimitBurst: 8,
-      maxConnectionsPerIp: 3,
-      leaseMs: 1500,
-      allowedOrigins: ['https://a.example', 'http://b.example:8080'],
-    };
-    const values = [
-      '1',
-      '::1',
-      'memory',
-      'redis://h:1',
-      'warn',
-      '/s',
-      'n',
-      '1000',
-      '2048',
-      '5000',
-      '9',
-      '99',
-      '7',
-      '8',
-      '3',
-      'https://a.example, http://b.example:8080',
-      '1500',
+    // flag, environment variable, value given, setting, value read
+    const table: [string, string, string, keyof Config, unknown][] = [
+      ['--port', 'PORT', '1', 'port', 1],
+      ['--host', 'HOST', '::1', 'host', '::1'],
+      ['--storage', 'STORAGE', 'memory', 'storage', 'memory'],
+      ['--bus', 'BUS', 'redis://h:1', 'bus', 'redis://h:1'],
+      ['--log-level', 'LOG_LEVEL', 'warn', 'logLevel', 'warn'],
+      ['--static-dir', 'STATIC_DIR', '/s', 'staticDir', '/s'],
+      ['--node-id', 'NODE_ID', 'n', 'nodeId', 'n'],
+      ['--ping-interval-ms', 'PING_INTERVAL_MS', '1000', 'pingIntervalMs', 1000],
+      ['--max-buffered-bytes', 'MAX_BUFFERED_BYTES', '2048', 'maxBufferedBytes', 2048],
+      ['--max-frame-chars', 'MAX_FRAME_CHARS', '5000', 'maxFrameChars', 5000],
+      ['--max-drawing-lines', 'MAX_DRAWING_LINES', '9', 'maxDrawingLines', 9],
+      ['--max-drawing-chars', 'MAX_DRAWING_CHARS', '99', 'maxDrawingChars', 99],
+      ['--rate-limit', 'RATE_LIMIT', '7', 'rateLimitPerSecond', 7],
+      ['--rate-burst', 'RATE_BURST', '8', 'rateLimitBurst', 8],
+      ['--max-connections-per-ip', 'MAX_CONNECTIONS_PER_IP', '3', 'maxConnectionsPerIp', 3],
+      ['--max-sockets', 'MAX_SOCKETS', '4', 'maxSockets', 4],
+      ['--request-timeout-ms', 'REQUEST_TIMEOUT_MS', '700', 'requestTimeoutMs', 700],
+      [
+        '--allowed-origins',
+        'ALLOWED_ORIGINS',
+        'https://a.example, http://b.example:8080',
+        'allowedOrigins',
+        ['https://a.example', 'http://b.example:8080'],
+      ],
+      ['--public-metrics', 'PUBLIC_METRICS', 'true', 'publicMetrics', true],
+      ['--address-calls-per-second', 'ADDRESS_CALLS_PER_SECOND', '11', 'addressCallsPerSecond', 11],
+      [
+        '--address-new-users-per-hour',
+        'ADDRESS_NEW_USERS_PER_HOUR',
+        '12',
+        'addressNewUsersPerHour',
+        12,
+      ],
+      ['--address-rooms-per-hour', 'ADDRESS_ROOMS_PER_HOUR', '13', 'addressRoomsPerHour', 13],
+      [
+        '--address-message-bytes-per-second',
+        'ADDRESS_MESSAGE_BYTES_PER_SECOND',
+        '14',
+        'addressMessageBytesPerSecond',
+        14,
+      ],
+      ['--lease-ms', 'LEASE_MS', '1500', 'leaseMs', 1500],
     ];
-    const flags = [
-      '--port',
-      '--host',
-      '--storage',
-      '--bus',
-      '--log-level',
-      '--static-dir',
-      '--node-id',
-      '--ping-interval-ms',
-      '--max-buffered-bytes',
-      '--max-frame-chars',
-      '--max-drawing-lines',
-      '--max-drawing-chars',
-      '--rate-limit',
-      '--rate-burst',
-      '--max-connections-per-ip',
-      '--allowed-origins',
-      '--lease-ms',
-    ];
-    const envs = [
-      'PORT',
-      'HOST',
-      'STORAGE',
-      'BUS',
-      'LOG_LEVEL',
-      'STATIC_DIR',
-      'NODE_ID',
-      'PING_INTERVAL_MS',
-      'MAX_BUFFERED_BYTES',
-      'MAX_FRAME_CHARS',
-      'MAX_DRAWING_LINES',
-      'MAX_DRAWING_CHARS',
-      'RATE_LIMIT',
-      'RATE_BURST',
-      'MAX_CONNECTIONS_PER_IP',
-      'ALLOWED_ORIGINS',
-      'LEASE_MS',
-    ];
+    const expected = Object.fromEntries(table.map(([, , , key, value]) => [key, value]));
+    // every setting has its flag (the defaults hold the full list)
+    expect(Object.keys(expected).sort()).toEqual(Object.keys(DEFAULTS).sort());
     expect(
       parseConfig(
-        flags.flatMap((f, i) => [f, values[i]!]),
+        table.flatMap(([flag, , value]) => [flag, value]),
         {},
       ),
     ).toEqual(expected);
-    expect(parseConfig([], Object.fromEntries(envs.map((e, i) => [e, values[i]!])))).toEqual(
-      expected,
-    );
+    const env = Object.fromEntries(table.map(([, name, value]) => [name, value]));
+    expect(parseConfig([], env)).toEqual(expected);
   });
 });

@@ -11,7 +11,8 @@ describe('defences', () => {
   });
 
   it('a flooding client is rate-limited with retry_after_ms, then closed with 1008, while an honest client is served', async () => {
-    server = await testServer('memory', { rateLimitPerSecond: 20, rateLimitBurst: 10 });
+    // a burst of 20: entering a room costs 10 (it sends pages), a message 1
+    server = await testServer('memory', { rateLimitPerSecond: 20, rateLimitBurst: 20 });
     const honest = await TestClient.connect(server.url);
     const flooder = await TestClient.connect(server.url);
     honest.call('create_room');
@@ -35,7 +36,7 @@ describe('defences', () => {
     console.info(
       `flood: 200 calls sent, ${stored} carried out, ${refused} refused with rate_limited, then closed with 1008`,
     );
-    expect(stored).toBeLessThanOrEqual(10);
+    expect(stored).toBeLessThanOrEqual(15);
     await honest.close();
   });
 

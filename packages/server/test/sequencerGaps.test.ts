@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { Message } from '@chat/protocol';
 import type { Delivery } from '../src/bus/bus.ts';
+import { RateLimit } from '../src/hub/rateLimit.ts';
 import { Connection } from '../src/hub/connection.ts';
 import { Hub } from '../src/hub/hub.ts';
 import { GAP_RETRY_MS, GAP_WAIT_MS, Sequencer } from '../src/hub/sequencer.ts';
@@ -113,7 +114,7 @@ describe('Hub gaps', () => {
     const frames: string[] = [];
     const ws = { bufferedAmount: 0, send: (f: string) => frames.push(f) } as unknown as WebSocket;
     const user = { uuid: 'u', name: 'u', room_uuid: 'r' };
-    const conn = new Connection('s', user, ws, {
+    const conn = new Connection('s', user, ws, '127.0.0.1', new RateLimit(1, 1), {
       maxBufferedBytes: 1024,
       log: createLogger('silent'),
       traceFrames: false,

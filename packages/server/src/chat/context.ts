@@ -1,10 +1,12 @@
-import type {
-  CallName,
-  CallPayloads,
-  ErrorName,
-  ResultName,
-  ResultPayload,
-  ResultPayloads,
+import {
+  ERROR_DETAILS,
+  type CallName,
+  type CallPayloads,
+  type ErrorName,
+  type ErrorPayload,
+  type ResultName,
+  type ResultPayload,
+  type ResultPayloads,
 } from '@chat/protocol';
 import type { Audience, Bus } from '../bus/bus.ts';
 import type { Config } from '../config.ts';
@@ -12,6 +14,7 @@ import type { Connection } from '../hub/connection.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { AddressQuotas } from '../hub/quotas.ts';
 import type { Holder, Storage } from '../storage/storage.ts';
 import type { PresenceKeeper } from './presence.ts';
 import type { RoomChanges } from './roomChanges.ts';
@@ -21,9 +24,25 @@ export class ChatError extends Error {
   constructor(
     readonly error: ErrorName,
     readonly detail?: string,
+    /** Fields some errors carry beside `detail` (`retry_after_ms`). */
+    readonly extra: Pick<ErrorPayload, 'retry_after_ms'> = {},
   ) {
     super(detail ?? error);
   }
+
+  /** The error statement's payload (without call and id). */
+  payload(): ErrorPayload {
+    return { message: this.error, detail: this.detail ?? ERROR_DETAILS[this.error], ...this.extra };
+  }
+}
+
+/** A spent quota: `rate_limited` with the wait, and a sentence that says which. */
+export function quotaError(waitMs: number, what: string): ChatError {
+  const wait =
+    waitMs < 60_000 ? `${Math.ceil(waitMs / 1000)} s` : `${Math.ceil(waitMs / 60_000)} min`;
+  return new ChatError('rate_limited', `${what}: try again in ${wait}.`, {
+    retry_after_ms: waitMs,
+  });
 }
 
 /** The `detail` of `unavailable` when a shared service is away. */
@@ -42,6 +61,8 @@ export interface Services {
   roomChanges: RoomChanges;
   presence: PresenceKeeper;
   metrics: Metrics;
+  /** What each network address may still spend. */
+  quotas: AddressQuotas;
   now(): string;
   /** Like now(), but strictly increasing on this node, so rooms created in one millisecond keep their order. */
   roomClock(): string;

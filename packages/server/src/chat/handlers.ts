@@ -48,3 +48,16 @@ export const CALLER_ONLY: ReadonlySet<CallName> = new Set([
   'get_drawing',
   'list_room_users',
 ]);
+
+/**
+ * What a call costs against the budgets of its connection and address, where it is more
+ * than 1: the reads that send pages (a drawing can be 2 MB, a search examines thousands of
+ * rooms), so that a client is limited by the work it causes, not only by its count of calls.
+ */
+export const CALL_COSTS: Partial<Record<CallName, number>> = {
+  list_rooms: 5,
+  enter_room: 10,
+  get_drawing: 10,
+  list_messages: 3,
+  list_room_users: 3,
+};

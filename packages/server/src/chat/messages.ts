@@ -1,10 +1,20 @@
 import { newId } from '../ids.ts';
 import { clampLimit, PAGES } from '@chat/protocol';
-import { ChatError, requireRoom, type Handler } from './context.ts';
+import { ChatError, quotaError, requireRoom, type Handler } from './context.ts';
+
+/** Bytes a message costs an address besides its body: its other fields, stored and sent. */
+const MESSAGE_OVERHEAD = 200;
 
 export const createMessage: Handler<'create_message'> = async (ctx, args) => {
   const room = requireRoom(ctx);
-  const { storage, roomChanges } = ctx.services;
+  const { storage, roomChanges, quotas } = ctx.services;
+  // bytes stored and sent to everyone in the room; a message's own fields count too
+  const wait = quotas.take(
+    ctx.conn.address,
+    'bytes',
+    Buffer.byteLength(args.body) + MESSAGE_OVERHEAD,
+  );
+  if (wait > 0) throw quotaError(wait, 'Too many messages from your network address');
   // resolves only after the row is committed: what the sender sees confirmed survives a crash
   const object = await storage.addMessage({
     uuid: newId(),

@@ -1,10 +1,19 @@
 import { newId } from '../ids.ts';
 import { clampLimit, defaultName, PAGES, ROOM_COLORS } from '@chat/protocol';
-import { ChatError, holderOf, type CallContext, type Handler, type Services } from './context.ts';
+import {
+  ChatError,
+  holderOf,
+  quotaError,
+  type CallContext,
+  type Handler,
+  type Services,
+} from './context.ts';
 import { memberCursor, readMemberCursor, readRoomCursor, roomCursor } from './cursors.ts';
 import type { Connection } from '../hub/connection.ts';
 
 export const createRoom: Handler<'create_room'> = async (ctx, args) => {
+  const wait = ctx.services.quotas.take(ctx.conn.address, 'rooms');
+  if (wait > 0) throw quotaError(wait, 'Too many rooms created from your network address');
   const uuid = newId();
   const drawing = newId();
   const color = args.color ?? ROOM_COLORS[Math.floor(Math.random() * ROOM_COLORS.length)]!;

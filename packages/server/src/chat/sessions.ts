@@ -14,8 +14,15 @@ import {
 } from '@chat/protocol';
 import type { Delivery } from '../bus/bus.ts';
 import type { Connection } from '../hub/connection.ts';
-import { ChatError, holderOf, UNAVAILABLE, type CallContext, type Services } from './context.ts';
-import { CALLER_ONLY, handlers } from './handlers.ts';
+import {
+  ChatError,
+  holderOf,
+  quotaError,
+  UNAVAILABLE,
+  type CallContext,
+  type Services,
+} from './context.ts';
+import { CALL_COSTS, CALLER_ONLY, handlers } from './handlers.ts';
 import { sendRooms } from './rooms.ts';
 import { forgetTyping } from './users.ts';
 
@@ -39,6 +46,7 @@ export async function identify(
   services: Services,
   session: string,
   token: string | null,
+  address: string,
 ): Promise<Identity> {
   const { storage, bus } = services;
   const now = services.now();
@@ -54,6 +62,8 @@ export async function identify(
       return { user, token, resumed: true };
     }
   }
+  const wait = services.quotas.take(address, 'users');
+  if (wait > 0) throw quotaError(wait, 'Too many new users from your network address');
   const uuid = newId();
   const user: User = { uuid, name: defaultName('user', uuid), room_uuid: null };
   const fresh = randomBytes(32).toString('base64url');
@@ -67,14 +77,15 @@ export async function greet(
   conn: Connection,
   identity: Identity,
 ): Promise<void> {
-  conn.send(
+  const greeting = (token: string) =>
     resultFrame({
       message: 'user_created',
       object: identity.user,
-      token: identity.token,
+      token,
       resumed: identity.resumed,
-    }),
-  );
+    });
+  // the token is the identity: it never reaches a log, at any level
+  conn.send(greeting(identity.token), greeting('[redacted]'));
   await sendRooms(services, replyTo(services, conn, undefined), {});
 }
 
@@ -145,6 +156,15 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
   };
   const handler = handlers[call.name] as (ctx: CallContext, args: unknown) => Promise<void>;
   try {
+    // every frame paid 1 on arrival; dearer calls pay the rest, to the connection and address
+    const extra = (CALL_COSTS[call.name] ?? 1) - 1;
+    if (extra > 0) {
+      const wait = Math.max(
+        conn.limit.take(extra),
+        services.quotas.take(conn.address, 'calls', extra),
+      );
+      if (wait > 0) throw new ChatError('rate_limited', undefined, { retry_after_ms: wait });
+    }
     // refused before anything is stored: a change other nodes would not hear of is no change
     if (!CALLER_ONLY.has(call.name) && !services.bus.ready()) {
       throw new ChatError('unavailable', UNAVAILABLE.bus);
@@ -163,7 +183,7 @@ function callError(
 ): ErrorPayload {
   const error: ErrorPayload =
     err instanceof ChatError
-      ? { message: err.error, detail: err.detail ?? ERROR_DETAILS[err.error] }
+      ? err.payload()
       : // storage threw (a bug would too: it is logged below)
         { message: 'unavailable', detail: UNAVAILABLE.storage };
   if (!(err instanceof ChatError)) services.log.error({ err, call }, 'call failed');

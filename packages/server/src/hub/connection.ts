@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { User } from '@chat/protocol';
 import type { Logger } from '../logger.ts';
+import type { RateLimit } from './rateLimit.ts';
 
 interface Held {
   frame: string;
@@ -30,6 +31,10 @@ export class Connection {
     readonly session: string,
     user: User,
     private readonly ws: WebSocket,
+    /** The network address quotas count it under (see addressKey). */
+    readonly address: string,
+    /** Its calls' budget (the socket's, shared: charged on arrival and again by cost). */
+    readonly limit: RateLimit,
     private readonly opts: ConnectionOptions,
   ) {
     this.user = user;
@@ -39,8 +44,11 @@ export class Connection {
     return this.user.room_uuid;
   }
 
-  /** Writes a frame now, or closes a peer whose send queue is over the cap. */
-  send(frame: string): void {
+  /**
+   * Writes a frame now, or closes a peer whose send queue is over the cap. `logged` is what
+   * the verbose log shows instead of the frame, when the frame holds a secret.
+   */
+  send(frame: string, logged: string = frame): void {
     if (this.closed) return;
     if (this.ws.bufferedAmount > this.opts.maxBufferedBytes) {
       this.opts.log.warn(
@@ -51,7 +59,9 @@ export class Connection {
       this.ws.terminate();
       return;
     }
-    if (this.opts.traceFrames) this.opts.log.debug({ session: this.session, frame }, 'out');
+    if (this.opts.traceFrames) {
+      this.opts.log.debug({ session: this.session, frame: logged }, 'out');
+    }
     this.ws.send(frame);
   }
 

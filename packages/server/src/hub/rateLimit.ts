@@ -1,9 +1,7 @@
-/** A token bucket of calls: `perSecond` sustained, `burst` at once. */
-export class RateLimit {
+/** A token bucket: `perSecond` tokens a second, at most `burst` saved up. */
+export class TokenBucket {
   private tokens: number;
   private last: number;
-  /** Calls refused since the last one allowed. */
-  strikes = 0;
 
   constructor(
     private readonly perSecond: number,
@@ -13,17 +11,41 @@ export class RateLimit {
     this.last = performance.now();
   }
 
-  /** Takes a token; when none is left returns the milliseconds until one is. */
-  take(): { ok: true } | { ok: false; retryAfterMs: number } {
-    const now = performance.now();
+  private refill(now: number): void {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perSecond) / 1000);
     this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      this.strikes = 0;
-      return { ok: true };
+  }
+
+  /**
+   * Takes `cost` tokens and returns 0, or takes none and returns the milliseconds until
+   * they will be there. A cost above the burst is charged as the burst: it can never wait
+   * for more than the bucket holds.
+   */
+  take(cost = 1, now = performance.now()): number {
+    this.refill(now);
+    const needed = Math.min(cost, this.burst);
+    if (this.tokens >= needed) {
+      this.tokens -= needed;
+      return 0;
     }
-    this.strikes++;
-    return { ok: false, retryAfterMs: Math.ceil(((1 - this.tokens) * 1000) / this.perSecond) };
+    return Math.ceil(((needed - this.tokens) * 1000) / this.perSecond);
+  }
+
+  /** Nothing spent lately: the bucket may be forgotten and made anew. */
+  isFull(now = performance.now()): boolean {
+    this.refill(now);
+    return this.tokens >= this.burst;
+  }
+}
+
+/** A connection's calls: a token bucket that counts refusals in a row. */
+export class RateLimit extends TokenBucket {
+  /** Calls refused since the last one allowed. */
+  strikes = 0;
+
+  override take(cost = 1, now = performance.now()): number {
+    const wait = super.take(cost, now);
+    this.strikes = wait === 0 ? 0 : this.strikes + 1;
+    return wait;
   }
 }

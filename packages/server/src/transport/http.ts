@@ -29,6 +29,17 @@ export async function health(
   return { ok: storage && bus, storage, bus };
 }
 
+/**
+ * A request from this machine itself, not passed on by a proxy on it (a proxy adds a
+ * forwarding header; from outside, its requests would otherwise look local).
+ */
+function fromThisMachine(req: IncomingMessage): boolean {
+  const h = req.headers;
+  if (h['x-forwarded-for'] || h.forwarded || h['x-real-ip']) return false;
+  const address = req.socket.remoteAddress ?? '';
+  return /^(127\.|::1$|::ffff:127\.)/.test(address);
+}
+
 export function httpHandler(services: Services, staticDir: string) {
   const files = serveStatic(staticDir);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -51,6 +62,12 @@ export function httpHandler(services: Services, staticDir: string) {
       return;
     }
     if (url.pathname === '/metrics') {
+      if (!services.config.publicMetrics && !fromThisMachine(req)) {
+        res
+          .writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+          .end('Metrics are served to this machine only (see --public-metrics).\n');
+        return;
+      }
       const registry = services.metrics.registry;
       res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
       return;

@@ -1,18 +1,24 @@
 import { newId } from '../ids.ts';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
   CLOSE_CODES,
   ERROR_DETAILS,
   errorFrame,
   peekCall,
+  SOCKET_PATHS,
+  SUBPROTOCOL,
+  TOKEN_PARAM,
+  tokenFromProtocols,
   type ErrorPayload,
 } from '@chat/protocol';
 import { ChatError, UNAVAILABLE, type Services } from '../chat/context.ts';
 import { dispatch, farewell, greet, identify } from '../chat/sessions.ts';
 import { Connection } from '../hub/connection.ts';
+import { addressKey } from '../hub/quotas.ts';
 import { RateLimit } from '../hub/rateLimit.ts';
+import type { SocketGuard } from './sockets.ts';
 
 /**
  * Bytes of one frame the socket accepts: frames up to this are read and, when over the
@@ -30,7 +36,11 @@ export interface WebSocketEndpoint {
 }
 
 /** The WebSocket endpoint on `/` (where the original client connects) and `/ws`. */
-export function attachWebSocket(server: Server, services: Services): WebSocketEndpoint {
+export function attachWebSocket(
+  server: Server,
+  services: Services,
+  sockets: SocketGuard,
+): WebSocketEndpoint {
   const { config, log } = services;
   const traceFrames = log.isLevelEnabled('debug');
   const wss = new WebSocketServer({
@@ -41,30 +51,44 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     clientTracking: false,
     // each socket is a Link: the connection's state in the socket object itself
     WebSocket: Link,
+    // a client that offers subprotocols (ours: the token rides in one) gets SUBPROTOCOL back,
+    // never the token; one that offers none gets none, as the original server did
+    handleProtocols: () => SUBPROTOCOL,
   });
   /** Every open connection (idle ones cost memory: keep per-connection state small). */
   const links = new Set<Link>();
   let closing = false;
 
-  const perAddress = new Map<string, number>();
+  const paths: ReadonlySet<string> = new Set(SOCKET_PATHS);
+  const anyOrigin = config.allowedOrigins.includes('*');
+
+  /**
+   * Browsers send the page's Origin: only the server's own pages (and those the operator
+   * allows) may open a socket with their visitors' browsers. Other clients send none.
+   */
+  function originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined || anyOrigin || config.allowedOrigins.includes(origin)) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
 
   /** Why an upgrade is refused, as an HTTP status line, or undefined to accept it. */
-  function refusal(req: IncomingMessage, path: string, address: string): string | undefined {
+  function refusal(req: IncomingMessage, path: string): string | undefined {
     if (closing) return '503 Service Unavailable';
-    if (path !== '/' && path !== '/ws') return '404 Not Found';
-    const origin = req.headers.origin;
-    if (config.allowedOrigins.length > 0 && (!origin || !config.allowedOrigins.includes(origin))) {
-      return '403 Forbidden';
-    }
-    if ((perAddress.get(address) ?? 0) >= config.maxConnectionsPerIp)
-      return '429 Too Many Requests';
+    if (!paths.has(path)) return '404 Not Found';
+    if (!originAllowed(req)) return '403 Forbidden';
     return undefined;
   }
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (sockets.refused(socket)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const address = req.socket.remoteAddress ?? 'unknown';
-    const refused = refusal(req, url.pathname, address);
+    const address = addressKey(req.socket.remoteAddress);
+    const refused = refusal(req, url.pathname);
     if (refused) {
       log.info(
         { address, path: url.pathname, origin: req.headers.origin, refused },
@@ -73,7 +97,9 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
       socket.end(`HTTP/1.1 ${refused}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
-    const token = url.searchParams.get('token');
+    // ours send the token as a subprotocol (never in a URL); original clients as ?token=
+    const offered = req.headers['sec-websocket-protocol']?.split(',').map((p) => p.trim());
+    const token = tokenFromProtocols(offered ?? []) ?? url.searchParams.get(TOKEN_PARAM);
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, token, address));
   });
 
@@ -103,12 +129,13 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     const link = asLink(this);
     // once stopping, calls that arrive are not started: the client resends after reconnecting
     if (closing) return;
-    const taken = link.limit.take();
-    if (!taken.ok) {
+    // every frame costs 1 before it is read; dearer calls pay the rest once parsed (dispatch)
+    const wait = Math.max(link.limit.take(1), services.quotas.take(link.address, 'calls', 1));
+    if (wait > 0) {
       const error: ErrorPayload = {
         message: 'rate_limited',
         detail: ERROR_DETAILS.rate_limited,
-        retry_after_ms: taken.retryAfterMs,
+        retry_after_ms: wait,
         ...(isBinary ? {} : peekCall(rawText(data))),
       };
       services.metrics.errors.inc({ error: error.message });
@@ -140,9 +167,6 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     link.run(async () => {
       if (conn) await farewell(services, conn);
       links.delete(link);
-      const n = (perAddress.get(link.address) ?? 1) - 1;
-      if (n > 0) perAddress.set(link.address, n);
-      else perAddress.delete(link.address);
     });
   }
 
@@ -154,7 +178,6 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     ws.log = log;
     const link = ws;
     links.add(link);
-    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
     ws.on('pong', onPong);
     ws.on('error', onError);
     ws.on('message', onMessage);
@@ -162,8 +185,15 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
     const session = link.session;
     link.run(async () => {
       try {
-        const identity = await identify(services, session, token);
-        const conn = new Connection(session, identity.user, ws, connectionOptions);
+        const identity = await identify(services, session, token, address);
+        const conn = new Connection(
+          session,
+          identity.user,
+          ws,
+          address,
+          ws.limit,
+          connectionOptions,
+        );
         link.conn = conn;
         if (ws.readyState !== ws.OPEN) conn.closed = true;
         services.hub.add(conn);
@@ -175,11 +205,16 @@ export function attachWebSocket(server: Server, services: Services): WebSocketEn
         await greet(services, conn, identity);
       } catch (err) {
         const known = err instanceof ChatError;
-        if (known) log.warn({ session, reason: err.detail }, 'refused a connection');
+        if (known) log.warn({ session, address, reason: err.detail }, 'refused a connection');
         else log.error({ err, session }, 'could not identify a connection');
-        const detail = known ? (err.detail ?? ERROR_DETAILS.unavailable) : UNAVAILABLE.storage;
-        ws.send(errorFrame({ message: 'unavailable', detail }));
-        ws.close(1011, 'unavailable');
+        const error: ErrorPayload = known
+          ? err.payload()
+          : { message: 'unavailable', detail: UNAVAILABLE.storage };
+        services.metrics.errors.inc({ error: error.message });
+        ws.send(errorFrame(error));
+        // 1013: try again later (a quota), 1011: the server failed
+        if (error.message === 'rate_limited') ws.close(CLOSE_CODES.tryAgainLater, 'rate limited');
+        else ws.close(CLOSE_CODES.internalError, 'unavailable');
       }
     });
   }

@@ -18,6 +18,16 @@ export interface TestServer extends RunningServer {
   dispose(): Promise<void>;
 }
 
+/** Rate limits and address quotas that tests, all on one address, never reach. */
+export const GENEROUS_LIMITS = {
+  rateLimitPerSecond: 100_000,
+  rateLimitBurst: 100_000,
+  addressCallsPerSecond: 1_000_000,
+  addressNewUsersPerHour: 10_000_000,
+  addressRoomsPerHour: 10_000_000,
+  addressMessageBytesPerSecond: 1_000_000_000,
+} satisfies Partial<Config>;
+
 /** A real server on a random loopback port, on fresh storage of the given kind. */
 export async function testServer(
   kind: StorageKind,
@@ -32,9 +42,8 @@ export async function testServer(
     storage,
     logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent',
     staticDir: join(dir, 'www'),
-    // generous: tests send bursts; the rate limit has its own test
-    rateLimitPerSecond: 100_000,
-    rateLimitBurst: 100_000,
+    // generous: tests send bursts from one address; rate limits and quotas have their own tests
+    ...GENEROUS_LIMITS,
     ...config,
   });
   return {
