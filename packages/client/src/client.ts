@@ -8,7 +8,6 @@ import {
   type CallName,
   type ErrorPayload,
   type ResultPayload,
-  type Tool,
   type UnansweredCall,
   type User,
 } from '@chat/protocol';
@@ -40,6 +39,7 @@ import {
   type SocketLike,
   type WebSocketConstructor,
 } from './socket.ts';
+import { PointStream, type LineStyle } from './stroke.ts';
 import { Throttle } from './throttle.ts';
 
 /** Where the identity token is kept between page loads or runs (localStorage fits). */
@@ -86,19 +86,6 @@ export interface RequestOptions {
 /** request()'s arguments after the call name: the call's fields, then options. */
 type RequestArgs<K extends AnsweredCall> = [...Args<K>, options?: RequestOptions];
 
-export interface LineStyle {
-  color: string;
-  tool: Tool;
-}
-
-interface Stroke {
-  uuid: string;
-  style: LineStyle | undefined;
-  /** The style went out with an earlier append. */
-  announced: boolean;
-  points: number[];
-}
-
 /**
  * A typed client of the chat protocol: connects, reconnects with backoff, resumes its
  * identity with its token, matches answers to calls by id, keeps a room across reconnects
@@ -112,7 +99,6 @@ export class ChatClient {
   private readonly session: RoomSession;
   private readonly heartbeat: Heartbeat;
   private readonly typingThrottle: Throttle;
-  private readonly appendThrottle: Throttle;
   private readonly now: () => number;
   private readonly storage: KeyValueStore | null;
   private readonly tokenKey: string;
@@ -125,8 +111,7 @@ export class ChatClient {
   private current: ConnectionState = 'closed';
   private me: User | null = null;
   private secret: string | null;
-  private stroke: Stroke | null = null;
-  private strokeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly points: PointStream;
 
   constructor(private readonly options: ChatClientOptions) {
     this.now = options.now ?? Date.now;
@@ -136,7 +121,10 @@ export class ChatClient {
     this.timeoutMs = options.requestTimeoutMs ?? 15_000;
     this.secret = this.readToken();
     this.typingThrottle = new Throttle(LIMITS.typingIntervalMs, this.now);
-    this.appendThrottle = new Throttle(LIMITS.appendIntervalMs, this.now);
+    this.points = new PointStream(
+      (args) => this.send('append_draw_points', args) !== null,
+      this.now,
+    );
     this.heartbeat = new Heartbeat(
       options.heartbeatMs ?? 20_000,
       options.heartbeatTimeoutMs ?? 10_000,
@@ -227,8 +215,9 @@ export class ChatClient {
     if (!this.socket) return this.connect();
     this.stopped = false;
     this.takenOver = false;
-    this.setState('connecting');
+    // an open connection closes first (offline), then a new one opens
     this.socket.reconnect();
+    this.setState('connecting');
   }
 
   /** Closes for good; every call waiting is rejected with `closed`. connect() opens again. */
@@ -298,40 +287,19 @@ export class ChatClient {
    * LIMITS.appendIntervalMs, gathered. The first points of a line carry its style.
    */
   appendPoints(uuid: string, points: readonly number[], style?: LineStyle): void {
-    if (this.stroke && this.stroke.uuid !== uuid) this.flushPoints();
-    this.stroke ??= { uuid, style, announced: false, points: [] };
-    this.stroke.style ??= style;
-    this.stroke.points.push(...points);
-    const wait = this.appendThrottle.wait();
-    if (wait === 0) this.flushPoints();
-    else this.strokeTimer ??= setTimeout(() => this.flushPoints(), wait);
+    this.points.append(uuid, points, style);
   }
 
   /** Sends what appendPoints() gathered, now. */
   flushPoints(): void {
-    if (this.strokeTimer !== null) clearTimeout(this.strokeTimer);
-    this.strokeTimer = null;
-    const s = this.stroke;
-    if (!s || s.points.length === 0) return;
-    const points = s.points;
-    s.points = [];
-    this.appendThrottle.take();
-    const style = !s.announced && s.style ? s.style : undefined;
-    const sent = this.send(
-      'append_draw_points',
-      style ? { uuid: s.uuid, points, ...style } : { uuid: s.uuid, points },
-    );
-    if (sent !== null && style) s.announced = true;
+    this.points.flush();
   }
 
   /** Ends a stroke: sends what is gathered, then the whole line with change_draw_line. */
   finishLine(
     line: { uuid: string; points: number[] } & LineStyle,
   ): Promise<Reply<'change_draw_line'>> {
-    if (this.stroke?.uuid === line.uuid) {
-      this.flushPoints();
-      this.stroke = null;
-    }
+    this.points.end(line.uuid);
     return this.request('change_draw_line', {
       uuid: line.uuid,
       points: line.points,

@@ -3,9 +3,9 @@ export {
   DEFAULT_TOKEN_KEY,
   type ChatClientOptions,
   type KeyValueStore,
-  type LineStyle,
   type RequestOptions,
 } from './client.ts';
+export type { LineStyle } from './stroke.ts';
 export { CallError, ClientError, type ChatClientError, type ClientErrorKind } from './errors.ts';
 export type {
   ClientListeners,
