@@ -38,6 +38,11 @@ if (config.kind === 'chat') {
     rateLimitPerSecond: MAX,
     rateLimitBurst: MAX,
     maxConnectionsPerIp: MAX,
+    // every generated client comes from one address
+    addressCallsPerSecond: MAX,
+    addressNewUsersPerHour: MAX,
+    addressRoomsPerHour: MAX,
+    addressMessageBytesPerSecond: MAX,
     ...(config.maxBufferedBytes !== undefined ? { maxBufferedBytes: config.maxBufferedBytes } : {}),
   });
 } else {

@@ -41,6 +41,10 @@ export interface ServerOptions {
   storage?: string;
   staticDir?: string;
   logLevel?: string;
+  addressNewUsersPerHour?: number;
+  addressRoomsPerHour?: number;
+  addressCallsPerSecond?: number;
+  addressMessageBytesPerSecond?: number;
 }
 
 type StartServer = (options: ServerOptions) => Promise<ChatServer>;
@@ -55,6 +59,11 @@ export async function startChat(options: ServerOptions = {}): Promise<ChatServer
     storage: 'memory',
     staticDir: DIST,
     logLevel: 'silent',
+    // every browser of a test comes from one address: its quotas are not what is tested here
+    addressNewUsersPerHour: 1_000_000,
+    addressRoomsPerHour: 1_000_000,
+    addressCallsPerSecond: 1_000_000,
+    addressMessageBytesPerSecond: 1_000_000_000,
     ...options,
   });
 }

@@ -20,6 +20,12 @@ export const LIMITS = {
    * hundred MB; with it the frame stays under the 4 MiB send queue a reader may have.
    */
   drawingChars: 2_000_000,
+  /**
+   * Bytes of JSON one page of messages holds at most (a server limit beyond PROTOCOL.md's
+   * counts): 200 messages of 10,000 characters can be 12 MB, past a reader's 4 MiB send
+   * queue; a page cut short says `has_more` and the rest is a page away.
+   */
+  pageBytes: 1_048_576,
   /** Users inlined in a room object. */
   roomUsersInline: 100,
   /** Milliseconds between two typing notices of one user that are passed on. */

@@ -1,53 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestClient } from './helpers/client.ts';
 import { dropSchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
+import { GENEROUS_FLAGS, startServerProcess, type ServerProcess } from './helpers/process.ts';
 
 /**
  * Crash safety: a message whose message_created reached its sender is in the history after
  * the server is killed with SIGKILL mid-burst and started again on the same storage.
  */
-const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
-const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'chat-crash-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const servers = new Set<ServerProcess>();
+afterAll(() => {
+  servers.forEach((s) => s.child.kill('SIGKILL'));
+  rmSync(dir, { recursive: true, force: true });
+});
 
-function start(storage: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      TSX,
-      MAIN,
-      '--port',
-      '0',
-      '--storage',
-      storage,
-      '--rate-burst',
-      '100000',
-      '--rate-limit',
-      '100000',
-    ],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line) as { url?: string };
-      if (entry.url) resolve({ child, url: entry.url });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+async function start(storage: string): Promise<ServerProcess> {
+  const server = await startServerProcess('server', ['--storage', storage, ...GENEROUS_FLAGS], dir);
+  servers.add(server);
+  void server.exited.then(() => servers.delete(server));
+  return server;
 }
-
-const children = new Set<ChildProcess>();
-afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
 async function killedMidBurst(storage: string): Promise<{ acked: number; kept: number }> {
   let server = await start(storage);
@@ -104,8 +80,7 @@ async function killedMidBurst(storage: string): Promise<{ acked: number; kept: n
   const missing = [...acked].filter((u) => !stored.has(u));
   expect(missing).toEqual([]);
   await reader.close();
-  server.child.kill('SIGTERM');
-  await new Promise((r) => server.child.once('exit', r));
+  await server.stop();
   return { acked: acked.size, kept: stored.size };
 }
 

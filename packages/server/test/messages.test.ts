@@ -156,6 +156,36 @@ describe.each(STORAGES)('messages on %s', (kind) => {
     expect(page.has_more).toBe(true);
   });
 
+  it('pages of long messages stay within 1 MiB, and paging goes on through all of them', async () => {
+    // 10,000 characters that JSON writes as 6 bytes each: 60 KB a message, 3.6 MB in all
+    const body = (i: number) => `${i} ${'\u0001'.repeat(9_990)}`;
+    for (let i = 1; i <= 60; i++) a.call('create_message', { body: body(i) }, null);
+    await a.next('message_created', (p) => p.object.seq === 60, 10_000);
+    const bytes = (list: unknown[]) => Buffer.byteLength(JSON.stringify(list));
+    outsider.call('enter_room', { uuid: room.uuid });
+    const first = await outsider.next('messages_listed');
+    expect(first.has_more).toBe(true);
+    expect(first.list.at(-1)!.seq).toBe(60);
+    expect(bytes(first.list)).toBeLessThanOrEqual(1024 * 1024);
+    expect(first.list.length).toBeGreaterThan(10);
+    const seen = first.list.map((m) => m.seq);
+    for (let before = seen[0]!; before > 1; ) {
+      outsider.call('list_messages', { before, limit: 200 });
+      const page = await outsider.next('messages_listed');
+      expect(bytes(page.list)).toBeLessThanOrEqual(1024 * 1024);
+      seen.unshift(...page.list.map((m) => m.seq));
+      before = page.list[0]!.seq;
+      expect(page.has_more).toBe(before > 1);
+    }
+    expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    // forwards too: the oldest that fit, and has_more
+    outsider.call('list_messages', { after: 0, limit: 200 });
+    const forward = await outsider.next('messages_listed');
+    expect(forward.list[0]!.seq).toBe(1);
+    expect(forward.has_more).toBe(true);
+    expect(bytes(forward.list)).toBeLessThanOrEqual(1024 * 1024);
+  });
+
   it('a joiner gets every message exactly once across the join, while others keep sending', async () => {
     let sent = 0;
     const sending = (async () => {

@@ -79,6 +79,8 @@ export interface CallContext {
   origin: { session: string; id?: string };
   /** Sends a result to the caller only. */
   reply<K extends ResultName>(this: void, message: K, data: ResultPayloads[K]): void;
+  /** Sends a result whose `object` is JSON text already (a drawing) to the caller only. */
+  replyJson(this: void, message: ResultName, objectJson: string): void;
   /** Publishes to every node; the caller's own copy carries the call's id. */
   publish(audience: Audience, payload: ResultPayload): Promise<void>;
 }

@@ -58,9 +58,9 @@ export const deleteDrawLine: Handler<'delete_draw_line'> = async (ctx, args) => 
 
 export const getDrawing: Handler<'get_drawing'> = async (ctx) => {
   const room = requireRoom(ctx);
-  const object = await ctx.services.storage.getDrawing(room);
-  if (!object) throw lineErrors.no_room();
-  ctx.reply('drawing_got', { object });
+  const object = await ctx.services.storage.getDrawingJson(room);
+  if (object === undefined) throw lineErrors.no_room();
+  ctx.replyJson('drawing_got', object);
 };
 
 export const resetDrawing: Handler<'reset_drawing'> = async (ctx) => {

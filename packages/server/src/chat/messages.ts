@@ -1,5 +1,5 @@
 import { newId } from '../ids.ts';
-import { clampLimit, PAGES } from '@chat/protocol';
+import { clampLimit, LIMITS, PAGES, type Message } from '@chat/protocol';
 import { ChatError, quotaError, requireRoom, type Handler } from './context.ts';
 
 /** Bytes a message costs an address besides its body: its other fields, stored and sent. */
@@ -28,6 +28,37 @@ export const createMessage: Handler<'create_message'> = async (ctx, args) => {
   roomChanges.sumMoved(room, ctx.origin);
 };
 
+/**
+ * At most the bytes a message takes in a frame: every UTF-16 unit of its text is at most 6
+ * bytes of JSON (`\u0001`), and its other fields are short. Cheap, and never too small.
+ */
+function bytesBound(m: Message): number {
+  return 6 * (m.body.length + m.user.name.length) + 400;
+}
+
+/**
+ * A page within LIMITS.pageBytes: the messages nearest the page's start are kept (the newest
+ * of a page read backwards, the oldest of one read forwards), at least one, and `has_more`
+ * says the rest is there.
+ */
+export function fitPage(
+  page: { list: Message[]; has_more: boolean },
+  forward: boolean,
+  budget: number = LIMITS.pageBytes,
+): { list: Message[]; has_more: boolean } {
+  const list = forward ? page.list : page.list.slice().reverse();
+  let used = 0;
+  let n = 0;
+  for (const m of list) {
+    used += bytesBound(m);
+    if (n > 0 && used > budget) break;
+    n++;
+  }
+  if (n === list.length) return page;
+  const kept = list.slice(0, n);
+  return { list: forward ? kept : kept.reverse(), has_more: true };
+}
+
 export const listMessages: Handler<'list_messages'> = async (ctx, args) => {
   const room = requireRoom(ctx);
   const page = await ctx.services.storage.listMessages(room, {
@@ -35,5 +66,6 @@ export const listMessages: Handler<'list_messages'> = async (ctx, args) => {
     ...(args.after !== undefined ? { after: args.after } : {}),
     limit: clampLimit(args.limit, PAGES.messages),
   });
-  ctx.reply('messages_listed', { list: page.list, has_more: page.has_more, room_uuid: room });
+  const { list, has_more } = fitPage(page, args.after !== undefined);
+  ctx.reply('messages_listed', { list, has_more, room_uuid: room });
 };

@@ -8,6 +8,7 @@ import {
   type Handler,
   type Services,
 } from './context.ts';
+import { fitPage } from './messages.ts';
 import { memberCursor, readMemberCursor, readRoomCursor, roomCursor } from './cursors.ts';
 import type { Connection } from '../hub/connection.ts';
 
@@ -66,11 +67,11 @@ async function sendRoomState(ctx: CallContext, room: string): Promise<void> {
   const object = await storage.getRoom(room);
   if (!object) throw new ChatError('no_specified_room');
   ctx.reply('room_entered', { object });
-  const page = await storage.listMessages(room, { limit: PAGES.messages.default });
+  const page = fitPage(await storage.listMessages(room, { limit: PAGES.messages.default }), false);
   ctx.reply('messages_listed', { list: page.list, has_more: page.has_more, room_uuid: room });
-  const drawing = await storage.getDrawing(room);
-  if (!drawing) throw new ChatError('no_specified_room');
-  ctx.reply('drawing_got', { object: drawing });
+  const drawing = await storage.getDrawingJson(room);
+  if (drawing === undefined) throw new ChatError('no_specified_room');
+  ctx.replyJson('drawing_got', drawing);
   const last = page.list.at(-1)?.seq ?? 0;
   ctx.services.hub.track(room, last);
   ctx.conn.release(last);

@@ -5,6 +5,7 @@ import {
   ERROR_DETAILS,
   errorFrame,
   resultFrame,
+  resultFrameWithObject,
   type ResultPayload,
   LIMITS,
   parseStatement,
@@ -148,6 +149,11 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
     holder: holderOf(services, conn),
     origin,
     reply: replyTo(services, conn, id),
+    replyJson: (message, objectJson) => {
+      const frame = resultFrameWithObject(message, objectJson, id);
+      services.metrics.delivered(frame, 1);
+      conn.send(frame);
+    },
     publish: (audience, payload) => {
       const event: Delivery = { kind: 'deliver', audience, payload, origin };
       services.hub.publishing(event);

@@ -98,6 +98,19 @@ export function lineChars(line: LineMeta, pointsChars: number): number {
 }
 
 /**
+ * Every field of a stored line but its points is plain text that needs no escaping in JSON
+ * (a UUID, `line-` and that UUID, a tool name, a #hex color, a server-made user uuid), so
+ * that a drawing can be written as JSON by joining them. The protocol checks all of them;
+ * this is the storage's own guard, and a failure is a bug.
+ */
+export function assertPlainLine(line: LineMeta): void {
+  for (const value of [line.uuid, line.name, line.tool, line.color, line.user_uuid]) {
+    if (!/^[\w#-]*$/.test(value))
+      throw new Error(`a line field that JSON would escape: ${value.slice(0, 80)}`);
+  }
+}
+
+/**
  * How much longer a line's points get, as JSON, when `added` is appended to its `count`
  * numbers (its other fields do not change).
  */
@@ -205,6 +218,11 @@ export interface Storage {
 
   // --- drawing ---
   getDrawing(roomUuid: string): Promise<Drawing | undefined>;
+  /**
+   * The same drawing as JSON text: what is sent, without reading it into objects and
+   * serializing it again (a drawing may be 2 MB).
+   */
+  getDrawingJson(roomUuid: string): Promise<string | undefined>;
   /** Inserts or replaces a line (keyed by uuid within the room). */
   putLine(roomUuid: string, line: Line): Promise<LineResult>;
   /** Appends points to a line, creating it when new (then color and tool are required). */

@@ -1,13 +1,23 @@
 import WebSocket from 'ws';
-import type {
-  ErrorPayload,
-  ResultName,
-  ResultPayload,
-  ServerStatement,
-  User,
+import {
+  socketProtocols,
+  type ErrorPayload,
+  type ResultName,
+  type ResultPayload,
+  type ServerStatement,
+  type User,
 } from '@chat/protocol';
 
 type Frame = ServerStatement;
+
+export interface OpenOptions {
+  token?: string;
+  /** How the token travels: `?token=` as the original client sends it (default), or as ours do. */
+  tokenIn?: 'url' | 'protocol';
+  path?: string;
+  /** The address to connect from (any 127.x.y.z on Linux): another client on another address. */
+  localAddress?: string;
+}
 type Predicate = (f: Frame) => boolean;
 
 /** A real WebSocket client speaking the chat protocol, with helpers to await frames in order. */
@@ -38,10 +48,7 @@ export class TestClient {
   }
 
   /** Connects and consumes the greeting (user_created, rooms_listed). */
-  static async connect(
-    url: string,
-    opts: { token?: string; path?: string } = {},
-  ): Promise<TestClient> {
+  static async connect(url: string, opts: OpenOptions = {}): Promise<TestClient> {
     const client = await TestClient.open(url, opts);
     const created = await client.next('user_created');
     client.user = created.object;
@@ -52,12 +59,14 @@ export class TestClient {
   }
 
   /** Opens the socket without consuming anything. */
-  static async open(
-    url: string,
-    opts: { token?: string; path?: string } = {},
-  ): Promise<TestClient> {
+  static async open(url: string, opts: OpenOptions = {}): Promise<TestClient> {
     const base = url.replace(/^http/, 'ws') + (opts.path ?? '/ws');
-    const ws = new WebSocket(opts.token ? `${base}?token=${encodeURIComponent(opts.token)}` : base);
+    const byUrl = opts.token !== undefined && opts.tokenIn !== 'protocol';
+    const ws = new WebSocket(
+      byUrl ? `${base}?token=${encodeURIComponent(opts.token!)}` : base,
+      opts.tokenIn === 'protocol' ? socketProtocols(opts.token) : [],
+      opts.localAddress ? { localAddress: opts.localAddress } : {},
+    );
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

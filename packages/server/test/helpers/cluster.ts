@@ -1,13 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { dropSchema, postgresUrlOrSkip, testSchemaName } from './postgres.ts';
-
-const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
-// nodes run from a temporary directory: load tsx from this repository
-const TSX = new URL('../../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+import { GENEROUS_FLAGS, startServerProcess, type ServerProcess } from './process.ts';
 
 /** The shared services of the cluster tests. */
 export interface ClusterServices {
@@ -32,16 +27,7 @@ export function clusterServicesOrSkip(): ClusterServices | undefined {
 }
 
 /** One node process, started with the CLI. */
-export interface NodeProcess {
-  name: string;
-  url: string;
-  child: ChildProcess;
-  /** Its log lines, parsed. */
-  logs: Record<string, unknown>[];
-  exited: Promise<number | null>;
-  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
-  stop(): Promise<void>;
-}
+export type NodeProcess = ServerProcess;
 
 /**
  * The nodes of one test file: its own PostgreSQL schema and Redis channel (named alike),
@@ -73,59 +59,15 @@ export class Deployment {
     name: string,
     opts: { storage?: string; bus?: string; args?: string[] } = {},
   ): Promise<NodeProcess> {
-    const args = [
-      ...['--port', '0', '--storage', opts.storage ?? this.storage()],
-      ...['--bus', opts.bus ?? this.bus(), '--node-id', name, '--log-level', 'info'],
-      ...['--rate-burst', '1000'],
-      ...(opts.args ?? []),
-    ];
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-      cwd: this.dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const logs: Record<string, unknown>[] = [];
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    let stopping = false;
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    void exited.then((code) => {
-      // a node that dies on its own is a bug: say why
-      if (!stopping && child.signalCode !== 'SIGKILL') {
-        console.error(
-          `node ${name} exited with ${code}:\n${stderr}\n${JSON.stringify(logs.slice(-20))}`,
-        );
-      }
-    });
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).on('line', (line) => {
-        let entry: Record<string, unknown>;
-        try {
-          entry = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          return;
-        }
-        logs.push(entry);
-        if (typeof entry.url === 'string') resolve(entry.url);
-      });
-      void exited.then((code) =>
-        reject(new Error(`node ${name} exited with ${code}: ${stderr}${JSON.stringify(logs)}`)),
-      );
-    });
-    const node: NodeProcess = {
+    const node = await startServerProcess(
       name,
-      url,
-      child,
-      logs,
-      exited,
-      async stop() {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        stopping = true;
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      },
-    };
+      [
+        ...['--storage', opts.storage ?? this.storage(), '--bus', opts.bus ?? this.bus()],
+        ...['--node-id', name, ...GENEROUS_FLAGS],
+        ...(opts.args ?? []),
+      ],
+      this.dir,
+    );
     this.nodes.push(node);
     return node;
   }

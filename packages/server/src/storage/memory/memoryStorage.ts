@@ -14,7 +14,7 @@ import type {
   Storage,
   StorageLimits,
 } from '../storage.ts';
-import { appendedChars, lineChars } from '../storage.ts';
+import { appendedChars, assertPlainLine, lineChars } from '../storage.ts';
 
 interface UserRecord {
   uuid: string;
@@ -392,7 +392,13 @@ export class MemoryStorage implements Storage {
     };
   }
 
+  async getDrawingJson(roomUuid: string): Promise<string | undefined> {
+    const drawing = await this.getDrawing(roomUuid);
+    return drawing && JSON.stringify(drawing);
+  }
+
   async putLine(roomUuid: string, line: Line): Promise<LineResult> {
+    assertPlainLine(line);
     const room = this.rooms.get(roomUuid);
     if (!room) return { ok: false, error: 'no_room' };
     const old = room.lines.get(line.uuid);
@@ -414,6 +420,7 @@ export class MemoryStorage implements Storage {
     const line = room.lines.get(a.uuid);
     if (!line) {
       if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
+      assertPlainLine({ ...a, name: defaultName('line', a.uuid), color: a.color, tool: a.tool });
       if (a.points.length > this.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
       if (room.lines.size >= this.limits.drawingLines) return { ok: false, error: 'drawing_full' };
       const created: Line = {

@@ -22,6 +22,8 @@ export interface Dialect {
   contains(haystack: string, needle: string): RawBuilder<SqlBool>;
   /** The index of room names for `needle`; undefined where there is none or it cannot help. */
   roomNameIndex(needle: string): RoomNameIndex | undefined;
+  /** The values of `expr` joined with commas, in the order of column `orderBy`. */
+  joinOrdered(expr: RawBuilder<string>, orderBy: string): RawBuilder<string>;
   /**
    * Locks the selected rows until the transaction ends. On SQLite a no-op: its
    * transactions start with BEGIN IMMEDIATE and so already hold the only write lock.
@@ -79,6 +81,8 @@ export const sqliteDialect: Dialect = {
             (select rowid from rooms_search where rooms_search match ${trigramQuery(needle)}
               limit ${cap})`,
         },
+  joinOrdered: (expr, orderBy) =>
+    sql<string>`group_concat(${expr}, ',' order by ${sql.ref(orderBy)})`,
   lock: (query) => query,
 };
 
@@ -89,6 +93,8 @@ export const postgresDialect: Dialect = {
   serialKey: (col) => col.generatedAlwaysAsIdentity().primaryKey(),
   contains: (haystack, needle) => sql<SqlBool>`strpos(${sql.ref(haystack)}, ${needle}) > 0`,
   roomNameIndex: () => undefined,
+  joinOrdered: (expr, orderBy) =>
+    sql<string>`string_agg(${expr}, ',' order by ${sql.ref(orderBy)})`,
   lock: (query, mode) => (mode === 'update' ? query.forUpdate() : query.forKeyShare()),
 };
 

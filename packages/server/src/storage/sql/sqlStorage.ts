@@ -168,6 +168,9 @@ export class SqlStorage implements Storage {
   getDrawing(roomUuid: string): Promise<Drawing | undefined> {
     return drawing.getDrawing(this.ctx, roomUuid);
   }
+  getDrawingJson(roomUuid: string): Promise<string | undefined> {
+    return drawing.getDrawingJson(this.ctx, roomUuid);
+  }
   putLine(roomUuid: string, line: Line): Promise<LineResult> {
     return drawing.putLine(this.ctx, roomUuid, line);
   }

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
+// servers may run from a temporary directory: load tsx from this repository
+const TSX = new URL('../../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+
+/** The flags of GENEROUS_LIMITS (helpers/server.ts): limits that tests on one address never reach. */
+export const GENEROUS_FLAGS = [
+  ...['--rate-limit', '100000', '--rate-burst', '100000'],
+  ...['--address-calls-per-second', '1000000', '--address-new-users-per-hour', '10000000'],
+  ...['--address-rooms-per-hour', '10000000'],
+  ...['--address-message-bytes-per-second', '1000000000'],
+];
+
+/** One server process, started with the CLI. */
+export interface ServerProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** Its log lines, parsed. */
+  logs: Record<string, unknown>[];
+  exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `socket-chat` with `args` (port 0 and JSON logs at info are added unless given)
+ * in `cwd`; resolves once it listens. A process that dies on its own prints why.
+ */
+export async function startServerProcess(
+  name: string,
+  args: string[],
+  cwd: string,
+): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, MAIN, '--port', '0', '--log-level', 'info', ...args],
+    { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let stopping = false;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  void exited.then((code) => {
+    if (!stopping && child.signalCode !== 'SIGKILL') {
+      console.error(`${name} exited with ${code}:\n${stderr}\n${JSON.stringify(logs.slice(-20))}`);
+    }
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (typeof entry.url === 'string') resolve(entry.url);
+    });
+    void exited.then((code) =>
+      reject(new Error(`${name} exited with ${code}: ${stderr}${JSON.stringify(logs)}`)),
+    );
+  });
+  return {
+    name,
+    url,
+    child,
+    logs,
+    exited,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
