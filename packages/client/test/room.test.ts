@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Message } from '@chat/protocol';
 import type { ChatClient, History } from '../src/index.ts';
 import {
@@ -40,6 +40,10 @@ function answerFill(socket: FakeSocket, list: Message[], hasMore: boolean, roomU
     socket.last('list_messages').id,
   );
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('room session', () => {
   it('first entry: one initial history event; messages_listed of the session is not emitted', async () => {
@@ -219,5 +223,56 @@ describe('room session', () => {
     socket().answerEnter(b, [message(b.uuid, 1, other)]);
     await second;
     expect(histories.map((h) => h.room)).toEqual([b.uuid]);
+  });
+
+  it('a drop in the middle of a fill: the next connection fills from where it was, once', async () => {
+    const { client, socket, me, other } = setup();
+    const { seen, histories } = timeline(client);
+    const r = room();
+    const entering = client.enterRoom(r.uuid);
+    socket().answerEnter(r, messages(r.uuid, 1, 10, other));
+    await entering;
+    socket().drop();
+    socket().greet(me, 'tok', true);
+    socket().answerEnter(r, messages(r.uuid, 251, 300, other), true);
+    await settle();
+    socket().result('message_created', { object: message(r.uuid, 301, other) });
+    answerFill(socket(), messages(r.uuid, 11, 210, other), true, r.uuid);
+    await settle();
+    socket().drop();
+    socket().greet(me, 'tok', true);
+    socket().answerEnter(r, messages(r.uuid, 253, 302, other), true);
+    await settle();
+    expect(socket().last('list_messages')).toMatchObject({ after: 10 });
+    answerFill(socket(), messages(r.uuid, 11, 210, other), true, r.uuid);
+    await settle();
+    answerFill(socket(), messages(r.uuid, 211, 302, other), false, r.uuid);
+    await settle();
+    expect(histories.map((h) => h.mode)).toEqual(['initial', 'newer']);
+    expect(seen).toEqual(Array.from({ length: 302 }, (_, i) => i + 1));
+  });
+
+  it('a re-entry refused with rate_limited is tried again after retry_after_ms', async () => {
+    vi.useFakeTimers();
+    const { client, socket, me } = setup();
+    const errors = record(client, 'error');
+    const r = room();
+    const entering = client.enterRoom(r.uuid);
+    socket().answerEnter(r, []);
+    await entering;
+    socket().drop();
+    socket().greet(me, 'tok', true);
+    socket().newCalls();
+    socket().error('rate_limited', { retry_after_ms: 300 }, socket().last('enter_room').id);
+    await settle();
+    vi.advanceTimersByTime(299);
+    expect(socket().newCalls()).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(socket().newCalls()).toMatchObject([{ message: 'enter_room', uuid: r.uuid }]);
+    socket().answerEnter(r, []);
+    await settle();
+    expect(client.ready).toBe(true);
+    expect(client.room).toBe(r.uuid);
+    expect(errors).toEqual([]);
   });
 });
