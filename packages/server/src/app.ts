@@ -10,6 +10,7 @@ import { closeTakenOver } from './chat/sessions.ts';
 import { DEFAULTS, type Config } from './config.ts';
 import { Hub } from './hub/hub.ts';
 import { AddressQuotas } from './hub/quotas.ts';
+import { Turns } from './hub/turns.ts';
 import { Metrics } from './metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { describeStorage, openStorage } from './storage/index.ts';
@@ -81,6 +82,7 @@ export async function startServer(
     metrics,
     roomChanges: new RoomChanges(storage, bus, log, LIMITS.sumCoalesceMs),
     presence: new PresenceKeeper(),
+    turns: new Turns(),
     quotas: new AddressQuotas({
       calls: { perSecond: config.addressCallsPerSecond, burst: 3 * config.addressCallsPerSecond },
       users: {

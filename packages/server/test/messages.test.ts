@@ -169,7 +169,7 @@ describe.each(STORAGES)('messages on %s', (kind) => {
     expect(bytes(first.list)).toBeLessThanOrEqual(1024 * 1024);
     expect(first.list.length).toBeGreaterThan(10);
     const seen = first.list.map((m) => m.seq);
-    for (let before = seen[0]!; before > 1; ) {
+    for (let before = seen[0]!; before > 1;) {
       outsider.call('list_messages', { before, limit: 200 });
       const page = await outsider.next('messages_listed');
       expect(bytes(page.list)).toBeLessThanOrEqual(1024 * 1024);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Line, Message, Room, User } from '@chat/protocol';
+import type { Drawing, Line, Message, Room, User } from '@chat/protocol';
 import { describeStorage, openStorage } from '../src/storage/index.ts';
 import { SqlStorage } from '../src/storage/sql/sqlStorage.ts';
 import type {
@@ -1098,6 +1098,29 @@ describe.each(backends)('$name storage', (backend) => {
       });
 
     if (backend.shared)
+      it("never gives a drawing's JSON older than another storage's last change", async () => {
+        const other = await declared(store.another, 'another')();
+        const room = await makeRoom(s);
+        const json = async () => JSON.parse((await s.getDrawingJson(room.uuid))!) as Drawing;
+        const a = line([1, 2]);
+        await other.putLine(room.uuid, a);
+        expect((await json()).lines).toEqual([a]);
+        // read again unchanged (kept), then changed elsewhere in every way a drawing changes
+        expect((await json()).lines).toEqual([a]);
+        await other.appendPoints(room.uuid, { uuid: a.uuid, points: [3, 4], user_uuid: 'u1' });
+        expect((await json()).lines[0]!.points).toEqual([1, 2, 3, 4]);
+        const b = line([5, 6]);
+        await other.putLine(room.uuid, b);
+        expect((await json()).lines.map((l) => l.uuid)).toEqual([a.uuid, b.uuid]);
+        await other.deleteLine(room.uuid, a.uuid);
+        expect((await json()).lines).toEqual([b]);
+        await other.resetDrawing(room.uuid);
+        expect((await json()).lines).toEqual([]);
+        expect((await other.deleteRoom(room.uuid)).ok).toBe(true);
+        expect(await s.getDrawingJson(room.uuid)).toBeUndefined();
+      });
+
+    if (backend.shared)
       it('keeps the line limit with two storages drawing in one room', async () => {
         const other = await declared(store.another, 'another')();
         const room = await makeRoom(s);
@@ -1232,6 +1255,34 @@ describe('openStorage', () => {
     const room = await makeRoom(sqlite);
     expect(await sqlite.getRoom(room.uuid)).toEqual(room);
     await sqlite.close();
+  });
+
+  it('folds the SQLite write-ahead log into the database file while it stays open', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-wal-'));
+    const file = join(dir, 'chat.db');
+    const storage = await openStorage(`sqlite:${file}`, LIMITS);
+    try {
+      const room = await makeRoom(storage, 'kept in the file itself');
+      // the file alone, without its log, as a copy taken now would be
+      const inFileAlone = () => {
+        copyFileSync(file, join(dir, 'alone.db'));
+        const alone = new Database(join(dir, 'alone.db'), { readonly: true });
+        try {
+          return alone.prepare('select name from rooms where uuid = ?').get(room.uuid);
+        } catch {
+          return undefined; // not even its tables are in the file yet
+        } finally {
+          alone.close();
+        }
+      };
+      for (let waited = 0; !inFileAlone() && waited < 5000; waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(inFileAlone()).toEqual({ name: 'kept in the file itself' });
+    } finally {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('creates the SQLite file and its directory, and migrates only once', async () => {

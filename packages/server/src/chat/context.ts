@@ -15,6 +15,7 @@ import type { Hub } from '../hub/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { AddressQuotas } from '../hub/quotas.ts';
+import type { Turns } from '../hub/turns.ts';
 import type { Holder, Storage } from '../storage/storage.ts';
 import type { PresenceKeeper } from './presence.ts';
 import type { RoomChanges } from './roomChanges.ts';
@@ -63,6 +64,8 @@ export interface Services {
   metrics: Metrics;
   /** What each network address may still spend. */
   quotas: AddressQuotas;
+  /** Turns of the event loop for the calls that cost it much. */
+  turns: Turns;
   now(): string;
   /** Like now(), but strictly increasing on this node, so rooms created in one millisecond keep their order. */
   roomClock(): string;

@@ -55,9 +55,13 @@ export const CALLER_ONLY: ReadonlySet<CallName> = new Set([
  * rooms), so that a client is limited by the work it causes, not only by its count of calls.
  */
 export const CALL_COSTS: Partial<Record<CallName, number>> = {
-  list_rooms: 5,
+  // about 2 ms of the server's time for a search over thousands of rooms, or a page of 200
+  list_rooms: 10,
   enter_room: 10,
   get_drawing: 10,
   list_messages: 3,
   list_room_users: 3,
 };
+
+/** Calls that cost this much or more start on a turn of the event loop of their own (Turns). */
+export const HEAVY_COST = 10;

@@ -23,7 +23,7 @@ import {
   type CallContext,
   type Services,
 } from './context.ts';
-import { CALL_COSTS, CALLER_ONLY, handlers } from './handlers.ts';
+import { CALL_COSTS, CALLER_ONLY, handlers, HEAVY_COST } from './handlers.ts';
 import { sendRooms } from './rooms.ts';
 import { forgetTyping } from './users.ts';
 
@@ -163,14 +163,15 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
   const handler = handlers[call.name] as (ctx: CallContext, args: unknown) => Promise<void>;
   try {
     // every frame paid 1 on arrival; dearer calls pay the rest, to the connection and address
-    const extra = (CALL_COSTS[call.name] ?? 1) - 1;
-    if (extra > 0) {
+    const cost = CALL_COSTS[call.name] ?? 1;
+    if (cost > 1) {
       const wait = Math.max(
-        conn.limit.take(extra),
-        services.quotas.take(conn.address, 'calls', extra),
+        conn.limit.take(cost - 1),
+        services.quotas.take(conn.address, 'calls', cost - 1),
       );
       if (wait > 0) throw new ChatError('rate_limited', undefined, { retry_after_ms: wait });
     }
+    if (cost >= HEAVY_COST) await services.turns.wait();
     // refused before anything is stored: a change other nodes would not hear of is no change
     if (!CALLER_ONLY.has(call.name) && !services.bus.ready()) {
       throw new ChatError('unavailable', UNAVAILABLE.bus);

@@ -166,11 +166,15 @@ export class TestClient {
 /** Rejects with the HTTP status when the server refuses the WebSocket upgrade. */
 export function openRaw(
   url: string,
-  opts: { path?: string; origin?: string } = {},
+  opts: { path?: string; origin?: string; localAddress?: string; protocols?: string[] } = {},
 ): Promise<WebSocket> {
   const ws = new WebSocket(
     url.replace(/^http/, 'ws') + (opts.path ?? '/ws'),
-    opts.origin ? { origin: opts.origin } : {},
+    opts.protocols ?? [],
+    {
+      ...(opts.origin ? { origin: opts.origin } : {}),
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+    },
   );
   return new Promise((resolve, reject) => {
     ws.once('open', () => resolve(ws));

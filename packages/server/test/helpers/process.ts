@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 
 const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 // servers may run from a temporary directory: load tsx from this repository
-const TSX = new URL('../../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+export const TSX = new URL('../../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 
 /** The flags of GENEROUS_LIMITS (helpers/server.ts): limits that tests on one address never reach. */
 export const GENEROUS_FLAGS = [

@@ -11,7 +11,6 @@ import {
 } from '../storage.ts';
 import { inTransaction } from './context.ts';
 import type { SqlContext } from './context.ts';
-import type { LinesTable } from './schema.ts';
 import type { LineMeta } from '../storage.ts';
 
 /*
@@ -45,6 +44,7 @@ function moveCounts(ctx: SqlContext, roomUuid: string, lines: number, chars: num
     .set((eb) => ({
       line_count: eb('line_count', '+', lines),
       chars: eb('chars', '+', chars),
+      version: eb('version', '+', 1),
     }))
     .where('room_uuid', '=', roomUuid)
     .execute();
@@ -81,35 +81,66 @@ async function sizeOf(ctx: SqlContext, roomUuid: string, uuid: string) {
 }
 
 /**
- * The drawing as JSON text, built by the database in one query: a drawing may be 2 MB, and
- * reading every line into objects to serialize them again cost the event loop tens of
- * milliseconds per entry. Every field of a line is plain text that needs no escaping (see
+ * The lines of a drawing as JSON text, built by the database in one query: a drawing may be
+ * 2 MB, and reading every line into objects to serialize them again cost the event loop tens
+ * of milliseconds per entry. Every field of a line is plain text that needs no escaping (see
  * assertPlainLine, checked before each write), and points are stored as JSON already.
  */
-export async function getDrawingJson(
-  ctx: SqlContext,
-  roomUuid: string,
-): Promise<string | undefined> {
+async function drawingJson(ctx: SqlContext, roomUuid: string, uuid: string): Promise<string> {
+  const line = sql<string>`'{"uuid":"' || uuid || '","name":"' || name || '","points":' || points
+    || ',"tool":"' || tool || '","color":"' || color || '","user_uuid":"' || user_uuid || '"}'`;
+  const lines = (await ctx.dialect.joinLines(line, roomUuid).execute(ctx.db)).rows[0];
+  const { name } = drawingOf(roomUuid, uuid, []);
+  const text = JSON.stringify;
+  return `{"uuid":${text(uuid)},"name":${text(name)},"lines":[${lines?.json ?? ''}],"room_uuid":${text(roomUuid)}}`;
+}
+
+/** Characters of drawings' JSON a node keeps at most (about 32 drawings at their limit). */
+const CACHE_CHARS = 64_000_000;
+
+/**
+ * The drawings' JSON this node read last, each with the version it was read at: a drawing
+ * that has not changed since (one cheap read of its version, on any node's storage) is sent
+ * again without building it again, so that ten clients entering one room cost one build.
+ */
+export class DrawingJsonCache {
+  private readonly byRoom = new Map<string, { version: number; json: string }>();
+  private chars = 0;
+
+  async get(ctx: SqlContext, roomUuid: string): Promise<string | undefined> {
+    const row = await ctx.db
+      .selectFrom('drawings')
+      .select(['uuid', 'version'])
+      .where('room_uuid', '=', roomUuid)
+      .executeTakeFirst();
+    const kept = this.byRoom.get(roomUuid);
+    if (kept) this.forget(roomUuid, kept.json);
+    if (!row) return undefined;
+    // built after the version was read: never older than that version, so never stale
+    const json =
+      kept?.version === row.version ? kept.json : await drawingJson(ctx, roomUuid, row.uuid);
+    this.byRoom.set(roomUuid, { version: row.version, json });
+    this.chars += json.length;
+    for (const [room, old] of this.byRoom) {
+      if (this.chars <= CACHE_CHARS) break;
+      this.forget(room, old.json);
+    }
+    return json;
+  }
+
+  private forget(roomUuid: string, json: string): void {
+    this.byRoom.delete(roomUuid);
+    this.chars -= json.length;
+  }
+}
+
+export async function getDrawing(ctx: SqlContext, roomUuid: string): Promise<Drawing | undefined> {
   const drawing = await ctx.db
     .selectFrom('drawings')
     .select('uuid')
     .where('room_uuid', '=', roomUuid)
     .executeTakeFirst();
-  if (!drawing) return undefined;
-  const line = sql<string>`'{"uuid":"' || uuid || '","name":"' || name || '","points":' || points
-    || ',"tool":"' || tool || '","color":"' || color || '","user_uuid":"' || user_uuid || '"}'`;
-  const lines = await ctx.db
-    .selectFrom('lines')
-    .select(ctx.dialect.joinOrdered(line, 'position').as('json'))
-    .where('room_uuid', '=', roomUuid)
-    .executeTakeFirst();
-  const { uuid, name } = drawingOf(roomUuid, drawing.uuid, []);
-  const text = JSON.stringify;
-  return `{"uuid":${text(uuid)},"name":${text(name)},"lines":[${lines?.json ?? ''}],"room_uuid":${text(roomUuid)}}`;
-}
-
-export async function getDrawing(ctx: SqlContext, roomUuid: string): Promise<Drawing | undefined> {
-  const json = await getDrawingJson(ctx, roomUuid);
+  const json = drawing && (await drawingJson(ctx, roomUuid, drawing.uuid));
   return json === undefined ? undefined : (JSON.parse(json) as Drawing);
 }
 
@@ -258,7 +289,7 @@ export async function resetDrawing(
     await tx.db.deleteFrom('lines').where('room_uuid', '=', roomUuid).execute();
     await tx.db
       .updateTable('drawings')
-      .set({ line_count: 0, chars: 0 })
+      .set((eb) => ({ line_count: 0, chars: 0, version: eb('version', '+', 1) }))
       .where('room_uuid', '=', roomUuid)
       .execute();
     return drawingOf(roomUuid, drawing.uuid, []);

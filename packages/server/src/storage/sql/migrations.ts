@@ -31,8 +31,8 @@ async function columnsOf(db: Kysely<unknown>, d: Dialect, table: string): Promis
 }
 
 /**
- * A drawing's limit counts whole lines, not only their points, and a line's uuid must be a
- * UUID: lines stored before with other uuids (up to 100,000 characters each, which could make
+ * A drawing's limit counts whole lines, not only their points, a line's uuid must be a
+ * UUID, and a drawing has a version: lines stored before with other uuids (up to 100,000 characters each, which could make
  * a room's drawing too big to send) are removed, and every drawing's size counted again.
  */
 async function lineSizes(db: Kysely<unknown>, d: Dialect): Promise<void> {
@@ -46,6 +46,10 @@ async function lineSizes(db: Kysely<unknown>, d: Dialect): Promise<void> {
   const columns = await columnsOf(db, d, 'drawings');
   if (!columns.includes('chars')) {
     await sql`alter table drawings rename column points_chars to chars`.execute(db);
+  }
+  // raised by every change, so that a node can keep a drawing's JSON while it stays the same
+  if (!columns.includes('version')) {
+    await sql`alter table drawings add column version integer not null default 0`.execute(db);
   }
   // the JSON of a line is its fields' lengths plus its keys and punctuation (lineChars)
   const fixed = lineChars({ uuid: '', name: '', tool: '', color: '', user_uuid: '' }, 0);

@@ -28,6 +28,8 @@ export interface DrawingsTable {
   line_count: number;
   /** Characters of all of the room's lines as JSON (their lineChars summed). */
   chars: Generated<number>;
+  /** Raised by every change of the drawing (see DrawingJsonCache). */
+  version: Generated<number>;
 }
 
 export interface UsersTable {

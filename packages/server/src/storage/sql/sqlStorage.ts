@@ -50,12 +50,15 @@ export class SqlStorage implements Storage {
   private readonly ctx: SqlContext;
   private readonly batcher: Batcher<NewMessage, Message | undefined>;
   private closing: Promise<void> | undefined;
+  private readonly drawings = new drawing.DrawingJsonCache();
 
   private constructor(
     readonly kind: 'sqlite' | 'postgres',
     db: Db,
     limits: StorageLimits,
     maxBatch: number,
+    /** Stops what runs beside the database (SQLite's checkpointer) before it is closed. */
+    private readonly stopBeside: () => Promise<void> = async () => {},
   ) {
     this.ctx = { db, dialect: dialectOf(kind), limits };
     this.batcher = new Batcher((batch) => messages.commitMessages(this.ctx, batch), maxBatch);
@@ -64,8 +67,8 @@ export class SqlStorage implements Storage {
   static async open(options: SqlStorageOptions): Promise<SqlStorage> {
     const maxBatch = options.maxBatch ?? 2000;
     if (options.kind === 'sqlite') {
-      const db = openSqlite(options.path);
-      return SqlStorage.migrated(new SqlStorage('sqlite', db, options.limits, maxBatch));
+      const { db, stop } = openSqlite(options.path);
+      return SqlStorage.migrated(new SqlStorage('sqlite', db, options.limits, maxBatch, stop));
     }
     const { db, schema } = await openPostgres(options);
     return SqlStorage.migrated(new SqlStorage('postgres', db, options.limits, maxBatch), schema);
@@ -76,6 +79,7 @@ export class SqlStorage implements Storage {
       await migrate(storage.ctx.db, storage.ctx.dialect, schema);
       return storage;
     } catch (err) {
+      await storage.stopBeside();
       await storage.ctx.db.destroy();
       throw err;
     }
@@ -169,7 +173,7 @@ export class SqlStorage implements Storage {
     return drawing.getDrawing(this.ctx, roomUuid);
   }
   getDrawingJson(roomUuid: string): Promise<string | undefined> {
-    return drawing.getDrawingJson(this.ctx, roomUuid);
+    return this.drawings.get(this.ctx, roomUuid);
   }
   putLine(roomUuid: string, line: Line): Promise<LineResult> {
     return drawing.putLine(this.ctx, roomUuid, line);
@@ -192,6 +196,7 @@ export class SqlStorage implements Storage {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.batcher.flush();
+      await this.stopBeside();
       await this.ctx.db.destroy();
     })();
     return this.closing;

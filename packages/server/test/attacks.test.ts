@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fork } from 'node:child_process';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openStorage } from '../src/storage/index.ts';
+import { STORAGE_LIMITS, type Storage } from '../src/storage/storage.ts';
+import { openRaw, TestClient } from './helpers/client.ts';
+import { startServerProcess, TSX, type ServerProcess } from './helpers/process.ts';
+
+/**
+ * The attacks of the hardening issue, each with the figure it sees. The server runs in its
+ * own process with its default limits, so what is measured is its event loop and nothing of
+ * the test's; attackers connect from addresses of their own (127.0.0.x), as they would.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'chat-attacks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let server: ServerProcess | undefined;
+const clients: TestClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await server?.stop();
+  server = undefined;
+});
+
+async function connect(url: string, localAddress = '127.0.0.1'): Promise<TestClient> {
+  const c = await TestClient.connect(url, { localAddress });
+  clients.push(c);
+  return c;
+}
+
+/** A SQLite file prepared by `seed`, then served by a server process with default limits. */
+async function serve(seed: (storage: Storage) => Promise<void>): Promise<ServerProcess> {
+  const file = join(dir, `${randomUUID()}.db`);
+  const storage = await openStorage(`sqlite:${file}`, STORAGE_LIMITS);
+  await seed(storage);
+  await storage.close();
+  server = await startServerProcess('server', ['--storage', `sqlite:${file}`], dir);
+  return server;
+}
+
+async function room(storage: Storage, name: string, created = new Date().toISOString()) {
+  return storage.createRoom({
+    uuid: randomUUID(),
+    name,
+    color: '#fff',
+    created,
+    drawing_uuid: randomUUID(),
+  });
+}
+
+/**
+ * The server's event loop since the last call: how long it was blocked at most and at the
+ * 99th percentile, in ms (Prometheus' loop delay samples every 10 ms; that interval is
+ * taken off). /metrics resets the sampler each time it is read.
+ */
+async function loopBlocked(url: string): Promise<{ max: number; p99: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => {
+    const m = new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text);
+    return Math.max(0, Number(m?.[1] ?? NaN) * 1000 - 10);
+  };
+  return {
+    max: read('nodejs_eventloop_lag_max_seconds'),
+    p99: read('nodejs_eventloop_lag_p99_seconds'),
+  };
+}
+
+/** Round trips of an honest client's messages for `ms`: sent one after another, every 10 ms. */
+async function roundTrips(c: TestClient, ms: number): Promise<number[]> {
+  const times: number[] = [];
+  const end = performance.now() + ms;
+  for (let i = 0; performance.now() < end; i++) {
+    const t = performance.now();
+    const id = c.call('create_message', { body: `ping ${i}` });
+    await c.next('message_created', (p) => p.id === id, 10_000);
+    times.push(performance.now() - t);
+    c.drain();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return times;
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/** An honest client in a room of its own, with its idle round trips as the baseline. */
+async function honest(url: string) {
+  const c = await connect(url);
+  c.call('create_room', { name: 'honest' });
+  const own = (await c.next('room_created')).object;
+  c.call('enter_room', { uuid: own.uuid });
+  await c.next('drawing_got');
+  c.drain();
+  await roundTrips(c, 300); // warm up
+  await loopBlocked(url);
+  const idle = await roundTrips(c, 2000);
+  const idleLoop = await loopBlocked(url);
+  return { client: c, room: own, idle, idleLoop };
+}
+
+/** Messages of others an honest client received so far. */
+const stored = (h: { client: TestClient }) =>
+  h.client.received.filter(
+    (f) =>
+      f.payload.message === 'message_created' && f.payload.object.user.uuid !== h.client.user.uuid,
+  ).length;
+
+/** Keeps `attacker` sending `call` in a closed loop for as long as `running()`, within its budget. */
+async function keepCalling(
+  attacker: TestClient,
+  running: () => boolean,
+  call: () => void,
+): Promise<{ answered: number; limited: number }> {
+  let answered = 0;
+  let limited = 0;
+  while (running()) {
+    call();
+    const f = await attacker.take(() => true, 30_000);
+    attacker.drain();
+    if (f.type === 'error' && f.payload.message === 'rate_limited') {
+      limited++;
+      await new Promise((r) => setTimeout(r, f.payload.retry_after_ms ?? 10));
+    } else answered++;
+  }
+  return { answered, limited };
+}
+
+describe('attacks', () => {
+  it('a search as long as allowed, against 2,000 names made to match it, blocks nobody', async () => {
+    const name = 'ab'.repeat(32);
+    const url = (
+      await serve(async (s) => {
+        for (let i = 0; i < 2000; i++) await room(s, name);
+      })
+    ).url;
+    const h = await honest(url);
+    // 5 connections from one address, each searching as fast as its budget allows
+    const queries = ['ab'.repeat(100), 'ba'.repeat(100), `${'ab'.repeat(99)}x`, 'a'.repeat(200)];
+    const attackers = await Promise.all([1, 2, 3, 4, 5].map(() => connect(url, '127.0.0.2')));
+    let running = true;
+    const attacking = attackers.map((a, k) =>
+      keepCalling(
+        a,
+        () => running,
+        () => a.call('list_rooms', { query: queries[k % queries.length] }),
+      ),
+    );
+    const during = await roundTrips(h.client, 2000);
+    const loop = await loopBlocked(url);
+    running = false;
+    const done = await Promise.all(attacking);
+    const searches = done.reduce((n, d) => n + d.answered, 0);
+    // a query past 200 code points is refused before it reaches storage
+    const longer = await connect(url, '127.0.0.4');
+    longer.call('list_rooms', { query: 'ab'.repeat(49_000) });
+    expect((await longer.error()).message).toBe('not_valid_query');
+    console.info(
+      `search attack: ${searches} maximal searches over 2,000 matching names in 2 s from one address; ` +
+        `honest round trip p99 ${ms(percentile(h.idle, 99))} idle, ${ms(percentile(during, 99))} during; ` +
+        `server loop blocked at most ${ms(loop.max)} (p99 ${ms(loop.p99)}; idle ${ms(h.idleLoop.max)})`,
+    );
+    expect(searches).toBeGreaterThan(20);
+    expect(loop.p99).toBeLessThan(20);
+    expect(percentile(during, 99)).toBeLessThan(Math.max(4 * percentile(h.idle, 99), 50));
+  }, 60_000);
+
+  it('the largest drawing allowed, with the longest history page beside it, entered by 10 at once', async () => {
+    let lines = 0;
+    let target = '';
+    const url = (
+      await serve(async (s) => {
+        const r = await room(s, 'full board');
+        target = r.uuid;
+        const user = randomUUID();
+        // lines of 28 numbers while they fit, then shorter ones: 5,000 lines, 2,000,000 characters
+        for (let n = 28; n > 0;) {
+          const points = Array.from({ length: n }, () => Math.round(Math.random() * 1e7) / 1000);
+          const put = await s.putLine(r.uuid, {
+            uuid: randomUUID(),
+            name: 'x',
+            points,
+            tool: 'pen',
+            color: '#112233',
+            user_uuid: user,
+          });
+          if (put.ok) lines++;
+          else if (lines === STORAGE_LIMITS.drawingLines) break;
+          else n -= 2;
+        }
+        // 50 messages whose JSON is as long as a message's can be (6 bytes a character)
+        const author = { uuid: user, name: 'n', room_uuid: r.uuid };
+        await Promise.all(
+          Array.from({ length: 50 }, () =>
+            s.addMessage({
+              uuid: randomUUID(),
+              room_uuid: r.uuid,
+              body: '\u0001'.repeat(10_000),
+              user: author,
+              created: new Date().toISOString(),
+            }),
+          ),
+        );
+      })
+    ).url;
+    const h = await honest(url);
+    // the entering clients keep their frames as text: parsing 30 MB here would slow the honest
+    // client's own process and be counted against the server
+    const entering = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const ws = await openRaw(url, { localAddress: '127.0.0.3' });
+        const frames: string[] = [];
+        ws.on('message', (d: Buffer) => frames.push(d.toString('utf8')));
+        return { ws, frames };
+      }),
+    );
+    const t0 = performance.now();
+    for (const { ws } of entering) {
+      ws.send(JSON.stringify({ type: 'call', payload: { message: 'enter_room', uuid: target } }));
+    }
+    const arrived = (frames: string[]) => frames.some((f) => f.includes('"drawing_got"'));
+    const times: number[] = [];
+    const [during] = await Promise.all([
+      roundTrips(h.client, 1500),
+      Promise.all(
+        entering.map(async ({ frames }) => {
+          while (!arrived(frames)) await new Promise((r) => setTimeout(r, 5));
+          times.push(performance.now() - t0);
+        }),
+      ),
+    ]);
+    const loop = await loopBlocked(url);
+    const of = (frames: string[], name: string) =>
+      JSON.parse(frames.find((f) => f.includes(`"${name}"`))!) as {
+        payload: Record<string, unknown>;
+      };
+    const page = of(entering[0]!.frames, 'messages_listed').payload as { list: unknown[] };
+    const drawing = of(entering[0]!.frames, 'drawing_got').payload as {
+      object: { lines: unknown[] };
+    };
+    const frame = JSON.stringify(drawing).length;
+    const pageBytes = Buffer.byteLength(JSON.stringify(page));
+    for (const { ws, frames } of entering) {
+      expect(frames.find((f) => f.includes('"drawing_got"'))!.length).toBeGreaterThan(frame);
+      // none was closed for a full send queue
+      expect(ws.readyState).toBe(ws.OPEN);
+      ws.close();
+    }
+    expect(drawing.object.lines).toHaveLength(lines);
+    console.info(
+      `drawing attack: ${lines} lines, drawing_got of ${(frame / 1e6).toFixed(2)} MB beside a history ` +
+        `page of ${(pageBytes / 1e6).toFixed(2)} MB, entered by 10 at once: all had it in ` +
+        `${ms(Math.max(...times))}; honest round trip p99 ${ms(percentile(h.idle, 99))} idle, ` +
+        `${ms(percentile(during, 99))} during; server loop blocked at most ${ms(loop.max)} (p99 ${ms(loop.p99)})`,
+    );
+    expect(lines).toBe(STORAGE_LIMITS.drawingLines);
+    expect(frame).toBeGreaterThan(0.99 * STORAGE_LIMITS.drawingChars);
+    expect(pageBytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(loop.p99).toBeLessThan(20);
+  }, 60_000);
+
+  it('10 flooders sending 10 KB messages at their limit, beside an honest client in their room', async () => {
+    const url = (await serve(async () => {})).url;
+    const h = await honest(url);
+    const flood = fork(
+      new URL('./helpers/flooder.ts', import.meta.url).pathname,
+      [url, h.room.uuid, '10', '10'],
+      { execArgv: ['--import', TSX] },
+    );
+    // measured once every flooder has spent its address's burst: at the limit it can keep
+    await new Promise((resolve, reject) => {
+      flood.once('message', resolve);
+      flood.once('error', reject);
+    });
+    // flooded seconds at the flooders' steady limit, between idle seconds before and after
+    const before = stored(h);
+    const during = await roundTrips(h.client, 3000);
+    const inWindow = stored(h) - before;
+    const loop = await loopBlocked(url);
+    flood.send('stop');
+    const { refused } = await new Promise<{ refused: number }>((r) => flood.once('message', r));
+    const idle = [...h.idle, ...(await roundTrips(h.client, 2000))];
+    console.info(
+      `flood: 10 flooders on 10 addresses, once their bursts were spent, stored ${inWindow} ` +
+        `messages of 10 KB in 3 s of flooding (${refused} refused with rate_limited in all); ` +
+        `honest round trip p50/p99 ${ms(percentile(idle, 50))}/${ms(percentile(idle, 99))} idle, ` +
+        `${ms(percentile(during, 50))}/${ms(percentile(during, 99))} flooded; server loop blocked ` +
+        `at most ${ms(loop.max)}`,
+    );
+    // 64 KB/s an address: in 3 s about 10 x 192 KB of 10 KB messages
+    expect(inWindow).toBeLessThan(10 * ((3.5 * 64 * 1024) / 10_000));
+    expect(refused).toBeGreaterThan(0);
+    expect(percentile(during, 99)).toBeLessThanOrEqual(2 * percentile(idle, 99));
+  }, 60_000);
+});
