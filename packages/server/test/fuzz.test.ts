@@ -1,12 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLS, DRAW_COLORS, LIMITS, parseStatement } from '@chat/protocol';
+import { CALL_COSTS } from '../src/chat/handlers.ts';
+import { DEFAULTS } from '../src/config.ts';
 import { TestClient } from './helpers/client.ts';
-import { testServer, type TestServer } from './helpers/server.ts';
+import { startServerProcess, type ServerProcess } from './helpers/process.ts';
+import { RawSocket } from './helpers/rawSocket.ts';
+import { testServer } from './helpers/server.ts';
 
-const FRAMES = Number(process.env.FUZZ_FRAMES ?? 100_000);
-const CONNECTIONS = 4;
+const FRAMES = Number(process.env.FUZZ_FRAMES ?? 20_000);
+/** Each on an address of its own, each within the default budget of a connection. */
+const CONNECTIONS = 40;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
+
+/** A string as long as a frame allows, of characters that cost the most to read or store. */
+const long = fc
+  .tuple(
+    fc.integer({ min: LIMITS.nameChars, max: LIMITS.frameChars - 200 }),
+    fc.constantFrom('x', 'é', '😀', '\u0001', '\u0301', '\ud800', ' ', '%', '"'),
+  )
+  .map(([n, c]) => c.repeat(Math.floor(n / c.length)));
 
 /** Values a hostile client might put in any field. */
 const hostile = fc.oneof(
@@ -41,7 +57,7 @@ const callPayload = fc.record(
     color: fc.oneof(fc.constantFrom(...DRAW_COLORS, '#abc', '#abcd', 'red'), hostile),
     tool: fc.oneof(fc.constantFrom('pen', 'eraser', 'brush'), hostile),
     points: fc.oneof(fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 40 }), hostile),
-    query: fc.oneof(fc.string({ maxLength: 10 }), hostile),
+    query: fc.oneof(fc.string({ maxLength: 10 }), fc.string({ maxLength: 210 }), hostile),
     cursor: fc.oneof(fc.base64String({ maxLength: 40 }), hostile),
     limit: fc.oneof(fc.integer({ min: -5, max: 500 }), hostile),
     before: fc.oneof(fc.integer({ min: -5, max: 500 }), hostile),
@@ -51,11 +67,22 @@ const callPayload = fc.record(
   { requiredKeys: ['message'] },
 );
 
-/** A whole frame: mostly calls, some broken envelopes, some garbage. */
+/** The fields any call may carry. */
+const FIELDS = ['uuid', 'name', 'body', 'color', 'tool', 'query', 'cursor', 'id'] as const;
+
+/** A whole frame: mostly calls, some with one field as long as a frame allows, some garbage. */
 const frame = fc.oneof(
   {
     weight: 12,
     arbitrary: callPayload.map((payload) => JSON.stringify({ type: 'call', payload })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(callPayload, fc.constantFrom(...FIELDS), long)
+      .map(([payload, field, text]) =>
+        JSON.stringify({ type: 'call', payload: { ...payload, [field]: text } }),
+      ),
   },
   {
     weight: 1,
@@ -79,6 +106,10 @@ const frame = fc.oneof(
   },
 );
 
+/** Cost units a fuzzer sends at once (within the default burst), and its sync's. */
+const BATCH_COST = 200;
+const SYNC_COST = CALL_COSTS.get_drawing ?? 1;
+
 /** Calls whose success sends the caller nothing. */
 const SILENT_ON_SUCCESS = new Set(['typing', 'append_draw_points']);
 const PARSE_ERRORS = new Set([
@@ -90,20 +121,47 @@ const PARSE_ERRORS = new Set([
   'not_valid_body',
   'not_valid_color',
   'not_valid_line',
+  'not_valid_query',
 ]);
 
+/** What a frame costs a connection's budget (as the server charges it: 1, or the call's cost). */
+function cost(f: string): number {
+  const parsed = parseStatement(f);
+  return parsed.ok ? (CALL_COSTS[parsed.call.name] ?? 1) : 1;
+}
+
+/** The server's event-loop delay p99 and max since the last read, in ms (see attacks.test.ts). */
+async function loopDelay(url: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) =>
+    Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return {
+    p99: read('nodejs_eventloop_lag_p99_seconds'),
+    max: read('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
 describe('fuzzing', () => {
-  let server: TestServer;
+  // the server in a process of its own, with its default limits: the fuzzers live within them
+  const dir = mkdtempSync(join(tmpdir(), 'chat-fuzz-'));
+  let server: ServerProcess;
   beforeAll(async () => {
-    server = await testServer('sqlite', { maxDrawingLines: 200 });
+    server = await startServerProcess(
+      'server',
+      ['--storage', `sqlite:${join(dir, 'chat.db')}`, '--max-drawing-lines', '200'],
+      dir,
+    );
   });
   afterAll(async () => {
-    await server.dispose();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it(`${FRAMES.toLocaleString('en')} hostile frames from ${CONNECTIONS} connections: no crash, no hang, every frame answered, honest clients unharmed`, async () => {
     const frames = fc.sample(frame, { numRuns: FRAMES, seed: SEED });
-    const honest = await Promise.all([1, 2].map(() => TestClient.connect(server.url)));
+    const honest = await Promise.all(
+      [1, 2].map((k) => TestClient.connect(server.url, { localAddress: `127.0.2.${k}` })),
+    );
     honest[0]!.call('create_room', { name: 'honest' });
     const room = (await honest[0]!.next('room_created')).object;
     for (const h of honest) {
@@ -115,13 +173,17 @@ describe('fuzzing', () => {
     const chat = (async () => {
       while (chatting) {
         for (const h of honest) h.call('create_message', { body: `honest ${honestSent++}` }, null);
-        await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, 20));
       }
     })();
 
     const fuzzers = await Promise.all(
-      Array.from({ length: CONNECTIONS }, () => TestClient.connect(server.url)),
+      Array.from({ length: CONNECTIONS }, (_, k) =>
+        TestClient.connect(server.url, { localAddress: `127.0.1.${k + 1}` }),
+      ),
     );
+    await loopDelay(server.url);
+    const started = performance.now();
     // in the room, so that fuzzed calls reach the handlers that need one, and the honest clients see the result
     for (const f of fuzzers) {
       f.call('enter_room', { uuid: room.uuid });
@@ -131,8 +193,14 @@ describe('fuzzing', () => {
     await Promise.all(
       fuzzers.map(async (c, k) => {
         const mine = frames.slice(k * per, (k + 1) * per);
-        for (let i = 0; i < mine.length; i += 500) {
-          const batch = mine.slice(i, i + 500);
+        // batches that the connection's burst covers, then a pause for what they cost
+        for (let i = 0; i < mine.length;) {
+          const batch: string[] = [];
+          let spent = 0;
+          for (; i < mine.length && spent + cost(mine[i]!) <= BATCH_COST; i++) {
+            batch.push(mine[i]!);
+            spent += cost(mine[i]!);
+          }
           // what PROTOCOL.md says each frame gets: the parse errors exactly, an answer for each id
           let parseErrors = 0;
           const ids = new Set<string>();
@@ -144,8 +212,9 @@ describe('fuzzing', () => {
             c.sendRaw(f);
           }
           const before = c.received.length;
-          // calls of one connection are answered in order: the sync's answer proves all before it were handled
-          await c.sync();
+          // calls of one connection are answered in order: the sync's answer proves all before it
+          // were handled (the server shares its time between 40 connections sending at once)
+          await c.sync(30_000);
           const answers = c.received.slice(before);
           const errors = answers.filter(
             (a) => a.type === 'error' && PARSE_ERRORS.has(a.payload.message),
@@ -153,10 +222,16 @@ describe('fuzzing', () => {
           expect(errors).toBeGreaterThanOrEqual(parseErrors);
           for (const a of answers) ids.delete((a.payload as { id?: string }).id ?? '');
           expect([...ids]).toEqual([]);
+          expect(answers.filter((a) => a.payload.message === 'rate_limited')).toEqual([]);
           c.drain();
+          await new Promise((r) =>
+            setTimeout(r, ((spent + SYNC_COST) * 1000) / DEFAULTS.rateLimitPerSecond),
+          );
         }
       }),
     );
+    const loop = await loopDelay(server.url);
+    const seconds = (performance.now() - started) / 1000;
     chatting = false;
     await chat;
     // every honest message reached both honest clients, each exactly once, in seq order
@@ -173,14 +248,70 @@ describe('fuzzing', () => {
       );
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     }
-    // the server is still whole: health, a fresh client, and no prototype pollution
+    // the server is still whole: health, and a fresh client
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const fresh = await TestClient.connect(server.url);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const answered = fuzzers.reduce((n, c) => n + c.received.length, 0);
     console.info(
-      `fuzz: ${frames.length} frames from ${CONNECTIONS} connections, ${answered} answers, ${honestSent} honest messages delivered to both honest clients`,
+      `fuzz: ${frames.length} frames from ${CONNECTIONS} connections in ${seconds.toFixed(1)} s at ` +
+        `the default rate limits, ${answered} answers, ${honestSent} honest messages delivered to ` +
+        `both honest clients; server event loop delay p99 ${loop.p99.toFixed(1)} ms, max ` +
+        `${loop.max.toFixed(1)} ms`,
     );
+    expect(loop.p99).toBeLessThan(50);
     await Promise.all([...fuzzers, ...honest, fresh].map((c) => c.close()));
   }, 300_000);
+
+  it('frames no library would send: fragments, reserved opcodes and bits, bad UTF-8, unmasked', async () => {
+    const call = JSON.stringify({ type: 'call', payload: { message: 'list_rooms', id: 'f' } });
+    // a message in three fragments is one message: it is answered
+    const fragmented = await RawSocket.open(server.url);
+    fragmented.frame(1, call.slice(0, 10), { fin: false });
+    fragmented.frame(0, call.slice(10, 20), { fin: false });
+    fragmented.frame(0, call.slice(20));
+    for (let waited = 0; !fragmented.texts().some((t) => t.includes('"id":"f"')); waited += 10) {
+      if (waited > 5000) throw new Error('the fragmented call was not answered');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    fragmented.destroy();
+    // each of these breaks the WebSocket protocol: that connection is closed with the code that says why
+    const cases: [string, (s: RawSocket) => void, number][] = [
+      ['bad UTF-8 in a text frame', (s) => s.frame(1, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), 1007],
+      ['a reserved opcode', (s) => s.frame(3, 'x'), 1002],
+      ['a reserved bit', (s) => s.frame(1, call, { rsv: 4 }), 1002],
+      ['an unmasked frame from a client', (s) => s.frame(1, call, { mask: false }), 1002],
+      ['a continuation with nothing to continue', (s) => s.frame(0, 'x'), 1002],
+      ['a fragmented control frame', (s) => s.frame(9, 'x', { fin: false }), 1002],
+      ['a control frame over 125 bytes', (s) => s.frame(9, 'x'.repeat(126)), 1002],
+      ['a frame over 1 MiB', (s) => s.frame(1, 'x'.repeat(1024 * 1024 + 1)), 1009],
+    ];
+    const seen: string[] = [];
+    for (const [what, send, code] of cases) {
+      const s = await RawSocket.open(server.url);
+      send(s);
+      expect(await s.closed, what).toBe(code);
+      seen.push(`${what}: ${code}`);
+    }
+    // and the server goes on
+    const after = await TestClient.connect(server.url);
+    after.call('list_rooms');
+    await after.next('rooms_listed');
+    await after.close();
+    console.info(`frame-level fuzz: ${seen.join('; ')}`);
+  });
+
+  it('keys that could pollute prototypes stay data', async () => {
+    const local = await testServer('memory');
+    const c = await TestClient.connect(local.url);
+    for (const f of [
+      '{"type":"call","payload":{"message":"create_message","body":"x","__proto__":{"polluted":1}}}',
+      '{"type":"call","payload":{"message":"__proto__"}}',
+      '{"type":"call","payload":{"message":"create_room","name":"n","constructor":{"prototype":{"polluted":1}}}}',
+    ])
+      c.sendRaw(f);
+    await c.sync();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await c.close();
+    await local.dispose();
+  });
 });

@@ -64,7 +64,7 @@ export interface Services {
   metrics: Metrics;
   /** What each network address may still spend. */
   quotas: AddressQuotas;
-  /** Turns of the event loop for the calls that cost it much. */
+  /** Shares the event loop between connections. */
   turns: Turns;
   now(): string;
   /** Like now(), but strictly increasing on this node, so rooms created in one millisecond keep their order. */

@@ -63,5 +63,3 @@ export const CALL_COSTS: Partial<Record<CallName, number>> = {
   list_room_users: 3,
 };
 
-/** Calls that cost this much or more start on a turn of the event loop of their own (Turns). */
-export const HEAVY_COST = 10;

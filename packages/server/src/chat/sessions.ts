@@ -23,7 +23,7 @@ import {
   type CallContext,
   type Services,
 } from './context.ts';
-import { CALL_COSTS, CALLER_ONLY, handlers, HEAVY_COST } from './handlers.ts';
+import { CALL_COSTS, CALLER_ONLY, handlers } from './handlers.ts';
 import { sendRooms } from './rooms.ts';
 import { forgetTyping } from './users.ts';
 
@@ -171,7 +171,7 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
       );
       if (wait > 0) throw new ChatError('rate_limited', undefined, { retry_after_ms: wait });
     }
-    if (cost >= HEAVY_COST) await services.turns.wait();
+    await services.turns.next();
     // refused before anything is stored: a change other nodes would not hear of is no change
     if (!CALLER_ONLY.has(call.name) && !services.bus.ready()) {
       throw new ChatError('unavailable', UNAVAILABLE.bus);

@@ -1,34 +1,36 @@
+/** Milliseconds of calls the event loop runs in a row before it turns to its sockets and timers. */
+export const SLICE_MS = 5;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Turns of the event loop for calls that cost it much (a 2 MB drawing, a search): each
- * starts on a turn of its own, so that between two of them the loop reads the sockets and
- * serves everything else. Started together (ten clients entering a big room at once), their
- * work would otherwise run back to back before any other client was heard.
- *
- * One is started per turn: a call's work on SQLite runs to its end right after it starts
- * (the database answers synchronously), and the next start is queued from within the
- * loop's check phase, which runs it on the loop's next turn, after its timers and sockets.
+ * Shares the event loop between connections. Calls that arrive together (a client's burst of
+ * a hundred frames, ten clients entering a 2 MB room at once) would otherwise all run before
+ * the loop reads any other socket: on SQLite a call's work is synchronous, so promises chain
+ * them without a pause. Here a call starts at once while the current slice of the loop has
+ * run calls for less than SLICE_MS; later ones wait for a later turn of the loop, in order.
  */
 export class Turns {
-  private readonly waiting: (() => void)[] = [];
-  private scheduled = false;
+  /** When the current slice began; a slice ends when the loop reaches its check phase. */
+  private sliceStart = 0;
+  private inSlice = false;
 
-  /** Resolves when the caller may start: on a later turn than any call started before it. */
-  wait(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.schedule();
-    });
+  private mayRun(): boolean {
+    const now = performance.now();
+    if (!this.inSlice) {
+      this.inSlice = true;
+      this.sliceStart = now;
+      setImmediate(this.endSlice);
+    }
+    return now - this.sliceStart < SLICE_MS;
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.waiting.length === 0) return;
-    this.scheduled = true;
-    setImmediate(this.next);
-  }
-
-  private readonly next = (): void => {
-    this.scheduled = false;
-    this.waiting.shift()?.();
-    this.schedule();
+  private readonly endSlice = (): void => {
+    this.inSlice = false;
   };
+
+  /** Resolves when the caller may start its call. */
+  async next(): Promise<void> {
+    while (!this.mayRun()) await nextTurn();
+  }
 }

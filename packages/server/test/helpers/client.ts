@@ -152,9 +152,9 @@ export class TestClient {
   }
 
   /** A round trip: resolves once every frame sent before it has been answered. */
-  async sync(): Promise<void> {
+  async sync(timeoutMs?: number): Promise<void> {
     const id = this.call('get_drawing');
-    await this.take((f) => (f.payload as { id?: string }).id === id);
+    await this.take((f) => (f.payload as { id?: string }).id === id, timeoutMs);
   }
 
   close(): Promise<number> {

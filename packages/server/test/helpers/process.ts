@@ -34,9 +34,11 @@ export async function startServerProcess(
   args: string[],
   cwd: string,
 ): Promise<ServerProcess> {
+  // SERVER_NODE_ARGS: options for node itself, e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile
+  const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    ['--import', TSX, MAIN, '--port', '0', '--log-level', 'info', ...args],
+    [...nodeArgs, '--import', TSX, MAIN, '--port', '0', '--log-level', 'info', ...args],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: Record<string, unknown>[] = [];
