@@ -74,6 +74,11 @@ export interface ChatClientOptions {
 
 export const DEFAULT_TOKEN_KEY = 'token';
 
+/** The wait after a close with 1013 (try again later) whose error frame said no retry_after_ms. */
+export const TRY_AGAIN_DEFAULT_MS = 15_000;
+/** The shortest wait after a close with 1013, whatever the server said. */
+export const TRY_AGAIN_MIN_MS = 1_000;
+
 /** A call's arguments: optional when the call needs none. */
 type Args<K extends CallName> =
   Record<string, never> extends CallInput<K> ? [args?: CallInput<K>] : [args: CallInput<K>];
@@ -112,9 +117,16 @@ export class ChatClient {
   private me: User | null = null;
   private secret: string | null;
   private readonly points: PointStream;
+  private readonly random: () => number;
+  /** retry_after_ms of a rate_limited error that refused this connection (no call, no id). */
+  private refusedFor: number | null = null;
+  /** When the client connects again after the server said to try again later (1013). */
+  private waitUntil: number | null = null;
+  private waitTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: ChatClientOptions) {
     this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
     this.ids = createIdSource(options.random);
     this.storage = options.storage ?? null;
     this.tokenKey = options.tokenKey ?? DEFAULT_TOKEN_KEY;
@@ -155,6 +167,14 @@ export class ChatClient {
 
   get token(): string | null {
     return this.secret;
+  }
+
+  /**
+   * While `offline` because the server closed with 1013 (a quota of this network address is
+   * spent): when the client will connect again (milliseconds since the epoch); null otherwise.
+   */
+  get retryAt(): number | null {
+    return this.waitUntil;
   }
 
   /** The room this client wants to be in (entered, or entered again after a reconnect). */
@@ -200,7 +220,11 @@ export class ChatClient {
         url: () => socketUrl(this.options.url),
         // the token travels in Sec-WebSocket-Protocol, never in the URL
         protocols: () => socketProtocols(this.secret),
-        shouldReconnect: (code) => !this.stopped && code !== CLOSE_CODES.sessionTakenOver,
+        // after 4000 only reconnect() connects again; after 1013 the client waits (closedSocket)
+        shouldReconnect: (code) =>
+          !this.stopped &&
+          code !== CLOSE_CODES.sessionTakenOver &&
+          code !== CLOSE_CODES.tryAgainLater,
       },
       {
         open: () => this.opened(),
@@ -215,6 +239,7 @@ export class ChatClient {
     if (!this.socket) return this.connect();
     this.stopped = false;
     this.takenOver = false;
+    this.stopWaiting();
     // an open connection closes first (offline), then a new one opens
     this.socket.reconnect();
     this.setState('connecting');
@@ -224,6 +249,7 @@ export class ChatClient {
   close(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopWaiting();
     this.socket?.close(1000, 'bye');
     this.dropped();
     const error = new ClientError('closed', 'The client was closed.');
@@ -370,6 +396,7 @@ export class ChatClient {
 
   private opened(): void {
     this.open = true;
+    this.refusedFor = null;
     this.heartbeat.start();
     if (!this.takenOver) this.setState('connecting');
   }
@@ -378,7 +405,36 @@ export class ChatClient {
     if (this.stopped) return;
     this.dropped();
     if (code === CLOSE_CODES.sessionTakenOver) this.takenOver = true;
+    else if (code === CLOSE_CODES.tryAgainLater) this.waitToReconnect();
     this.setState(this.takenOver ? 'taken_over' : 'offline');
+  }
+
+  /**
+   * The server closed with 1013: a quota of this network address is spent (too many new
+   * identities, say). Connecting again at once would only spend more of it: wait the
+   * retry_after_ms its error frame said (a little more, so that many clients do not come
+   * back at the same moment), then connect.
+   */
+  private waitToReconnect(): void {
+    this.stopWaiting();
+    const asked = this.refusedFor ?? TRY_AGAIN_DEFAULT_MS;
+    this.refusedFor = null;
+    const wait = Math.max(TRY_AGAIN_MIN_MS, asked);
+    const delay = Math.round(wait + Math.min(wait * 0.1, 5_000) * this.random());
+    this.waitUntil = this.now() + delay;
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = null;
+      this.waitUntil = null;
+      if (this.stopped || this.takenOver || !this.socket) return;
+      this.setState('connecting');
+      this.socket.reconnect();
+    }, delay);
+  }
+
+  private stopWaiting(): void {
+    if (this.waitTimer !== null) clearTimeout(this.waitTimer);
+    this.waitTimer = null;
+    this.waitUntil = null;
   }
 
   /** The connection is gone: reads and messages go again later, other writes in flight fail. */
@@ -520,6 +576,15 @@ export class ChatClient {
     if (payload.message === 'session_taken_over') {
       this.takenOver = true;
       this.setState('taken_over');
+    }
+    // refused before user_created: the connection is closed next (1013), retry after this
+    if (
+      payload.message === 'rate_limited' &&
+      payload.id === undefined &&
+      payload.call === undefined &&
+      !this.identified
+    ) {
+      this.refusedFor = payload.retry_after_ms ?? null;
     }
     if (pending) {
       this.requests.fail(pending, error);

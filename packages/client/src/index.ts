@@ -1,6 +1,8 @@
 export {
   ChatClient,
   DEFAULT_TOKEN_KEY,
+  TRY_AGAIN_DEFAULT_MS,
+  TRY_AGAIN_MIN_MS,
   type ChatClientOptions,
   type KeyValueStore,
   type RequestOptions,

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES } from '@chat/protocol';
-import { createIdSource } from '../src/index.ts';
+import { createIdSource, TRY_AGAIN_DEFAULT_MS, TRY_AGAIN_MIN_MS } from '../src/index.ts';
 import { fakeClient, memoryStorage, record, user } from './helpers/fakes.ts';
 
 describe('ids', () => {
@@ -91,6 +91,86 @@ describe('connection and identity', () => {
     expect(client.state).toBe('connecting');
     socket().greet(me, 'tok', true);
     expect(client.state).toBe('online');
+  });
+
+  describe('closed with 1013 (a quota of the address is spent)', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('waits retry_after_ms of the refusal before connecting again, and says until when', () => {
+      vi.useFakeTimers({ now: 1_000_000 });
+      const { client, socket } = fakeClient({ random: () => 0 });
+      const states = record(client, 'state');
+      const errors = record(client, 'error');
+      client.connect();
+      socket().open();
+      const detail = 'Too many new users from your network address: try again in 12 min.';
+      socket().error('rate_limited', { detail, retry_after_ms: 720_000 });
+      socket().drop(CLOSE_CODES.tryAgainLater, 'rate limited');
+      // the refusal is reported with the server's sentence; partysocket must not retry by itself
+      expect(errors[0]?.[0]).toMatchObject({ code: 'rate_limited', detail, retryAfterMs: 720_000 });
+      expect(socket().target.shouldReconnect(CLOSE_CODES.tryAgainLater)).toBe(false);
+      expect(client.state).toBe('offline');
+      expect(client.retryAt).toBe(1_000_000 + 720_000);
+      vi.advanceTimersByTime(719_999);
+      expect(socket().reconnects).toBe(0);
+      expect(client.state).toBe('offline');
+      vi.advanceTimersByTime(1);
+      expect(socket().reconnects).toBe(1);
+      expect(client.state).toBe('connecting');
+      expect(client.retryAt).toBeNull();
+      socket().greet(user());
+      expect(states.map(([s]) => s)).toEqual(['connecting', 'offline', 'connecting', 'online']);
+    });
+
+    it('without a retry_after_ms waits the default, at least a second, with some jitter', () => {
+      vi.useFakeTimers({ now: 0 });
+      const { client, socket } = fakeClient({ random: () => 1 });
+      client.connect();
+      socket().open();
+      socket().drop(CLOSE_CODES.tryAgainLater);
+      expect(client.retryAt).toBe(TRY_AGAIN_DEFAULT_MS * 1.1);
+      vi.advanceTimersByTime(TRY_AGAIN_DEFAULT_MS);
+      expect(socket().reconnects).toBe(0);
+      vi.advanceTimersByTime(TRY_AGAIN_DEFAULT_MS * 0.1);
+      expect(socket().reconnects).toBe(1);
+      // a refusal that says 0 ms still waits a second
+      socket().open();
+      socket().error('rate_limited', { retry_after_ms: 0 });
+      socket().drop(CLOSE_CODES.tryAgainLater);
+      expect(client.retryAt).toBe(Date.now() + TRY_AGAIN_MIN_MS * 1.1);
+    });
+
+    it('a rate_limited answer to a call does not make a later drop wait', () => {
+      vi.useFakeTimers({ now: 0 });
+      const { client, socket } = fakeClient();
+      client.connect();
+      socket().greet(user());
+      socket().error('rate_limited', { retry_after_ms: 60_000 });
+      socket().drop(1006);
+      expect(client.retryAt).toBeNull();
+      expect(socket().target.shouldReconnect(1006)).toBe(true);
+    });
+
+    it('reconnect() connects at once, and close() cancels the wait', () => {
+      vi.useFakeTimers({ now: 0 });
+      const { client, socket } = fakeClient();
+      client.connect();
+      socket().open();
+      socket().error('rate_limited', { retry_after_ms: 60_000 });
+      socket().drop(CLOSE_CODES.tryAgainLater);
+      client.reconnect();
+      expect(socket().reconnects).toBe(1);
+      expect(client.retryAt).toBeNull();
+      vi.advanceTimersByTime(120_000);
+      expect(socket().reconnects).toBe(1);
+      socket().open();
+      socket().error('rate_limited', { retry_after_ms: 60_000 });
+      socket().drop(CLOSE_CODES.tryAgainLater);
+      client.close();
+      vi.advanceTimersByTime(120_000);
+      expect(socket().reconnects).toBe(1);
+      expect(client.state).toBe('closed');
+    });
   });
 
   it('close() rejects what waits and stops reconnecting; connect() opens again', async () => {

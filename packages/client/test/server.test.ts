@@ -278,3 +278,37 @@ describe('against the real server', () => {
     expect(page.list.filter((m) => m.body === 'once')).toHaveLength(1);
   });
 });
+
+describe('a spent quota of new identities (close 1013)', () => {
+  it('shows the refusal, waits retry_after_ms instead of reconnecting, and says until when', async () => {
+    // one new identity per 15 minutes from this address, none saved up
+    const strict = await chatServer({ addressNewUsersPerHour: 4 });
+    const first = nodeClient(strict.url).client;
+    const second = nodeClient(strict.url).client;
+    try {
+      first.connect();
+      await until(first, 'online');
+      const states: string[] = [];
+      second.on('state', (s) => states.push(s));
+      const refused = next(second, 'error');
+      const offline = next(second, 'state', (s) => s === 'offline');
+      second.connect();
+      const [error] = await refused;
+      expect(error).toBeInstanceOf(CallError);
+      expect(error).toMatchObject({ code: 'rate_limited', call: undefined });
+      const wait = (error as CallError).retryAfterMs ?? 0;
+      expect(wait).toBeGreaterThan(60_000);
+      expect((error as CallError).detail).toMatch(/try again in \d+ min/);
+      await offline;
+      expect(second.retryAt).toBeGreaterThanOrEqual(Date.now() + wait - 5_000);
+      // no hammering: nodeClient's backoff would have retried within 200 ms
+      await sleep(1_000);
+      expect(states).toEqual(['connecting', 'offline']);
+      expect(second.user).toBeNull();
+    } finally {
+      first.close();
+      second.close();
+      await strict.dispose();
+    }
+  });
+});
