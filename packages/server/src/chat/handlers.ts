@@ -62,4 +62,3 @@ export const CALL_COSTS: Partial<Record<CallName, number>> = {
   list_messages: 3,
   list_room_users: 3,
 };
-

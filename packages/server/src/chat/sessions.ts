@@ -165,10 +165,8 @@ export async function dispatch(services: Services, conn: Connection, frame: stri
     // every frame paid 1 on arrival; dearer calls pay the rest, to the connection and address
     const cost = CALL_COSTS[call.name] ?? 1;
     if (cost > 1) {
-      const wait = Math.max(
-        conn.limit.take(cost - 1),
-        services.quotas.take(conn.address, 'calls', cost - 1),
-      );
+      const wait =
+        conn.limit.take(cost - 1) || services.quotas.take(conn.address, 'calls', cost - 1);
       if (wait > 0) throw new ChatError('rate_limited', undefined, { retry_after_ms: wait });
     }
     await services.turns.next();

@@ -129,8 +129,9 @@ export function attachWebSocket(
     const link = asLink(this);
     // once stopping, calls that arrive are not started: the client resends after reconnecting
     if (closing) return;
-    // every frame costs 1 before it is read; dearer calls pay the rest once parsed (dispatch)
-    const wait = Math.max(link.limit.take(1), services.quotas.take(link.address, 'calls', 1));
+    // every frame costs 1 before it is read; dearer calls pay the rest once parsed (dispatch);
+    // what the connection itself may not spend costs its address nothing
+    const wait = link.limit.take(1) || services.quotas.take(link.address, 'calls', 1);
     if (wait > 0) {
       const error: ErrorPayload = {
         message: 'rate_limited',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../src/app.ts';
 import type { Room } from '@chat/protocol';
 import type { Config } from '../../src/config.ts';
+import type { Logger } from '../../src/logger.ts';
 import { TestClient } from './client.ts';
 
 /** Storages every server test runs on. */
@@ -31,7 +32,7 @@ export const GENEROUS_LIMITS = {
 /** A real server on a random loopback port, on fresh storage of the given kind. */
 export async function testServer(
   kind: StorageKind,
-  config: Partial<Config> = {},
+  config: Partial<Config> & { logger?: Logger } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   const storage =
