@@ -26,6 +26,7 @@ import { Outbox } from './outbox.ts';
 import {
   dropPolicy,
   Requests,
+  ROOM_CALLS,
   type EnterReply,
   type Pending,
   type Reply,
@@ -151,6 +152,7 @@ export class ChatClient {
       message: (payload, meta) => this.events.emit('message_created', payload, meta),
       report: (error, meta) => this.events.emit('error', error, meta),
       settled: () => this.flush(),
+      changed: (room) => this.roomChanged(room),
     });
   }
 
@@ -351,6 +353,7 @@ export class ChatClient {
       callFrame(call, args, id),
       flags,
       this.timeoutMs,
+      ROOM_CALLS.has(call) ? this.session.room : undefined,
     );
     if (flags.direct) {
       if (this.open) this.transmit(pending);
@@ -380,6 +383,27 @@ export class ChatClient {
     for (const p of this.outbox.take()) {
       // a request settled meanwhile (timeout, close) is not sent
       if (this.requests.get(p.id) === p) this.transmit(p);
+    }
+  }
+
+  /**
+   * Another room is wanted: calls made for the room before that still wait in the outbox
+   * are cancelled, never sent in the new room (a message written in one room must not
+   * appear in the next).
+   */
+  private roomChanged(room: string | null): void {
+    for (const p of this.requests.all()) {
+      if (p.sent || p.room === undefined || p.room === room) continue;
+      this.outbox.remove(p);
+      this.requests.fail(
+        p,
+        new ClientError(
+          'cancelled',
+          `${p.call} was made for a room no longer wanted.`,
+          p.call,
+          p.id,
+        ),
+      );
     }
   }
 
@@ -445,8 +469,12 @@ export class ChatClient {
     this.session.disconnected();
     for (const p of this.requests.all()) {
       if (!p.sent) continue;
+      // sent again only in the room it was made for
+      const elsewhere = p.room !== undefined && p.room !== this.session.room;
       const policy =
-        p.flags.direct || p.flags.silent ? 'reject' : (p.flags.onDrop ?? dropPolicy(p.call));
+        p.flags.direct || p.flags.silent || elsewhere
+          ? 'reject'
+          : (p.flags.onDrop ?? dropPolicy(p.call));
       if (policy === 'resend') {
         this.requests.unsent(p);
         this.outbox.push(p);

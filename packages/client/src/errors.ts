@@ -34,7 +34,8 @@ export class CallError extends Error {
  * - timeout: no answer within the request's timeout;
  * - connection_lost: the connection dropped with a write in flight (its outcome is unknown);
  * - closed: the client was closed;
- * - cancelled: a newer enterRoom or a leaveRoom replaced this one;
+ * - cancelled: a newer enterRoom or a leaveRoom replaced this one, or this call was meant for
+ *   the room wanted before (it waited in the outbox, and is never sent in another room);
  * - invalid_frame: a frame from the server failed the protocol's schemas;
  * - unknown_frame: a frame named a statement this client does not know (a newer server).
  */

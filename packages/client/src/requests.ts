@@ -34,6 +34,19 @@ export const READ_ONLY: ReadonlySet<CallName> = new Set([
 ]);
 
 /**
+ * Calls that act in the caller's current room: one made for a room is never sent in another
+ * (it waits in the outbox for its room, and is cancelled when another room is wanted).
+ */
+export const ROOM_CALLS: ReadonlySet<CallName> = new Set([
+  'create_message',
+  'list_messages',
+  'get_drawing',
+  'reset_drawing',
+  'change_draw_line',
+  'delete_draw_line',
+]);
+
+/**
  * What happens to a call in flight when its connection drops: `resend` (read-only calls, and
  * create_message with the same id, which the server answers with the stored message if it
  * had it) or `reject` with connection_lost (other writes: their outcome is unknown).
@@ -65,6 +78,8 @@ export interface Pending {
   readonly order: number;
   readonly flags: RequestFlags;
   readonly timeoutMs: number;
+  /** For ROOM_CALLS: the room wanted when the call was made (null: none). */
+  readonly room: string | null | undefined;
   sent: boolean;
   timer: ReturnType<typeof setTimeout> | null;
   readonly before: Partial<Record<ResultName, ResultPayload>>;
@@ -83,6 +98,7 @@ export class Requests {
     frame: string,
     flags: RequestFlags,
     timeoutMs: number,
+    room?: string | null,
   ): { pending: Pending; promise: Promise<unknown> } {
     let resolve!: (value: unknown) => void;
     let reject!: (error: ChatClientError) => void;
@@ -97,6 +113,7 @@ export class Requests {
       order: this.order++,
       flags,
       timeoutMs: flags.timeoutMs ?? timeoutMs,
+      room,
       sent: false,
       timer: null,
       before: {},

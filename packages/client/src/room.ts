@@ -24,6 +24,8 @@ export interface RoomDeps {
   report(error: ChatClientError, meta: FrameMeta): void;
   /** The room is in sync (or given up): calls waiting for it may go. */
   settled(): void;
+  /** Another room (or none) is wanted from now on. */
+  changed(room: string | null): void;
 }
 
 /**
@@ -195,6 +197,7 @@ export class RoomSession {
       ),
     );
     this.clearRetry();
+    const changed = room !== this.wanted;
     this.wanted = room;
     this.phase = 'none';
     this.visit++;
@@ -205,6 +208,7 @@ export class RoomSession {
     this.held.clear();
     this.entered = null;
     this.olderRequest = null;
+    if (changed) this.deps.changed(room);
   }
 
   private wait(): Promise<EnterReply> {

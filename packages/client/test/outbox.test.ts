@@ -118,6 +118,60 @@ describe('outbox', () => {
     expect((await second).object.seq).toBe(2);
   });
 
+  it('a call made for one room is never sent in another', async () => {
+    const { client, socket } = fakeClient();
+    client.connect();
+    const me = user();
+    socket().greet(me);
+    const [a, b] = [room(), room()];
+    const inA = client.enterRoom(a.uuid);
+    socket().answerEnter(a, []);
+    await inA;
+    socket().newCalls();
+    // written offline in A: waits for A, and is cancelled when B is wanted instead
+    socket().drop();
+    const offline = client.request('create_message', { body: 'for A' });
+    const inB = client.enterRoom(b.uuid);
+    await expect(offline).rejects.toMatchObject({ kind: 'cancelled', call: 'create_message' });
+    socket().greet(me, 'tok', true);
+    socket().answerEnter(b, []);
+    await inB;
+    expect(
+      socket()
+        .calls()
+        .filter((c) => c.message === 'create_message'),
+    ).toEqual([]);
+    socket().newCalls();
+    // in flight in B when B is left and the connection drops: not sent again elsewhere
+    const sending = client.request('create_message', { body: 'for B' });
+    const calls = socket().newCalls();
+    expect(calls.map((c) => c.message)).toEqual(['create_message']);
+    void client.leaveRoom().catch(() => undefined);
+    socket().drop();
+    await expect(sending).rejects.toMatchObject({ kind: 'connection_lost' });
+    socket().greet(me, 'tok', true);
+    expect(
+      socket()
+        .newCalls()
+        .filter((c) => c.message === 'create_message'),
+    ).toEqual([]);
+    // calls of other kinds, and calls for the room still wanted, are kept
+    const c = room();
+    const inC = client.enterRoom(c.uuid);
+    const kept = client.request('create_message', { body: 'for C' });
+    const rename = client.request('change_user_name', { name: 'Di' });
+    socket().answerEnter(c, []);
+    await inC;
+    await settle();
+    expect(
+      socket()
+        .newCalls()
+        .map((x) => x.message),
+    ).toEqual(['enter_room', 'create_message', 'change_user_name']);
+    void kept.catch(() => undefined);
+    void rename.catch(() => undefined);
+  });
+
   it('a request that timed out while waiting is not sent later', async () => {
     const { client, socket } = fakeClient({ requestTimeoutMs: 10 });
     client.connect();
