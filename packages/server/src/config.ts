@@ -48,6 +48,11 @@ export interface Config {
   allowedOrigins: string[];
   /** Serve /metrics to any address; by default only to loopback, never through a proxy. */
   publicMetrics: boolean;
+  /**
+   * The header a trusted reverse proxy puts the client's address in (e.g. `x-forwarded-for`,
+   * whose last entry is taken): quotas then count by it. Empty: the socket's own address.
+   */
+  trustedProxyHeader: string;
   /** What one address may spend, whatever its number of connections (cost units of calls). */
   addressCallsPerSecond: number;
   /** New identities one address may make in an hour (a quarter of them at once). */
@@ -102,6 +107,7 @@ export const DEFAULTS: Config = {
   requestTimeoutMs: 5_000,
   allowedOrigins: [],
   publicMetrics: false,
+  trustedProxyHeader: '',
   addressCallsPerSecond: 1_000,
   addressNewUsersPerHour: 120,
   addressRoomsPerHour: 30,
@@ -285,6 +291,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       boolean,
       'serve /metrics to any address (default: loopback only)',
       'publicMetrics',
+    ],
+    [
+      '--trusted-proxy-header <name>',
+      'TRUSTED_PROXY_HEADER',
+      (v: string) => v.trim().toLowerCase(),
+      "header in which a trusted reverse proxy names the client's address (e.g. x-forwarded-for)",
+      'trustedProxyHeader',
     ],
     [
       '--address-calls-per-second <n>',

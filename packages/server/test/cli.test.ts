@@ -137,6 +137,13 @@ describe('the command line', () => {
         ['https://a.example', 'http://b.example:8080'],
       ],
       ['--public-metrics', 'PUBLIC_METRICS', 'true', 'publicMetrics', true],
+      [
+        '--trusted-proxy-header',
+        'TRUSTED_PROXY_HEADER',
+        'X-Forwarded-For',
+        'trustedProxyHeader',
+        'x-forwarded-for',
+      ],
       ['--address-calls-per-second', 'ADDRESS_CALLS_PER_SECOND', '11', 'addressCallsPerSecond', 11],
       [
         '--address-new-users-per-hour',

@@ -285,4 +285,21 @@ describe('defences', () => {
     });
     expect(open.status).toBe(200);
   });
+
+  it("behind a trusted proxy, quotas count the client's address the proxy names", async () => {
+    server = await testServer('memory', {
+      addressNewUsersPerHour: 4,
+      trustedProxyHeader: 'x-forwarded-for',
+    });
+    // every socket comes from the proxy (127.0.0.1); the proxy names the client last
+    const via = (client: string) =>
+      TestClient.open(server!.url, { headers: { 'x-forwarded-for': `10.9.9.9, ${client}` } });
+    const first = await via('203.0.113.1');
+    await first.next('user_created');
+    const second = await via('203.0.113.1');
+    expect((await second.error()).message).toBe('rate_limited');
+    const other = await via('203.0.113.2');
+    await other.next('user_created');
+    await Promise.all([first.close(), other.close()]);
+  });
 });

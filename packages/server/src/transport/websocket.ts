@@ -87,7 +87,7 @@ export function attachWebSocket(
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     if (sockets.refused(socket)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const address = addressKey(req.socket.remoteAddress);
+    const address = addressKey(clientAddress(req, config.trustedProxyHeader));
     const refused = refusal(req, url.pathname);
     if (refused) {
       log.info(
@@ -259,6 +259,17 @@ class Link extends WebSocket {
         this.log.error({ err, session: this.session }, 'connection task failed'),
       );
   }
+}
+
+/**
+ * The client's address: the socket's, or behind a trusted proxy the one it names in `header`
+ * (the last of a list: what that proxy appended, not what the client sent it).
+ */
+export function clientAddress(req: IncomingMessage, header: string): string | undefined {
+  const named = header === '' ? undefined : req.headers[header];
+  const value = Array.isArray(named) ? named.at(-1) : named;
+  const last = value?.split(',').at(-1)?.trim();
+  return last || req.socket.remoteAddress;
 }
 
 /** Every socket of the endpoint is a Link (its `WebSocket` option). */

@@ -17,6 +17,8 @@ export interface OpenOptions {
   path?: string;
   /** The address to connect from (any 127.x.y.z on Linux): another client on another address. */
   localAddress?: string;
+  /** Headers of the upgrade request (a proxy's forwarding header). */
+  headers?: Record<string, string>;
 }
 type Predicate = (f: Frame) => boolean;
 
@@ -65,7 +67,10 @@ export class TestClient {
     const ws = new WebSocket(
       byUrl ? `${base}?token=${encodeURIComponent(opts.token!)}` : base,
       opts.tokenIn === 'protocol' ? socketProtocols(opts.token) : [],
-      opts.localAddress ? { localAddress: opts.localAddress } : {},
+      {
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+        ...(opts.headers ? { headers: opts.headers } : {}),
+      },
     );
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
