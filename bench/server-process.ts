@@ -86,7 +86,7 @@ serve<ServerCommands>(
     async createRoom({ name }) {
       const s = services();
       const uuid = randomUUID();
-      await s.storage.createRoom({
+      await s.storage.rooms.create({
         uuid,
         name: name ?? `bench room ${uuid.slice(0, 8)}`,
         color: ROOM_COLORS[0],
@@ -100,7 +100,7 @@ serve<ServerCommands>(
       const uuid = randomUUID();
       const user: User = { uuid, name: `user-${uuid}`, room_uuid: room };
       return inBatches(count, concurrency, (k) =>
-        storage.addMessage({
+        storage.messages.add({
           uuid: randomUUID(),
           room_uuid: room,
           body: body(k, bodyBytes),
@@ -112,7 +112,7 @@ serve<ServerCommands>(
     async seedRooms({ count, concurrency }) {
       const s = services();
       return inBatches(count, concurrency, (k) =>
-        s.storage.createRoom({
+        s.storage.rooms.create({
           uuid: randomUUID(),
           name: seededRoomName(k),
           color: ROOM_COLORS[k % ROOM_COLORS.length]!,
@@ -124,7 +124,7 @@ serve<ServerCommands>(
     async roomSums({ rooms }) {
       const { storage } = services();
       let total = 0;
-      for (const uuid of rooms) total += (await storage.getRoom(uuid))?.sum ?? 0;
+      for (const uuid of rooms) total += (await storage.rooms.get(uuid))?.sum ?? 0;
       return total;
     },
   },

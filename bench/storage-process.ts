@@ -46,7 +46,7 @@ async function newRooms(n: number): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const uuid = randomUUID();
-    await storage.createRoom({
+    await storage.rooms.create({
       uuid,
       name: `storage bench ${++roomNo}`,
       color: ROOM_COLORS[1],
@@ -77,7 +77,7 @@ serve<StorageCommands>(
           const k = i % roomIds.length;
           while (performance.now() < end) {
             const t = performance.now();
-            const m = await storage.addMessage({
+            const m = await storage.messages.add({
               uuid: randomUUID(),
               room_uuid: roomIds[k]!,
               body,

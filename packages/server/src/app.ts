@@ -65,7 +65,7 @@ export async function startServer(
   const hub = new Hub(
     async (room, after, before) =>
       (
-        await storage.listMessages(room, {
+        await storage.messages.list(room, {
           after,
           limit: Math.max(1, Math.min(200, before - after - 1)),
         })
@@ -110,7 +110,7 @@ export async function startServer(
   });
 
   // what an earlier run of this node left behind: nobody is connected to it any more
-  const stale = await storage.releaseNode(config.nodeId);
+  const stale = await storage.presence.releaseNode(config.nodeId);
   if (stale.length > 0)
     log.info({ rooms: stale.length }, 'cleared presence left by an earlier run');
   for (const room of stale) await services.roomChanges.changed(room);
@@ -118,8 +118,8 @@ export async function startServer(
 
   const purge = setInterval(() => {
     const before = new Date(Date.now() - LIMITS.tokenTtlDays * 24 * HOUR_MS).toISOString();
-    storage
-      .purgeUsers(before)
+    storage.identity
+      .purge(before)
       .catch((err: unknown) => log.error({ err }, 'purging expired users failed'));
   }, HOUR_MS);
   purge.unref();

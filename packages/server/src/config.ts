@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LIMITS } from '@chat/protocol';
+import { parseBusSpec } from './bus/index.ts';
+import { parseStorageSpec } from './storage/index.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -153,16 +155,19 @@ function boolean(value: string): boolean {
   throw new InvalidArgumentError(`expected true or false, got "${value}"`);
 }
 
-function storageSpec(value: string): string {
-  if (value === 'memory' || /^sqlite:.+/.test(value) || /^postgres(ql)?:\/\//.test(value))
-    return value;
-  throw new InvalidArgumentError(`expected memory, sqlite:PATH or postgres://..., got "${value}"`);
+/** A spec checked by the reader that will open it (one reader: no second list of what is accepted). */
+function checkedWith(read: (spec: string) => unknown) {
+  return (value: string): string => {
+    try {
+      read(value);
+      return value;
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
 }
-
-function busSpec(value: string): string {
-  if (value === 'local' || /^rediss?:\/\//.test(value)) return value;
-  throw new InvalidArgumentError(`expected local or redis://host:port, got "${value}"`);
-}
+const storageSpec = checkedWith(parseStorageSpec);
+const busSpec = checkedWith(parseBusSpec);
 
 /**
  * Flags > environment > defaults. Throws (commander prints the message and exits) on a bad value.

@@ -72,22 +72,33 @@ export class Metrics {
     this.bytes.inc(frame.length * n);
   }
 
-  /** The same storage, timing every call. */
+  /** The same storage, timing every call of every part (label `part.method`). */
   timed(storage: Storage): Storage {
     const histogram = this.storageSeconds;
-    return new Proxy(storage, {
-      get(target, key, receiver) {
-        const value: unknown = Reflect.get(target, key, receiver);
-        if (typeof value !== 'function' || typeof key !== 'string') return value;
-        const fn = value as (...args: unknown[]) => unknown;
-        return (...args: unknown[]) => {
-          const end = histogram.startTimer({ method: key });
-          const result = fn.apply(target, args);
-          if (result instanceof Promise) return result.finally(() => end());
-          end();
-          return result;
-        };
-      },
-    });
+    const wrap = <T extends object>(part: T, name: string): T =>
+      new Proxy(part, {
+        get(target, key, receiver) {
+          const value: unknown = Reflect.get(target, key, receiver);
+          if (typeof value !== 'function' || typeof key !== 'string') return value;
+          const fn = value as (...args: unknown[]) => unknown;
+          return (...args: unknown[]) => {
+            const end = histogram.startTimer({ method: `${name}.${key}` });
+            const result = fn.apply(target, args);
+            if (result instanceof Promise) return result.finally(() => end());
+            end();
+            return result;
+          };
+        },
+      });
+    return {
+      kind: storage.kind,
+      identity: wrap(storage.identity, 'identity'),
+      presence: wrap(storage.presence, 'presence'),
+      rooms: wrap(storage.rooms, 'rooms'),
+      messages: wrap(storage.messages, 'messages'),
+      drawings: wrap(storage.drawings, 'drawings'),
+      ping: () => storage.ping(),
+      close: () => storage.close(),
+    };
   }
 }

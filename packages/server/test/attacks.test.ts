@@ -42,7 +42,7 @@ async function serve(seed: (storage: Storage) => Promise<void>): Promise<ServerP
 }
 
 async function room(storage: Storage, name: string, created = new Date().toISOString()) {
-  return storage.createRoom({
+  return storage.rooms.create({
     uuid: randomUUID(),
     name,
     color: '#fff',
@@ -181,7 +181,7 @@ describe('attacks', () => {
         // lines of 28 numbers while they fit, then shorter ones: 5,000 lines, 2,000,000 characters
         for (let n = 28; n > 0;) {
           const points = Array.from({ length: n }, () => Math.round(Math.random() * 1e7) / 1000);
-          const put = await s.putLine(r.uuid, {
+          const put = await s.drawings.putLine(r.uuid, {
             uuid: randomUUID(),
             name: 'x',
             points,
@@ -197,7 +197,7 @@ describe('attacks', () => {
         const author = { uuid: user, name: 'n', room_uuid: r.uuid };
         await Promise.all(
           Array.from({ length: 50 }, () =>
-            s.addMessage({
+            s.messages.add({
               uuid: randomUUID(),
               room_uuid: r.uuid,
               body: '\u0001'.repeat(10_000),

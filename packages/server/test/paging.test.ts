@@ -22,7 +22,7 @@ describe.each(STORAGES)('a room with 100,000 messages on %s', (kind) => {
     for (let i = 0; i < TOTAL; i += 1000) {
       await Promise.all(
         Array.from({ length: 1000 }, (_, j) =>
-          storage.addMessage({
+          storage.messages.add({
             uuid: randomUUID(),
             room_uuid: roomUuid,
             body: `m${i + j + 1}`,

@@ -186,7 +186,7 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
       Number(/^chat_errors_total\{error="no_specified_room"\} (\d+)$/m.exec(text)?.[1]),
     ).toBeGreaterThan(0);
     expect(Number(/^chat_deliveries_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
-    expect(text).toMatch(/^chat_storage_seconds_count\{method="listRooms"\} \d+$/m);
+    expect(text).toMatch(/^chat_storage_seconds_count\{method="rooms.list"\} \d+$/m);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
   });
 

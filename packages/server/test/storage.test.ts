@@ -139,7 +139,7 @@ const holderB: Holder = { node: 'node-b', session: 's2' };
 const sortedUuids = (n: number) => Array.from({ length: n }, () => randomUUID()).sort();
 
 async function makeRoom(s: Storage, name = 'room', created = t(0), uuid: string = randomUUID()) {
-  return s.createRoom({ uuid, name, color: '#5da247', created, drawing_uuid: randomUUID() });
+  return s.rooms.create({ uuid, name, color: '#5da247', created, drawing_uuid: randomUUID() });
 }
 
 async function makeUser(
@@ -149,7 +149,7 @@ async function makeUser(
   now = t(0),
 ) {
   const user: User = { uuid: randomUUID(), name, room_uuid: null };
-  await s.createUser(user, tokenHash, now);
+  await s.identity.create(user, tokenHash, now);
   return user;
 }
 
@@ -192,33 +192,33 @@ describe.each(backends)('$name storage', (backend) => {
     await expect(s.ping()).resolves.toBeUndefined();
   });
 
-  describe('users', () => {
+  describe('identity (storage.identity)', () => {
     it('creates, gets and renames users', async () => {
       const u = await makeUser(s, 'ann');
-      expect(await s.getUser(u.uuid)).toEqual({ uuid: u.uuid, name: 'ann', room_uuid: null });
-      expect(await s.getUser(randomUUID())).toBeUndefined();
-      expect(await s.renameUser(u.uuid, 'anna')).toEqual({ ...u, name: 'anna' });
-      expect(await s.getUser(u.uuid)).toEqual({ ...u, name: 'anna' });
-      expect(await s.renameUser(randomUUID(), 'x')).toBeUndefined();
+      expect(await s.identity.get(u.uuid)).toEqual({ uuid: u.uuid, name: 'ann', room_uuid: null });
+      expect(await s.identity.get(randomUUID())).toBeUndefined();
+      expect(await s.identity.rename(u.uuid, 'anna')).toEqual({ ...u, name: 'anna' });
+      expect(await s.identity.get(u.uuid)).toEqual({ ...u, name: 'anna' });
+      expect(await s.identity.rename(randomUUID(), 'x')).toBeUndefined();
     });
 
     it('resumes by token hash only when used since the given time, and marks it used', async () => {
       const u = await makeUser(s, 'ann', 'hash-1', t(10));
-      expect(await s.resumeUser('hash-1', t(11), t(20))).toBeUndefined();
-      expect(await s.resumeUser('hash-1', t(10), t(20))).toEqual(u);
+      expect(await s.identity.resume('hash-1', t(11), t(20))).toBeUndefined();
+      expect(await s.identity.resume('hash-1', t(10), t(20))).toEqual(u);
       // Now used at t(20).
-      expect(await s.resumeUser('hash-1', t(20), t(21))).toEqual(u);
-      expect(await s.resumeUser('hash-2', t(0), t(21))).toBeUndefined();
-      await s.touchUser(u.uuid, t(30));
-      expect(await s.resumeUser('hash-1', t(30), t(31))).toEqual(u);
-      await s.touchUser(randomUUID(), t(30));
+      expect(await s.identity.resume('hash-1', t(20), t(21))).toEqual(u);
+      expect(await s.identity.resume('hash-2', t(0), t(21))).toBeUndefined();
+      await s.identity.touch(u.uuid, t(30));
+      expect(await s.identity.resume('hash-1', t(30), t(31))).toEqual(u);
+      await s.identity.touch(randomUUID(), t(30));
     });
 
     it('resumes a user in a room with its room', async () => {
       const room = await makeRoom(s);
       const u = await makeUser(s, 'ann', 'hash-1', t(0));
-      await s.setPresence(u.uuid, room.uuid, holderA, t(1));
-      expect(await s.resumeUser('hash-1', t(0), t(2))).toEqual({ ...u, room_uuid: room.uuid });
+      await s.presence.set(u.uuid, room.uuid, holderA, t(1));
+      expect(await s.identity.resume('hash-1', t(0), t(2))).toEqual({ ...u, room_uuid: room.uuid });
     });
 
     it('purges users unused before a time and in no room', async () => {
@@ -226,167 +226,171 @@ describe.each(backends)('$name storage', (backend) => {
       const old = await makeUser(s, 'old', 'h-old', t(1));
       const inRoom = await makeUser(s, 'in room', 'h-in', t(1));
       const recent = await makeUser(s, 'recent', 'h-recent', t(5));
-      await s.setPresence(inRoom.uuid, room.uuid, holderA, t(1));
-      expect(await s.purgeUsers(t(1))).toBe(0);
-      expect(await s.purgeUsers(t(5))).toBe(1);
-      expect(await s.getUser(old.uuid)).toBeUndefined();
-      expect(await s.resumeUser('h-old', t(0), t(6))).toBeUndefined();
-      expect(await s.getUser(inRoom.uuid)).toBeDefined();
-      expect(await s.getUser(recent.uuid)).toBeDefined();
-      expect(await s.purgeUsers(t(5))).toBe(0);
+      await s.presence.set(inRoom.uuid, room.uuid, holderA, t(1));
+      expect(await s.identity.purge(t(1))).toBe(0);
+      expect(await s.identity.purge(t(5))).toBe(1);
+      expect(await s.identity.get(old.uuid)).toBeUndefined();
+      expect(await s.identity.resume('h-old', t(0), t(6))).toBeUndefined();
+      expect(await s.identity.get(inRoom.uuid)).toBeDefined();
+      expect(await s.identity.get(recent.uuid)).toBeDefined();
+      expect(await s.identity.purge(t(5))).toBe(0);
     });
   });
 
-  describe('presence', () => {
+  describe('presence (storage.presence)', () => {
     it('enters, moves and leaves rooms, reporting the room left', async () => {
       const r1 = await makeRoom(s, 'one');
       const r2 = await makeRoom(s, 'two');
       const u = await makeUser(s);
-      expect(await s.setPresence(u.uuid, r1.uuid, holderA, t(1))).toEqual({ previous: null });
-      expect(await s.getUser(u.uuid)).toEqual({ ...u, room_uuid: r1.uuid });
-      expect((await s.getRoom(r1.uuid))?.users).toEqual([{ ...u, room_uuid: r1.uuid }]);
-      expect(await s.setPresence(u.uuid, r2.uuid, holderA, t(2))).toEqual({ previous: r1.uuid });
-      expect((await s.getRoom(r1.uuid))?.user_count).toBe(0);
-      expect((await s.getRoom(r2.uuid))?.user_count).toBe(1);
-      expect(await s.setPresence(u.uuid, null, holderA, t(3))).toEqual({ previous: r2.uuid });
-      expect(await s.getUser(u.uuid)).toEqual(u);
-      expect((await s.getRoom(r2.uuid))?.user_count).toBe(0);
-      expect(await s.setPresence(u.uuid, null, holderA, t(4))).toEqual({ previous: null });
+      expect(await s.presence.set(u.uuid, r1.uuid, holderA, t(1))).toEqual({ previous: null });
+      expect(await s.identity.get(u.uuid)).toEqual({ ...u, room_uuid: r1.uuid });
+      expect((await s.rooms.get(r1.uuid))?.users).toEqual([{ ...u, room_uuid: r1.uuid }]);
+      expect(await s.presence.set(u.uuid, r2.uuid, holderA, t(2))).toEqual({ previous: r1.uuid });
+      expect((await s.rooms.get(r1.uuid))?.user_count).toBe(0);
+      expect((await s.rooms.get(r2.uuid))?.user_count).toBe(1);
+      expect(await s.presence.set(u.uuid, null, holderA, t(3))).toEqual({ previous: r2.uuid });
+      expect(await s.identity.get(u.uuid)).toEqual(u);
+      expect((await s.rooms.get(r2.uuid))?.user_count).toBe(0);
+      expect(await s.presence.set(u.uuid, null, holderA, t(4))).toEqual({ previous: null });
     });
 
     it('refuses a room that does not exist, and ignores an unknown user', async () => {
       const room = await makeRoom(s);
       const u = await makeUser(s);
-      expect(await s.setPresence(u.uuid, randomUUID(), holderA, t(1))).toBe('no_room');
-      expect(await s.getUser(u.uuid)).toEqual(u);
-      expect(await s.setPresence(randomUUID(), room.uuid, holderA, t(1))).toEqual({
+      expect(await s.presence.set(u.uuid, randomUUID(), holderA, t(1))).toBe('no_room');
+      expect(await s.identity.get(u.uuid)).toEqual(u);
+      expect(await s.presence.set(randomUUID(), room.uuid, holderA, t(1))).toEqual({
         previous: null,
       });
-      expect((await s.getRoom(room.uuid))?.user_count).toBe(0);
+      expect((await s.rooms.get(room.uuid))?.user_count).toBe(0);
     });
 
     it('keeps the entry time when the user enters its own room again, under the new holder', async () => {
       const room = await makeRoom(s);
       const [a, b] = [await makeUser(s, 'a'), await makeUser(s, 'b')];
-      await s.setPresence(a.uuid, room.uuid, holderA, t(1));
-      await s.setPresence(b.uuid, room.uuid, holderA, t(2));
-      expect(await s.setPresence(a.uuid, room.uuid, holderB, t(3))).toEqual({
+      await s.presence.set(a.uuid, room.uuid, holderA, t(1));
+      await s.presence.set(b.uuid, room.uuid, holderA, t(2));
+      expect(await s.presence.set(a.uuid, room.uuid, holderB, t(3))).toEqual({
         previous: room.uuid,
       });
       // Still first: entered at t(1).
-      expect(uuidsOf((await s.getRoom(room.uuid))!.users)).toEqual([a.uuid, b.uuid]);
-      expect(await s.releasePresence(a.uuid, holderA)).toBeNull();
-      expect(await s.releasePresence(a.uuid, holderB)).toBe(room.uuid);
+      expect(uuidsOf((await s.rooms.get(room.uuid))!.users)).toEqual([a.uuid, b.uuid]);
+      expect(await s.presence.release(a.uuid, holderA)).toBeNull();
+      expect(await s.presence.release(a.uuid, holderB)).toBe(room.uuid);
     });
 
     it('takes over a presence, keeping room and entry time', async () => {
       const room = await makeRoom(s);
       const [a, b] = [await makeUser(s, 'a'), await makeUser(s, 'b')];
-      await s.setPresence(a.uuid, room.uuid, holderA, t(1));
-      await s.setPresence(b.uuid, room.uuid, holderA, t(2));
-      expect(await s.takeOver(a.uuid, holderB)).toEqual({ ...a, room_uuid: room.uuid });
-      expect(uuidsOf((await s.getRoom(room.uuid))!.users)).toEqual([a.uuid, b.uuid]);
-      expect(await s.releasePresence(a.uuid, holderA)).toBeNull();
-      expect(await s.getUser(a.uuid)).toEqual({ ...a, room_uuid: room.uuid });
-      expect(await s.releasePresence(a.uuid, holderB)).toBe(room.uuid);
-      expect(await s.getUser(a.uuid)).toEqual(a);
-      expect(await s.takeOver(randomUUID(), holderB)).toBeUndefined();
+      await s.presence.set(a.uuid, room.uuid, holderA, t(1));
+      await s.presence.set(b.uuid, room.uuid, holderA, t(2));
+      expect(await s.presence.takeOver(a.uuid, holderB)).toEqual({ ...a, room_uuid: room.uuid });
+      expect(uuidsOf((await s.rooms.get(room.uuid))!.users)).toEqual([a.uuid, b.uuid]);
+      expect(await s.presence.release(a.uuid, holderA)).toBeNull();
+      expect(await s.identity.get(a.uuid)).toEqual({ ...a, room_uuid: room.uuid });
+      expect(await s.presence.release(a.uuid, holderB)).toBe(room.uuid);
+      expect(await s.identity.get(a.uuid)).toEqual(a);
+      expect(await s.presence.takeOver(randomUUID(), holderB)).toBeUndefined();
     });
 
     it('takes over a user in no room without making anyone hold it', async () => {
       const room = await makeRoom(s);
       const u = await makeUser(s);
-      expect(await s.takeOver(u.uuid, holderB)).toEqual(u);
-      expect(await s.releaseNode(holderB.node)).toEqual([]);
+      expect(await s.presence.takeOver(u.uuid, holderB)).toEqual(u);
+      expect(await s.presence.releaseNode(holderB.node)).toEqual([]);
       // Entering later is held by who enters.
-      await s.setPresence(u.uuid, room.uuid, holderA, t(1));
-      expect(await s.releaseNode(holderB.node)).toEqual([]);
-      expect(await s.releaseNode(holderA.node)).toEqual([room.uuid]);
+      await s.presence.set(u.uuid, room.uuid, holderA, t(1));
+      expect(await s.presence.releaseNode(holderB.node)).toEqual([]);
+      expect(await s.presence.releaseNode(holderA.node)).toEqual([room.uuid]);
     });
 
     it('releases only for the exact holder (node and session)', async () => {
       const room = await makeRoom(s);
       const u = await makeUser(s);
-      await s.setPresence(u.uuid, room.uuid, holderA, t(1));
-      expect(await s.releasePresence(u.uuid, { node: holderA.node, session: 'other' })).toBeNull();
+      await s.presence.set(u.uuid, room.uuid, holderA, t(1));
+      expect(await s.presence.release(u.uuid, { node: holderA.node, session: 'other' })).toBeNull();
       expect(
-        await s.releasePresence(u.uuid, { node: 'other', session: holderA.session }),
+        await s.presence.release(u.uuid, { node: 'other', session: holderA.session }),
       ).toBeNull();
-      expect(await s.releasePresence(randomUUID(), holderA)).toBeNull();
-      expect(await s.releasePresence(u.uuid, holderA)).toBe(room.uuid);
-      expect(await s.releasePresence(u.uuid, holderA)).toBeNull();
-      expect((await s.getRoom(room.uuid))?.user_count).toBe(0);
+      expect(await s.presence.release(randomUUID(), holderA)).toBeNull();
+      expect(await s.presence.release(u.uuid, holderA)).toBe(room.uuid);
+      expect(await s.presence.release(u.uuid, holderA)).toBeNull();
+      expect((await s.rooms.get(room.uuid))?.user_count).toBe(0);
     });
 
     it('releases every user a node holds, and reports the rooms that changed', async () => {
       const [r1, r2, r3] = [await makeRoom(s), await makeRoom(s), await makeRoom(s)];
       const users = [];
       for (let i = 0; i < 5; i++) users.push(await makeUser(s, `u${i}`));
-      await s.setPresence(users[0]!.uuid, r1.uuid, holderA, t(1));
-      await s.setPresence(users[1]!.uuid, r1.uuid, { node: holderA.node, session: 'x' }, t(1));
-      await s.setPresence(users[2]!.uuid, r2.uuid, holderA, t(1));
-      await s.setPresence(users[3]!.uuid, r2.uuid, holderB, t(1));
-      await s.setPresence(users[4]!.uuid, r3.uuid, holderB, t(1));
-      expect((await s.releaseNode(holderA.node)).sort()).toEqual([r1.uuid, r2.uuid].sort());
-      expect((await s.getRoom(r1.uuid))?.user_count).toBe(0);
-      expect(uuidsOf((await s.getRoom(r2.uuid))!.users)).toEqual([users[3]!.uuid]);
-      expect((await s.getRoom(r3.uuid))?.user_count).toBe(1);
-      expect(await s.getUser(users[0]!.uuid)).toEqual(users[0]);
-      expect(await s.releaseNode(holderA.node)).toEqual([]);
-      expect(await s.releaseNode('unknown')).toEqual([]);
+      await s.presence.set(users[0]!.uuid, r1.uuid, holderA, t(1));
+      await s.presence.set(users[1]!.uuid, r1.uuid, { node: holderA.node, session: 'x' }, t(1));
+      await s.presence.set(users[2]!.uuid, r2.uuid, holderA, t(1));
+      await s.presence.set(users[3]!.uuid, r2.uuid, holderB, t(1));
+      await s.presence.set(users[4]!.uuid, r3.uuid, holderB, t(1));
+      expect((await s.presence.releaseNode(holderA.node)).sort()).toEqual(
+        [r1.uuid, r2.uuid].sort(),
+      );
+      expect((await s.rooms.get(r1.uuid))?.user_count).toBe(0);
+      expect(uuidsOf((await s.rooms.get(r2.uuid))!.users)).toEqual([users[3]!.uuid]);
+      expect((await s.rooms.get(r3.uuid))?.user_count).toBe(1);
+      expect(await s.identity.get(users[0]!.uuid)).toEqual(users[0]);
+      expect(await s.presence.releaseNode(holderA.node)).toEqual([]);
+      expect(await s.presence.releaseNode('unknown')).toEqual([]);
     });
   });
 
-  describe('node leases', () => {
+  describe('node leases (storage.presence)', () => {
     it('renews a lease, saying whether it was still held', async () => {
-      expect(await s.renewLease('node-a', t(0), t(15))).toBe(false);
-      expect(await s.renewLease('node-a', t(5), t(20))).toBe(true);
+      expect(await s.presence.renewLease('node-a', t(0), t(15))).toBe(false);
+      expect(await s.presence.renewLease('node-a', t(5), t(20))).toBe(true);
       // Renewed exactly at its end: still held.
-      expect(await s.renewLease('node-a', t(20), t(35))).toBe(true);
+      expect(await s.presence.renewLease('node-a', t(20), t(35))).toBe(true);
       // Renewed after its end: not held meanwhile.
-      expect(await s.renewLease('node-a', t(36), t(51))).toBe(false);
-      expect(await s.expiredNodes(t(51))).toEqual([]);
+      expect(await s.presence.renewLease('node-a', t(36), t(51))).toBe(false);
+      expect(await s.presence.expiredNodes(t(51))).toEqual([]);
     });
 
     it('lists the nodes whose lease ended', async () => {
-      await s.renewLease('node-b', t(0), t(10));
-      await s.renewLease('node-a', t(0), t(10));
-      await s.renewLease('node-c', t(0), t(30));
-      expect(await s.expiredNodes(t(10))).toEqual([]);
-      expect(await s.expiredNodes(t(11))).toEqual(['node-a', 'node-b']);
-      expect(await s.expiredNodes(t(31))).toEqual(['node-a', 'node-b', 'node-c']);
+      await s.presence.renewLease('node-b', t(0), t(10));
+      await s.presence.renewLease('node-a', t(0), t(10));
+      await s.presence.renewLease('node-c', t(0), t(30));
+      expect(await s.presence.expiredNodes(t(10))).toEqual([]);
+      expect(await s.presence.expiredNodes(t(11))).toEqual(['node-a', 'node-b']);
+      expect(await s.presence.expiredNodes(t(31))).toEqual(['node-a', 'node-b', 'node-c']);
     });
 
     it('reaps a node whose lease ended: its users leave, the node is forgotten', async () => {
       const [r1, r2] = [await makeRoom(s), await makeRoom(s)];
       const [a, b, c] = [await makeUser(s, 'a'), await makeUser(s, 'b'), await makeUser(s, 'c')];
-      await s.renewLease(holderA.node, t(0), t(10));
-      await s.renewLease(holderB.node, t(0), t(30));
-      await s.setPresence(a.uuid, r1.uuid, holderA, t(1));
-      await s.setPresence(b.uuid, r2.uuid, { node: holderA.node, session: 'x' }, t(1));
-      await s.setPresence(c.uuid, r2.uuid, holderB, t(1));
+      await s.presence.renewLease(holderA.node, t(0), t(10));
+      await s.presence.renewLease(holderB.node, t(0), t(30));
+      await s.presence.set(a.uuid, r1.uuid, holderA, t(1));
+      await s.presence.set(b.uuid, r2.uuid, { node: holderA.node, session: 'x' }, t(1));
+      await s.presence.set(c.uuid, r2.uuid, holderB, t(1));
       // Not ended yet, or ended for another node: nothing happens.
-      expect(await s.reapNode(holderA.node, t(10))).toEqual([]);
-      expect(await s.reapNode(holderB.node, t(11))).toEqual([]);
-      expect(await s.reapNode('unknown', t(11))).toEqual([]);
-      expect((await s.reapNode(holderA.node, t(11))).sort()).toEqual([r1.uuid, r2.uuid].sort());
-      expect((await s.getRoom(r1.uuid))?.user_count).toBe(0);
-      expect(uuidsOf((await s.getRoom(r2.uuid))!.users)).toEqual([c.uuid]);
-      expect(await s.getUser(a.uuid)).toEqual(a);
-      expect(await s.expiredNodes(t(11))).toEqual([]);
+      expect(await s.presence.reapNode(holderA.node, t(10))).toEqual([]);
+      expect(await s.presence.reapNode(holderB.node, t(11))).toEqual([]);
+      expect(await s.presence.reapNode('unknown', t(11))).toEqual([]);
+      expect((await s.presence.reapNode(holderA.node, t(11))).sort()).toEqual(
+        [r1.uuid, r2.uuid].sort(),
+      );
+      expect((await s.rooms.get(r1.uuid))?.user_count).toBe(0);
+      expect(uuidsOf((await s.rooms.get(r2.uuid))!.users)).toEqual([c.uuid]);
+      expect(await s.identity.get(a.uuid)).toEqual(a);
+      expect(await s.presence.expiredNodes(t(11))).toEqual([]);
       // A reaped node that comes back learns that it lost its lease.
-      expect(await s.renewLease(holderA.node, t(12), t(27))).toBe(false);
+      expect(await s.presence.renewLease(holderA.node, t(12), t(27))).toBe(false);
     });
 
     it('leaves a node alone that renewed before the reaper got to it', async () => {
       const room = await makeRoom(s);
       const u = await makeUser(s);
-      await s.renewLease(holderA.node, t(0), t(10));
-      await s.setPresence(u.uuid, room.uuid, holderA, t(1));
-      expect(await s.expiredNodes(t(11))).toEqual([holderA.node]);
-      expect(await s.renewLease(holderA.node, t(11), t(26))).toBe(false);
-      expect(await s.reapNode(holderA.node, t(11))).toEqual([]);
-      expect((await s.getRoom(room.uuid))?.user_count).toBe(1);
+      await s.presence.renewLease(holderA.node, t(0), t(10));
+      await s.presence.set(u.uuid, room.uuid, holderA, t(1));
+      expect(await s.presence.expiredNodes(t(11))).toEqual([holderA.node]);
+      expect(await s.presence.renewLease(holderA.node, t(11), t(26))).toBe(false);
+      expect(await s.presence.reapNode(holderA.node, t(11))).toEqual([]);
+      expect((await s.rooms.get(room.uuid))?.user_count).toBe(1);
     });
 
     it('reaps once when two nodes reap the same node at once', async () => {
@@ -394,20 +398,20 @@ describe.each(backends)('$name storage', (backend) => {
       const rooms = [await makeRoom(s), await makeRoom(s)];
       for (let i = 0; i < 10; i++) {
         const u = await makeUser(s, `u${i}`);
-        await s.setPresence(u.uuid, rooms[i % 2]!.uuid, { node: 'dead', session: `s${i}` }, t(1));
+        await s.presence.set(u.uuid, rooms[i % 2]!.uuid, { node: 'dead', session: `s${i}` }, t(1));
       }
-      await s.renewLease('dead', t(0), t(5));
+      await s.presence.renewLease('dead', t(0), t(5));
       const [one, two] = await Promise.all([
-        s.reapNode('dead', t(6)),
-        other.reapNode('dead', t(6)),
+        s.presence.reapNode('dead', t(6)),
+        other.presence.reapNode('dead', t(6)),
       ]);
       expect([...one, ...two].sort()).toEqual(uuidsOf(rooms).sort());
       expect(one.length === 0 || two.length === 0).toBe(true);
-      for (const r of rooms) expect((await s.getRoom(r.uuid))?.user_count).toBe(0);
+      for (const r of rooms) expect((await s.rooms.get(r.uuid))?.user_count).toBe(0);
     });
   });
 
-  describe('rooms', () => {
+  describe('rooms (storage.rooms)', () => {
     it('creates, gets and updates rooms', async () => {
       const uuid = randomUUID();
       const created = await makeRoom(s, 'Lobby', t(1), uuid);
@@ -421,25 +425,29 @@ describe.each(backends)('$name storage', (backend) => {
         user_count: 0,
       };
       expect(created).toEqual(expected);
-      expect(await s.getRoom(uuid)).toEqual(expected);
-      expect(await s.getRoom(randomUUID())).toBeUndefined();
-      expect(await s.updateRoom(uuid, { name: 'Hall' })).toEqual({ ...expected, name: 'Hall' });
-      expect(await s.updateRoom(uuid, { color: '#fff' })).toEqual({
+      expect(await s.rooms.get(uuid)).toEqual(expected);
+      expect(await s.rooms.get(randomUUID())).toBeUndefined();
+      expect(await s.rooms.update(uuid, { name: 'Hall' })).toEqual({ ...expected, name: 'Hall' });
+      expect(await s.rooms.update(uuid, { color: '#fff' })).toEqual({
         ...expected,
         name: 'Hall',
         color: '#fff',
       });
-      expect(await s.updateRoom(uuid, { name: 'Atrium', color: '#000' })).toEqual({
+      expect(await s.rooms.update(uuid, { name: 'Atrium', color: '#000' })).toEqual({
         ...expected,
         name: 'Atrium',
         color: '#000',
       });
-      expect(await s.updateRoom(uuid, {})).toEqual({ ...expected, name: 'Atrium', color: '#000' });
-      expect(await s.updateRoom(randomUUID(), { name: 'x' })).toBeUndefined();
-      expect(await s.updateRoom(randomUUID(), {})).toBeUndefined();
+      expect(await s.rooms.update(uuid, {})).toEqual({
+        ...expected,
+        name: 'Atrium',
+        color: '#000',
+      });
+      expect(await s.rooms.update(randomUUID(), { name: 'x' })).toBeUndefined();
+      expect(await s.rooms.update(randomUUID(), {})).toBeUndefined();
       // The search follows the new name.
-      expect(uuidsOf((await s.listRooms({ query: 'atr', limit: 10 })).list)).toEqual([uuid]);
-      expect((await s.listRooms({ query: 'lobby', limit: 10 })).list).toEqual([]);
+      expect(uuidsOf((await s.rooms.list({ query: 'atr', limit: 10 })).list)).toEqual([uuid]);
+      expect((await s.rooms.list({ query: 'lobby', limit: 10 })).list).toEqual([]);
     });
 
     it('inlines the first members by entry time, ties by uuid, and counts them all', async () => {
@@ -447,14 +455,14 @@ describe.each(backends)('$name storage', (backend) => {
       const [x, y, z] = sortedUuids(3);
       const make = async (uuid: string) => {
         const u: User = { uuid, name: uuid.slice(0, 4), room_uuid: null };
-        await s.createUser(u, randomUUID(), t(0));
+        await s.identity.create(u, randomUUID(), t(0));
         return u;
       };
       const [ux, uy, uz] = [await make(x!), await make(y!), await make(z!)];
-      await s.setPresence(uz.uuid, room.uuid, holderA, t(5));
-      await s.setPresence(uy.uuid, room.uuid, holderA, t(5));
-      await s.setPresence(ux.uuid, room.uuid, holderA, t(6));
-      const got = await s.getRoom(room.uuid);
+      await s.presence.set(uz.uuid, room.uuid, holderA, t(5));
+      await s.presence.set(uy.uuid, room.uuid, holderA, t(5));
+      await s.presence.set(ux.uuid, room.uuid, holderA, t(6));
+      const got = await s.rooms.get(room.uuid);
       expect(got?.users).toEqual([
         { ...uy, room_uuid: room.uuid },
         { ...uz, room_uuid: room.uuid },
@@ -465,33 +473,39 @@ describe.each(backends)('$name storage', (backend) => {
     it('deletes only an existing, empty room, with its messages and drawing', async () => {
       const room = await makeRoom(s, 'doomed', t(1));
       const u = await makeUser(s);
-      expect(await s.deleteRoom(randomUUID())).toEqual({ ok: false, error: 'not_found' });
-      await s.setPresence(u.uuid, room.uuid, holderA, t(2));
-      await s.addMessage(newMessage(room.uuid, u));
-      await s.addMessage(newMessage(room.uuid, u));
-      expect((await s.putLine(room.uuid, line([1, 2]))).ok).toBe(true);
-      expect(await s.deleteRoom(room.uuid)).toEqual({ ok: false, error: 'not_empty' });
-      await s.setPresence(u.uuid, null, holderA, t(3));
-      expect(await s.deleteRoom(room.uuid)).toEqual({
+      expect(await s.rooms.delete(randomUUID())).toEqual({ ok: false, error: 'not_found' });
+      await s.presence.set(u.uuid, room.uuid, holderA, t(2));
+      await s.messages.add(newMessage(room.uuid, u));
+      await s.messages.add(newMessage(room.uuid, u));
+      expect((await s.drawings.putLine(room.uuid, line([1, 2]))).ok).toBe(true);
+      expect(await s.rooms.delete(room.uuid)).toEqual({ ok: false, error: 'not_empty' });
+      await s.presence.set(u.uuid, null, holderA, t(3));
+      expect(await s.rooms.delete(room.uuid)).toEqual({
         ok: true,
         room: { ...room, sum: 2 },
       });
-      expect(await s.deleteRoom(room.uuid)).toEqual({ ok: false, error: 'not_found' });
-      expect(await s.getRoom(room.uuid)).toBeUndefined();
-      expect(await s.getDrawing(room.uuid)).toBeUndefined();
-      expect(await s.listMessages(room.uuid, { limit: 10 })).toEqual({ list: [], has_more: false });
-      expect((await s.listRooms({ limit: 10 })).list).toEqual([]);
-      expect(await s.setPresence(u.uuid, room.uuid, holderA, t(4))).toBe('no_room');
-      expect(await s.addMessage(newMessage(room.uuid, u))).toBeUndefined();
-      expect(await s.putLine(room.uuid, line([1, 2]))).toEqual({ ok: false, error: 'no_room' });
+      expect(await s.rooms.delete(room.uuid)).toEqual({ ok: false, error: 'not_found' });
+      expect(await s.rooms.get(room.uuid)).toBeUndefined();
+      expect(await s.drawings.get(room.uuid)).toBeUndefined();
+      expect(await s.messages.list(room.uuid, { limit: 10 })).toEqual({
+        list: [],
+        has_more: false,
+      });
+      expect((await s.rooms.list({ limit: 10 })).list).toEqual([]);
+      expect(await s.presence.set(u.uuid, room.uuid, holderA, t(4))).toBe('no_room');
+      expect(await s.messages.add(newMessage(room.uuid, u))).toBeUndefined();
+      expect(await s.drawings.putLine(room.uuid, line([1, 2]))).toEqual({
+        ok: false,
+        error: 'no_room',
+      });
       // The same uuid again starts from nothing.
       await makeRoom(s, 'again', t(5), room.uuid);
-      expect((await s.addMessage(newMessage(room.uuid, u)))?.seq).toBe(1);
-      expect((await s.getDrawing(room.uuid))?.lines).toEqual([]);
+      expect((await s.messages.add(newMessage(room.uuid, u)))?.seq).toBe(1);
+      expect((await s.drawings.get(room.uuid))?.lines).toEqual([]);
     });
 
     it('lists the newest rooms, ascending, ties by uuid, and pages back to the oldest', async () => {
-      expect(await s.listRooms({ limit: 10 })).toEqual({ list: [], next: null });
+      expect(await s.rooms.list({ limit: 10 })).toEqual({ list: [], next: null });
       const ids = sortedUuids(7);
       const times = [3, 1, 2, 2, 3, 2, 0];
       // Created in an order that is neither by time nor by uuid.
@@ -503,30 +517,30 @@ describe.each(backends)('$name storage', (backend) => {
         )
         .map((r) => r.uuid);
 
-      const whole = await s.listRooms({ limit: 10 });
+      const whole = await s.rooms.list({ limit: 10 });
       expect(uuidsOf(whole.list)).toEqual(all);
       expect(whole.next).toBeNull();
 
       const pages: string[][] = [];
-      let page = await s.listRooms({ limit: 3 });
+      let page = await s.rooms.list({ limit: 3 });
       pages.push(uuidsOf(page.list));
       while (page.next) {
         const first = page.list[0]!;
         expect(page.next).toEqual({ created: first.created, uuid: first.uuid });
-        page = await s.listRooms({ limit: 3, before: page.next });
+        page = await s.rooms.list({ limit: 3, before: page.next });
         pages.push(uuidsOf(page.list));
       }
       expect(pages).toEqual([all.slice(4), all.slice(1, 4), all.slice(0, 1)]);
 
       // Exactly `limit` left: no further page.
-      const lastTwo = await s.listRooms({ limit: 2, before: { created: t(2), uuid: all[3]! } });
+      const lastTwo = await s.rooms.list({ limit: 2, before: { created: t(2), uuid: all[3]! } });
       expect(uuidsOf(lastTwo.list)).toEqual(all.slice(1, 3));
       expect(lastTwo.next).toEqual({ created: t(1), uuid: all[1] });
-      const rest = await s.listRooms({ limit: 2, before: lastTwo.next! });
+      const rest = await s.rooms.list({ limit: 2, before: lastTwo.next! });
       expect(uuidsOf(rest.list)).toEqual([all[0]]);
       expect(rest.next).toBeNull();
       // A position between rooms works too.
-      const before = await s.listRooms({ limit: 10, before: { created: t(2), uuid: '' } });
+      const before = await s.rooms.list({ limit: 10, before: { created: t(2), uuid: '' } });
       expect(uuidsOf(before.list)).toEqual(all.slice(0, 2));
     });
 
@@ -538,13 +552,13 @@ describe.each(backends)('$name storage', (backend) => {
       ];
       for (let i = 0; i < 4; i++) {
         const u = await makeUser(s, `u${i}`);
-        await s.setPresence(u.uuid, rooms[i % 2]!.uuid, holderA, t(10 + i));
+        await s.presence.set(u.uuid, rooms[i % 2]!.uuid, holderA, t(10 + i));
       }
-      const listed = await s.listRooms({ limit: 10 });
+      const listed = await s.rooms.list({ limit: 10 });
       expect(listed.list).toEqual([
-        await s.getRoom(rooms[0]!.uuid),
-        await s.getRoom(rooms[1]!.uuid),
-        await s.getRoom(rooms[2]!.uuid),
+        await s.rooms.get(rooms[0]!.uuid),
+        await s.rooms.get(rooms[1]!.uuid),
+        await s.rooms.get(rooms[2]!.uuid),
       ]);
       expect(listed.list.map((r) => [r.users.length, r.user_count])).toEqual([
         [2, 2],
@@ -570,7 +584,7 @@ describe.each(backends)('$name storage', (backend) => {
       for (const [i, name] of names.entries())
         byName.set(name, (await makeRoom(s, name, t(i))).uuid);
       const search = async (query: string) =>
-        (await s.listRooms({ query, limit: 50 })).list.map((r) => r.name);
+        (await s.rooms.list({ query, limit: 50 })).list.map((r) => r.name);
       expect(await search('%')).toEqual(['100% sure']);
       expect(await search('0%')).toEqual(['100% sure']);
       expect(await search('_')).toEqual(['a_b']);
@@ -583,11 +597,11 @@ describe.each(backends)('$name storage', (backend) => {
       expect(await search('zzz')).toEqual([]);
       expect(await search('')).toEqual(names);
       // Paging within a search.
-      const first = await s.listRooms({ query: 'a', limit: 2 });
+      const first = await s.rooms.list({ query: 'a', limit: 2 });
       expect(first.list.map((r) => r.name)).toEqual(['MiXeD Case', 'plain']);
-      const second = await s.listRooms({ query: 'a', limit: 2, before: first.next! });
+      const second = await s.rooms.list({ query: 'a', limit: 2, before: first.next! });
       expect(second.list.map((r) => r.name)).toEqual(['back\\slash', 'backslash']);
-      const third = await s.listRooms({ query: 'a', limit: 2, before: second.next! });
+      const third = await s.rooms.list({ query: 'a', limit: 2, before: second.next! });
       expect(third.list.map((r) => r.name)).toEqual(['a_b', 'axb']);
       expect(third.next).toBeNull();
       expect(byName.size).toBe(names.length);
@@ -603,7 +617,7 @@ describe.each(backends)('$name storage', (backend) => {
         const got: string[] = [];
         let before: RoomPosition | undefined;
         for (;;) {
-          const page = await s.listRooms({ query, limit: 100, ...(before ? { before } : {}) });
+          const page = await s.rooms.list({ query, limit: 100, ...(before ? { before } : {}) });
           got.push(...uuidsOf(page.list).reverse());
           if (!page.next) break;
           before = page.next;
@@ -621,13 +635,13 @@ describe.each(backends)('$name storage', (backend) => {
       }
       // a rename and a delete reach the index
       const [quoted, unicode] = odd as [Room, Room];
-      await s.updateRoom(unicode.uuid, { name: 'plain hall' });
-      expect(await s.listRooms({ query: 'ünïc', limit: 10 })).toEqual({ list: [], next: null });
-      expect(uuidsOf((await s.listRooms({ query: 'in hal', limit: 10 })).list)).toEqual([
+      await s.rooms.update(unicode.uuid, { name: 'plain hall' });
+      expect(await s.rooms.list({ query: 'ünïc', limit: 10 })).toEqual({ list: [], next: null });
+      expect(uuidsOf((await s.rooms.list({ query: 'in hal', limit: 10 })).list)).toEqual([
         unicode.uuid,
       ]);
-      expect((await s.deleteRoom(quoted.uuid)).ok).toBe(true);
-      expect((await s.listRooms({ query: '"hi"', limit: 10 })).list).toEqual([]);
+      expect((await s.rooms.delete(quoted.uuid)).ok).toBe(true);
+      expect((await s.rooms.list({ query: '"hi"', limit: 10 })).list).toEqual([]);
       // more rooms hold "common" than the index is asked for: read newest first instead
       const many: Room[] = [];
       for (let i = 0; i < SEARCH_INDEX_MAX + 150; i += 50) {
@@ -655,7 +669,7 @@ describe.each(backends)('$name storage', (backend) => {
       let before: RoomPosition | undefined;
       const found: string[] = [];
       for (;;) {
-        const page = await s.listRooms({ query: '@#', limit: 10, ...(before ? { before } : {}) });
+        const page = await s.rooms.list({ query: '@#', limit: 10, ...(before ? { before } : {}) });
         pages.push([page.list.length, page.next !== null]);
         found.push(...uuidsOf(page.list));
         if (!page.next) break;
@@ -676,45 +690,52 @@ describe.each(backends)('$name storage', (backend) => {
       const ids = sortedUuids(5);
       const entered = [2, 1, 2, 1, 3];
       for (const i of [4, 2, 0, 3, 1]) {
-        await s.createUser({ uuid: ids[i]!, name: `u${i}`, room_uuid: null }, randomUUID(), t(0));
-        await s.setPresence(ids[i]!, room.uuid, holderA, t(entered[i]!));
+        await s.identity.create(
+          { uuid: ids[i]!, name: `u${i}`, room_uuid: null },
+          randomUUID(),
+          t(0),
+        );
+        await s.presence.set(ids[i]!, room.uuid, holderA, t(entered[i]!));
       }
       const outsider = await makeUser(s);
-      await s.setPresence(outsider.uuid, other.uuid, holderA, t(0));
+      await s.presence.set(outsider.uuid, other.uuid, holderA, t(0));
       const order = [ids[1], ids[3], ids[0], ids[2], ids[4]];
 
-      const whole = await s.listRoomUsers(room.uuid, { limit: 10 });
+      const whole = await s.rooms.listUsers(room.uuid, { limit: 10 });
       expect(uuidsOf(whole.list)).toEqual(order);
       expect(whole.list[0]).toEqual({ uuid: ids[1], name: 'u1', room_uuid: room.uuid });
       expect(whole.next).toBeNull();
 
-      const p1 = await s.listRoomUsers(room.uuid, { limit: 2 });
+      const p1 = await s.rooms.listUsers(room.uuid, { limit: 2 });
       expect(uuidsOf(p1.list)).toEqual(order.slice(0, 2));
       expect(p1.next).toEqual({ entered: t(1), uuid: ids[3] });
-      const p2 = await s.listRoomUsers(room.uuid, { limit: 2, after: p1.next! });
+      const p2 = await s.rooms.listUsers(room.uuid, { limit: 2, after: p1.next! });
       expect(uuidsOf(p2.list)).toEqual(order.slice(2, 4));
-      const p3 = await s.listRoomUsers(room.uuid, { limit: 2, after: p2.next! });
+      const p3 = await s.rooms.listUsers(room.uuid, { limit: 2, after: p2.next! });
       expect(uuidsOf(p3.list)).toEqual(order.slice(4));
       expect(p3.next).toBeNull();
-      const exact = await s.listRoomUsers(room.uuid, { limit: 3, after: p1.next! });
+      const exact = await s.rooms.listUsers(room.uuid, { limit: 3, after: p1.next! });
       expect(uuidsOf(exact.list)).toEqual(order.slice(2));
       expect(exact.next).toBeNull();
       // A position no member has.
-      const between = await s.listRoomUsers(room.uuid, {
+      const between = await s.rooms.listUsers(room.uuid, {
         limit: 10,
         after: { entered: t(2), uuid: '' },
       });
       expect(uuidsOf(between.list)).toEqual(order.slice(2));
-      expect(await s.listRoomUsers(randomUUID(), { limit: 10 })).toEqual({ list: [], next: null });
+      expect(await s.rooms.listUsers(randomUUID(), { limit: 10 })).toEqual({
+        list: [],
+        next: null,
+      });
     });
   });
 
-  describe('messages', () => {
+  describe('messages (storage.messages)', () => {
     it('commits messages with seq 1, 2, 3 and the author as at send time', async () => {
       const room = await makeRoom(s);
       const u = await makeUser(s, 'ann');
       const m = newMessage(room.uuid, u, 'first', t(5));
-      const committed = await s.addMessage(m);
+      const committed = await s.messages.add(m);
       expect(committed).toEqual({
         uuid: m.uuid,
         body: 'first',
@@ -724,31 +745,31 @@ describe.each(backends)('$name storage', (backend) => {
         created: t(5),
         seq: 1,
       });
-      await s.renameUser(u.uuid, 'anna');
-      const second = await s.addMessage(newMessage(room.uuid, { ...u, name: 'anna' }, 'second'));
+      await s.identity.rename(u.uuid, 'anna');
+      const second = await s.messages.add(newMessage(room.uuid, { ...u, name: 'anna' }, 'second'));
       expect(second?.seq).toBe(2);
-      expect((await s.getRoom(room.uuid))?.sum).toBe(2);
-      const { list } = await s.listMessages(room.uuid, { limit: 10 });
+      expect((await s.rooms.get(room.uuid))?.sum).toBe(2);
+      const { list } = await s.messages.list(room.uuid, { limit: 10 });
       expect(list).toEqual([committed, second]);
-      expect(await s.addMessage(newMessage(randomUUID(), u))).toBeUndefined();
+      expect(await s.messages.add(newMessage(randomUUID(), u))).toBeUndefined();
     });
 
     it('keeps body text exactly', async () => {
       const room = await makeRoom(s);
       const u = await makeUser(s);
       const body = `emoji 😀, quotes '"\`, NUL-free controls \t\n, 100% _\\ Ärger ${'x'.repeat(10_000)}`;
-      await s.addMessage(newMessage(room.uuid, u, body));
-      expect((await s.listMessages(room.uuid, { limit: 1 })).list[0]?.body).toBe(body);
+      await s.messages.add(newMessage(room.uuid, u, body));
+      expect((await s.messages.list(room.uuid, { limit: 1 })).list[0]?.body).toBe(body);
     });
 
     it('gives 500 concurrent messages in one room seqs 1..500 without gaps', async () => {
       const room = await makeRoom(s);
       const u = await makeUser(s);
       const sent = Array.from({ length: 500 }, (_, i) => newMessage(room.uuid, u, `m${i}`));
-      const committed = await Promise.all(sent.map((m) => s.addMessage(m)));
+      const committed = await Promise.all(sent.map((m) => s.messages.add(m)));
       expect(committed.map((m) => m?.seq).sort((a, b) => a! - b!)).toEqual(range(1, 500));
-      expect((await s.getRoom(room.uuid))?.sum).toBe(500);
-      const { list, has_more } = await s.listMessages(room.uuid, { limit: 500 });
+      expect((await s.rooms.get(room.uuid))?.sum).toBe(500);
+      const { list, has_more } = await s.messages.list(room.uuid, { limit: 500 });
       expect(has_more).toBe(false);
       expect(seqsOf(list)).toEqual(range(1, 500));
       // What each caller was told is what is stored.
@@ -761,7 +782,7 @@ describe.each(backends)('$name storage', (backend) => {
       const u = await makeUser(s);
       const committed = await Promise.all(
         Array.from({ length: 500 }, (_, i) =>
-          s.addMessage(newMessage(i % 3 === 0 ? r1.uuid : r2.uuid, u, `m${i}`)),
+          s.messages.add(newMessage(i % 3 === 0 ? r1.uuid : r2.uuid, u, `m${i}`)),
         ),
       );
       for (const [room, n] of [
@@ -770,8 +791,10 @@ describe.each(backends)('$name storage', (backend) => {
       ] as const) {
         const seqs = committed.filter((m) => m?.room_uuid === room.uuid).map((m) => m!.seq);
         expect(seqs.sort((a, b) => a - b)).toEqual(range(1, n));
-        expect((await s.getRoom(room.uuid))?.sum).toBe(n);
-        expect(seqsOf((await s.listMessages(room.uuid, { limit: 500 })).list)).toEqual(range(1, n));
+        expect((await s.rooms.get(room.uuid))?.sum).toBe(n);
+        expect(seqsOf((await s.messages.list(room.uuid, { limit: 500 })).list)).toEqual(
+          range(1, n),
+        );
       }
     });
 
@@ -779,10 +802,10 @@ describe.each(backends)('$name storage', (backend) => {
       const room = await makeRoom(s);
       const other = await makeRoom(s);
       const u = await makeUser(s);
-      for (let i = 0; i < 7; i++) await s.addMessage(newMessage(room.uuid, u, `m${i + 1}`));
-      await s.addMessage(newMessage(other.uuid, u));
+      for (let i = 0; i < 7; i++) await s.messages.add(newMessage(room.uuid, u, `m${i + 1}`));
+      await s.messages.add(newMessage(other.uuid, u));
       const page = async (opts: { before?: number; after?: number; limit: number }) => {
-        const r = await s.listMessages(room.uuid, opts);
+        const r = await s.messages.list(room.uuid, opts);
         return [seqsOf(r.list), r.has_more];
       };
       expect(await page({ limit: 3 })).toEqual([[5, 6, 7], true]);
@@ -798,34 +821,34 @@ describe.each(backends)('$name storage', (backend) => {
       expect(await page({ after: 3, limit: 3 })).toEqual([[4, 5, 6], true]);
       expect(await page({ after: 7, limit: 3 })).toEqual([[], false]);
       expect(await page({ after: 100, limit: 3 })).toEqual([[], false]);
-      const bodies = (await s.listMessages(room.uuid, { after: 5, limit: 1 })).list.map(
+      const bodies = (await s.messages.list(room.uuid, { after: 5, limit: 1 })).list.map(
         (m) => m.body,
       );
       expect(bodies).toEqual(['m6']);
-      expect(await s.listMessages(randomUUID(), { limit: 5 })).toEqual({
+      expect(await s.messages.list(randomUUID(), { limit: 5 })).toEqual({
         list: [],
         has_more: false,
       });
     });
   });
 
-  describe('drawing', () => {
+  describe('drawings (storage.drawings)', () => {
     it('gives a new room an empty drawing', async () => {
       const drawingUuid = randomUUID();
-      const room = await s.createRoom({
+      const room = await s.rooms.create({
         uuid: randomUUID(),
         name: 'r',
         color: '#fff',
         created: t(0),
         drawing_uuid: drawingUuid,
       });
-      expect(await s.getDrawing(room.uuid)).toEqual({
+      expect(await s.drawings.get(room.uuid)).toEqual({
         uuid: drawingUuid,
         name: `drawing-${drawingUuid}`,
         lines: [],
         room_uuid: room.uuid,
       });
-      expect(await s.getDrawing(randomUUID())).toBeUndefined();
+      expect(await s.drawings.get(randomUUID())).toBeUndefined();
     });
 
     it('keeps a whole drawing within its size; deleting, shrinking and resetting free room', async () => {
@@ -833,99 +856,105 @@ describe.each(backends)('$name storage', (backend) => {
       const room = await makeRoom(s);
       const ten = range(1, 10); // "[1,2,3,4,5,6,7,8,9,10]": 22 characters
       const size = async () =>
-        (await s.getDrawing(room.uuid))!.lines.reduce(
+        (await s.drawings.get(room.uuid))!.lines.reduce(
           (n, l) => n + JSON.stringify(l.points).length,
           0,
         );
       const full = { ok: false, error: 'drawing_full' };
       const [a, b] = [line(ten), line(ten)];
-      expect((await s.putLine(room.uuid, a)).ok).toBe(true);
-      expect((await s.putLine(room.uuid, b)).ok).toBe(true);
+      expect((await s.drawings.putLine(room.uuid, a)).ok).toBe(true);
+      expect((await s.drawings.putLine(room.uuid, b)).ok).toBe(true);
       // 44 + 22 > 60: a third such line is refused; a stroke of 9 characters fits
-      expect(await s.putLine(room.uuid, line(ten))).toEqual(full);
+      expect(await s.drawings.putLine(room.uuid, line(ten))).toEqual(full);
       const d = randomUUID();
       const style = { color: '#000000', tool: 'pen' as const, user_uuid: 'u1' };
       expect(
-        (await s.appendPoints(room.uuid, { uuid: d, points: [1, 2, 3, 4], ...style })).ok,
+        (await s.drawings.appendPoints(room.uuid, { uuid: d, points: [1, 2, 3, 4], ...style })).ok,
       ).toBe(true);
       expect(await size()).toBe(53);
       // ",5,6" makes 57; ",7,8" would make 61
       const more = (points: number[]) =>
-        s.appendPoints(room.uuid, { uuid: d, points, user_uuid: 'u1' });
+        s.drawings.appendPoints(room.uuid, { uuid: d, points, user_uuid: 'u1' });
       expect((await more([5, 6])).ok).toBe(true);
       expect(await more([7, 8])).toEqual(full);
       // a line's own limit is told first
       expect(
-        await s.appendPoints(room.uuid, { uuid: a.uuid, points: [1, 2], user_uuid: 'u' }),
+        await s.drawings.appendPoints(room.uuid, { uuid: a.uuid, points: [1, 2], user_uuid: 'u' }),
       ).toEqual({ ok: false, error: 'line_too_long' });
       expect(await size()).toBe(57);
       // a shorter line in a's place frees 17; a longer one than fits is refused, changing nothing
-      expect((await s.putLine(room.uuid, { ...a, points: [1, 2] })).ok).toBe(true);
+      expect((await s.drawings.putLine(room.uuid, { ...a, points: [1, 2] })).ok).toBe(true);
       expect((await more([7, 8, 9, 10])).ok).toBe(true);
       expect(await size()).toBe(49);
-      expect(await s.putLine(room.uuid, { ...a, points: ten })).toEqual(full);
+      expect(await s.drawings.putLine(room.uuid, { ...a, points: ten })).toEqual(full);
       expect(await size()).toBe(49);
-      expect(await s.deleteLine(room.uuid, b.uuid)).toBe(true);
-      expect((await s.putLine(room.uuid, { ...a, points: ten })).ok).toBe(true);
+      expect(await s.drawings.deleteLine(room.uuid, b.uuid)).toBe(true);
+      expect((await s.drawings.putLine(room.uuid, { ...a, points: ten })).ok).toBe(true);
       expect(await size()).toBe(44);
-      await s.resetDrawing(room.uuid);
+      await s.drawings.reset(room.uuid);
       for (const points of [ten, ten, range(1, 6)]) {
-        expect((await s.putLine(room.uuid, line(points))).ok).toBe(true);
+        expect((await s.drawings.putLine(room.uuid, line(points))).ok).toBe(true);
       }
       expect(await size()).toBe(57);
       // every field of a line counts: at 59, a color 2 characters longer no longer fits
       const first = {
-        ...(await s.getDrawing(room.uuid))!.lines[0]!,
+        ...(await s.drawings.get(room.uuid))!.lines[0]!,
         points: [...range(1, 9), 1000],
       };
-      expect((await s.putLine(room.uuid, first)).ok).toBe(true);
+      expect((await s.drawings.putLine(room.uuid, first)).ok).toBe(true);
       expect(await size()).toBe(59);
-      expect(await s.putLine(room.uuid, { ...first, color: '#00000080' })).toEqual(full);
-      expect((await s.putLine(room.uuid, { ...first, color: '#000' })).ok).toBe(true);
+      expect(await s.drawings.putLine(room.uuid, { ...first, color: '#00000080' })).toEqual(full);
+      expect((await s.drawings.putLine(room.uuid, { ...first, color: '#000' })).ok).toBe(true);
     });
 
     it('gives the drawing as JSON text too, the same drawing in the same order', async () => {
       const room = await makeRoom(s);
-      expect(JSON.parse((await s.getDrawingJson(room.uuid))!)).toEqual(
-        await s.getDrawing(room.uuid),
+      expect(JSON.parse((await s.drawings.getJson(room.uuid))!)).toEqual(
+        await s.drawings.get(room.uuid),
       );
       const lines = [line([1.5, -2, 3e-7, 1e21]), line([], { tool: 'eraser', color: '#abc' })];
-      for (const l of lines) await s.putLine(room.uuid, l);
-      await s.appendPoints(room.uuid, { uuid: lines[1]!.uuid, points: [7, 8], user_uuid: 'u1' });
-      const json = (await s.getDrawingJson(room.uuid))!;
-      const drawing = (await s.getDrawing(room.uuid))!;
+      for (const l of lines) await s.drawings.putLine(room.uuid, l);
+      await s.drawings.appendPoints(room.uuid, {
+        uuid: lines[1]!.uuid,
+        points: [7, 8],
+        user_uuid: 'u1',
+      });
+      const json = (await s.drawings.getJson(room.uuid))!;
+      const drawing = (await s.drawings.get(room.uuid))!;
       expect(JSON.parse(json)).toEqual(drawing);
       expect(drawing.lines).toEqual([lines[0], { ...lines[1], points: [7, 8] }]);
       // what a JSON serializer would write, key order included
       expect(json).toBe(JSON.stringify(drawing));
-      expect(await s.getDrawingJson(randomUUID())).toBeUndefined();
+      expect(await s.drawings.getJson(randomUUID())).toBeUndefined();
       // a field that JSON would have to escape never gets in (the protocol refuses it first)
-      await expect(s.putLine(room.uuid, line([1, 2], { color: '#"},{' }))).rejects.toThrow();
+      await expect(
+        s.drawings.putLine(room.uuid, line([1, 2], { color: '#"},{' })),
+      ).rejects.toThrow();
     });
 
     it('upserts lines by uuid, keeping each line in its place', async () => {
       const room = await makeRoom(s);
       const [a, b, c] = [line([1, 2]), line([3, 4], { tool: 'eraser' }), line([5.5, -6.25])];
-      expect(await s.putLine(room.uuid, a)).toEqual({ ok: true, line: a });
-      await s.putLine(room.uuid, b);
-      await s.putLine(room.uuid, c);
+      expect(await s.drawings.putLine(room.uuid, a)).toEqual({ ok: true, line: a });
+      await s.drawings.putLine(room.uuid, b);
+      await s.drawings.putLine(room.uuid, c);
       const a2 = { ...a, points: [9, 9, 8, 8], color: '#ff0000', user_uuid: 'u2' };
-      expect(await s.putLine(room.uuid, a2)).toEqual({ ok: true, line: a2 });
-      expect((await s.getDrawing(room.uuid))?.lines).toEqual([a2, b, c]);
-      expect(await s.putLine(randomUUID(), a)).toEqual({ ok: false, error: 'no_room' });
+      expect(await s.drawings.putLine(room.uuid, a2)).toEqual({ ok: true, line: a2 });
+      expect((await s.drawings.get(room.uuid))?.lines).toEqual([a2, b, c]);
+      expect(await s.drawings.putLine(randomUUID(), a)).toEqual({ ok: false, error: 'no_room' });
     });
 
     it('refuses a new line in a full drawing but replaces existing ones', async () => {
       const room = await makeRoom(s);
       const lines = [line([1, 1]), line([2, 2]), line([3, 3])];
-      for (const l of lines) expect((await s.putLine(room.uuid, l)).ok).toBe(true);
-      expect(await s.putLine(room.uuid, line([4, 4]))).toEqual({
+      for (const l of lines) expect((await s.drawings.putLine(room.uuid, l)).ok).toBe(true);
+      expect(await s.drawings.putLine(room.uuid, line([4, 4]))).toEqual({
         ok: false,
         error: 'drawing_full',
       });
-      expect((await s.putLine(room.uuid, { ...lines[1]!, points: [7, 7] })).ok).toBe(true);
+      expect((await s.drawings.putLine(room.uuid, { ...lines[1]!, points: [7, 7] })).ok).toBe(true);
       expect(
-        await s.appendPoints(room.uuid, {
+        await s.drawings.appendPoints(room.uuid, {
           uuid: randomUUID(),
           points: [1, 2],
           color: '#000',
@@ -934,10 +963,10 @@ describe.each(backends)('$name storage', (backend) => {
         }),
       ).toEqual({ ok: false, error: 'drawing_full' });
       // Deleting a line frees its place.
-      expect(await s.deleteLine(room.uuid, lines[0]!.uuid)).toBe(true);
+      expect(await s.drawings.deleteLine(room.uuid, lines[0]!.uuid)).toBe(true);
       const d = line([4, 4]);
-      expect((await s.putLine(room.uuid, d)).ok).toBe(true);
-      expect(uuidsOf((await s.getDrawing(room.uuid))!.lines)).toEqual([
+      expect((await s.drawings.putLine(room.uuid, d)).ok).toBe(true);
+      expect(uuidsOf((await s.drawings.get(room.uuid))!.lines)).toEqual([
         lines[1]!.uuid,
         lines[2]!.uuid,
         d.uuid,
@@ -948,7 +977,7 @@ describe.each(backends)('$name storage', (backend) => {
       const room = await makeRoom(s);
       const uuid = randomUUID();
       const append = (points: number[], style: { color?: string; tool?: 'pen' | 'eraser' } = {}) =>
-        s.appendPoints(room.uuid, { uuid, points, user_uuid: 'author', ...style });
+        s.drawings.appendPoints(room.uuid, { uuid, points, user_uuid: 'author', ...style });
       expect(await append([1, 2])).toEqual({ ok: false, error: 'needs_style' });
       expect(await append([1, 2], { color: '#abc' })).toEqual({ ok: false, error: 'needs_style' });
       expect(await append([1, 2], { color: '#abc', tool: 'eraser' })).toEqual({
@@ -959,7 +988,7 @@ describe.each(backends)('$name storage', (backend) => {
       });
       // An existing line keeps its style and author.
       expect(
-        await s.appendPoints(room.uuid, {
+        await s.drawings.appendPoints(room.uuid, {
           uuid,
           points: [3.5, -4],
           color: '#fff',
@@ -976,7 +1005,7 @@ describe.each(backends)('$name storage', (backend) => {
       expect(await append([5, 6, 7, 8, 9, 10])).toMatchObject({ ok: true });
       // 10 numbers now: the limit.
       expect(await append([11, 12])).toEqual({ ok: false, error: 'line_too_long' });
-      expect((await s.getDrawing(room.uuid))?.lines).toEqual([
+      expect((await s.drawings.get(room.uuid))?.lines).toEqual([
         {
           uuid,
           name: `line-${uuid}`,
@@ -986,7 +1015,9 @@ describe.each(backends)('$name storage', (backend) => {
           user_uuid: 'author',
         },
       ]);
-      expect(await s.appendPoints(randomUUID(), { uuid, points: [1, 2], user_uuid: 'u' })).toEqual({
+      expect(
+        await s.drawings.appendPoints(randomUUID(), { uuid, points: [1, 2], user_uuid: 'u' }),
+      ).toEqual({
         ok: false,
         error: 'no_room',
       });
@@ -997,28 +1028,32 @@ describe.each(backends)('$name storage', (backend) => {
       const style = { color: '#000', tool: 'pen' as const, user_uuid: 'u' };
       const long = range(1, 12);
       expect(
-        await s.appendPoints(room.uuid, { uuid: randomUUID(), points: long, ...style }),
+        await s.drawings.appendPoints(room.uuid, { uuid: randomUUID(), points: long, ...style }),
       ).toEqual({
         ok: false,
         error: 'line_too_long',
       });
       const uuid = randomUUID();
-      expect((await s.appendPoints(room.uuid, { uuid, points: range(1, 10), ...style })).ok).toBe(
-        true,
-      );
-      expect(await s.appendPoints(room.uuid, { uuid, points: [], ...style })).toMatchObject({
+      expect(
+        (await s.drawings.appendPoints(room.uuid, { uuid, points: range(1, 10), ...style })).ok,
+      ).toBe(true);
+      expect(
+        await s.drawings.appendPoints(room.uuid, { uuid, points: [], ...style }),
+      ).toMatchObject({
         ok: true,
       });
       // Appends to a line put whole, starting from no points.
       const empty = line([]);
-      await s.putLine(room.uuid, empty);
+      await s.drawings.putLine(room.uuid, empty);
       expect(
-        (await s.appendPoints(room.uuid, { uuid: empty.uuid, points: [1, 2], ...style })).ok,
+        (await s.drawings.appendPoints(room.uuid, { uuid: empty.uuid, points: [1, 2], ...style }))
+          .ok,
       ).toBe(true);
       expect(
-        (await s.appendPoints(room.uuid, { uuid: empty.uuid, points: [3, 4], ...style })).ok,
+        (await s.drawings.appendPoints(room.uuid, { uuid: empty.uuid, points: [3, 4], ...style }))
+          .ok,
       ).toBe(true);
-      const lines = (await s.getDrawing(room.uuid))!.lines;
+      const lines = (await s.drawings.get(room.uuid))!.lines;
       expect(lines.map((l) => l.points)).toEqual([range(1, 10), [1, 2, 3, 4]]);
     });
 
@@ -1026,37 +1061,37 @@ describe.each(backends)('$name storage', (backend) => {
       const room = await makeRoom(s);
       const other = await makeRoom(s);
       const [a, b] = [line([1, 2]), line([3, 4])];
-      await s.putLine(room.uuid, a);
-      await s.putLine(room.uuid, b);
-      await s.putLine(other.uuid, a);
-      expect(await s.deleteLine(room.uuid, a.uuid)).toBe(true);
-      expect(await s.deleteLine(room.uuid, a.uuid)).toBe(false);
-      expect(await s.deleteLine(room.uuid, randomUUID())).toBe(false);
-      expect(await s.deleteLine(randomUUID(), b.uuid)).toBe(false);
-      expect((await s.getDrawing(room.uuid))?.lines).toEqual([b]);
-      const drawing = await s.getDrawing(room.uuid);
-      expect(await s.resetDrawing(room.uuid)).toEqual({ ...drawing, lines: [] });
-      expect(await s.getDrawing(room.uuid)).toEqual({ ...drawing, lines: [] });
-      expect((await s.getDrawing(other.uuid))?.lines).toEqual([a]);
-      expect(await s.resetDrawing(randomUUID())).toBeUndefined();
+      await s.drawings.putLine(room.uuid, a);
+      await s.drawings.putLine(room.uuid, b);
+      await s.drawings.putLine(other.uuid, a);
+      expect(await s.drawings.deleteLine(room.uuid, a.uuid)).toBe(true);
+      expect(await s.drawings.deleteLine(room.uuid, a.uuid)).toBe(false);
+      expect(await s.drawings.deleteLine(room.uuid, randomUUID())).toBe(false);
+      expect(await s.drawings.deleteLine(randomUUID(), b.uuid)).toBe(false);
+      expect((await s.drawings.get(room.uuid))?.lines).toEqual([b]);
+      const drawing = await s.drawings.get(room.uuid);
+      expect(await s.drawings.reset(room.uuid)).toEqual({ ...drawing, lines: [] });
+      expect(await s.drawings.get(room.uuid)).toEqual({ ...drawing, lines: [] });
+      expect((await s.drawings.get(other.uuid))?.lines).toEqual([a]);
+      expect(await s.drawings.reset(randomUUID())).toBeUndefined();
       // A reset drawing takes the full number of lines again, in order.
       const fresh = [line([1, 1]), line([2, 2]), line([3, 3])];
-      for (const l of fresh) expect((await s.putLine(room.uuid, l)).ok).toBe(true);
-      expect(await s.putLine(room.uuid, line([4, 4]))).toEqual({
+      for (const l of fresh) expect((await s.drawings.putLine(room.uuid, l)).ok).toBe(true);
+      expect(await s.drawings.putLine(room.uuid, line([4, 4]))).toEqual({
         ok: false,
         error: 'drawing_full',
       });
-      expect((await s.getDrawing(room.uuid))?.lines).toEqual(fresh);
+      expect((await s.drawings.get(room.uuid))?.lines).toEqual(fresh);
     });
 
     it('returns copies: changing a returned line changes nothing stored', async () => {
       const room = await makeRoom(s);
       const a = line([1, 2]);
-      const put = await s.putLine(room.uuid, a);
+      const put = await s.drawings.putLine(room.uuid, a);
       a.points.push(3, 4);
       if (put.ok) put.line.points.push(5, 6);
-      (await s.getDrawing(room.uuid))!.lines[0]!.points.push(7, 8);
-      expect((await s.getDrawing(room.uuid))?.lines[0]?.points).toEqual([1, 2]);
+      (await s.drawings.get(room.uuid))!.lines[0]!.points.push(7, 8);
+      expect((await s.drawings.get(room.uuid))?.lines[0]?.points).toEqual([1, 2]);
     });
   });
 
@@ -1067,16 +1102,16 @@ describe.each(backends)('$name storage', (backend) => {
         const room = await makeRoom(s, `r${i}`);
         const u = await makeUser(s);
         const [entered, deleted] = await Promise.all([
-          other.setPresence(u.uuid, room.uuid, holderA, t(i)),
-          s.deleteRoom(room.uuid),
+          other.presence.set(u.uuid, room.uuid, holderA, t(i)),
+          s.rooms.delete(room.uuid),
         ]);
         if (deleted.ok) {
           expect(entered).toBe('no_room');
-          expect(await s.getUser(u.uuid)).toEqual(u);
+          expect(await s.identity.get(u.uuid)).toEqual(u);
         } else {
           expect(deleted).toEqual({ ok: false, error: 'not_empty' });
           expect(entered).toEqual({ previous: null });
-          expect((await s.getRoom(room.uuid))?.user_count).toBe(1);
+          expect((await s.rooms.get(room.uuid))?.user_count).toBe(1);
         }
       }
     });
@@ -1088,11 +1123,11 @@ describe.each(backends)('$name storage', (backend) => {
         const u = await makeUser(s);
         const committed = await Promise.all(
           Array.from({ length: 500 }, (_, i) =>
-            (i % 2 === 0 ? s : other).addMessage(newMessage(room.uuid, u, `m${i}`)),
+            (i % 2 === 0 ? s : other).messages.add(newMessage(room.uuid, u, `m${i}`)),
           ),
         );
         expect(committed.map((m) => m!.seq).sort((a, b) => a - b)).toEqual(range(1, 500));
-        expect(seqsOf((await s.listMessages(room.uuid, { limit: 500 })).list)).toEqual(
+        expect(seqsOf((await s.messages.list(room.uuid, { limit: 500 })).list)).toEqual(
           range(1, 500),
         );
       });
@@ -1101,23 +1136,27 @@ describe.each(backends)('$name storage', (backend) => {
       it("never gives a drawing's JSON older than another storage's last change", async () => {
         const other = await declared(store.another, 'another')();
         const room = await makeRoom(s);
-        const json = async () => JSON.parse((await s.getDrawingJson(room.uuid))!) as Drawing;
+        const json = async () => JSON.parse((await s.drawings.getJson(room.uuid))!) as Drawing;
         const a = line([1, 2]);
-        await other.putLine(room.uuid, a);
+        await other.drawings.putLine(room.uuid, a);
         expect((await json()).lines).toEqual([a]);
         // read again unchanged (kept), then changed elsewhere in every way a drawing changes
         expect((await json()).lines).toEqual([a]);
-        await other.appendPoints(room.uuid, { uuid: a.uuid, points: [3, 4], user_uuid: 'u1' });
+        await other.drawings.appendPoints(room.uuid, {
+          uuid: a.uuid,
+          points: [3, 4],
+          user_uuid: 'u1',
+        });
         expect((await json()).lines[0]!.points).toEqual([1, 2, 3, 4]);
         const b = line([5, 6]);
-        await other.putLine(room.uuid, b);
+        await other.drawings.putLine(room.uuid, b);
         expect((await json()).lines.map((l) => l.uuid)).toEqual([a.uuid, b.uuid]);
-        await other.deleteLine(room.uuid, a.uuid);
+        await other.drawings.deleteLine(room.uuid, a.uuid);
         expect((await json()).lines).toEqual([b]);
-        await other.resetDrawing(room.uuid);
+        await other.drawings.reset(room.uuid);
         expect((await json()).lines).toEqual([]);
-        expect((await other.deleteRoom(room.uuid)).ok).toBe(true);
-        expect(await s.getDrawingJson(room.uuid)).toBeUndefined();
+        expect((await other.rooms.delete(room.uuid)).ok).toBe(true);
+        expect(await s.drawings.getJson(room.uuid)).toBeUndefined();
       });
 
     if (backend.shared)
@@ -1126,11 +1165,11 @@ describe.each(backends)('$name storage', (backend) => {
         const room = await makeRoom(s);
         const results = await Promise.all(
           Array.from({ length: 10 }, (_, i) =>
-            (i % 2 === 0 ? s : other).putLine(room.uuid, line([i, i])),
+            (i % 2 === 0 ? s : other).drawings.putLine(room.uuid, line([i, i])),
           ),
         );
         expect(results.filter((r) => r.ok)).toHaveLength(LIMITS.drawingLines);
-        expect((await s.getDrawing(room.uuid))?.lines).toHaveLength(LIMITS.drawingLines);
+        expect((await s.drawings.get(room.uuid))?.lines).toHaveLength(LIMITS.drawingLines);
       });
 
     if (backend.shared)
@@ -1138,12 +1177,12 @@ describe.each(backends)('$name storage', (backend) => {
         const other = await declared(store.another, 'another')();
         const room = await makeRoom(s);
         const lines = [line([0, 0]), line([0, 0]), line([0, 0])];
-        for (const l of lines) await s.putLine(room.uuid, l);
+        for (const l of lines) await s.drawings.putLine(room.uuid, l);
         // 15 characters; each append of [1, 1] adds ",1,1": the lines have room for 12
         // appends, the drawing's 60 characters for 11
         const results = await Promise.all(
           Array.from({ length: 15 }, (_, i) =>
-            (i % 2 === 0 ? s : other).appendPoints(room.uuid, {
+            (i % 2 === 0 ? s : other).drawings.appendPoints(room.uuid, {
               uuid: lines[i % 3]!.uuid,
               points: [1, 1],
               user_uuid: 'u',
@@ -1151,7 +1190,7 @@ describe.each(backends)('$name storage', (backend) => {
           ),
         );
         expect(results.filter((r) => r.ok)).toHaveLength(11);
-        const drawing = await s.getDrawing(room.uuid);
+        const drawing = await s.drawings.get(room.uuid);
         expect(drawing!.lines.reduce((n, l) => n + JSON.stringify(l.points).length, 0)).toBe(59);
       });
 
@@ -1161,20 +1200,24 @@ describe.each(backends)('$name storage', (backend) => {
       for (let i = 0; i < 10; i++) {
         const room = await makeRoom(s, `r${i}`);
         const existing = line([1, 2]);
-        await s.putLine(room.uuid, existing);
+        await s.drawings.putLine(room.uuid, existing);
         const [deleted, put, appended, removed, message] = await Promise.all([
-          s.deleteRoom(room.uuid),
-          other.putLine(room.uuid, line([3, 4])),
-          other.appendPoints(room.uuid, { uuid: existing.uuid, points: [5, 6], user_uuid: 'x' }),
-          other.deleteLine(room.uuid, existing.uuid),
-          other.addMessage(newMessage(room.uuid, u)),
+          s.rooms.delete(room.uuid),
+          other.drawings.putLine(room.uuid, line([3, 4])),
+          other.drawings.appendPoints(room.uuid, {
+            uuid: existing.uuid,
+            points: [5, 6],
+            user_uuid: 'x',
+          }),
+          other.drawings.deleteLine(room.uuid, existing.uuid),
+          other.messages.add(newMessage(room.uuid, u)),
         ]);
         expect(deleted.ok).toBe(true);
         expect([true, false]).toContain(put.ok);
         expect([true, false]).toContain(appended.ok);
         expect([true, false]).toContain(removed);
         expect([undefined, 1]).toContain(message?.seq);
-        expect(await other.getDrawing(room.uuid)).toBeUndefined();
+        expect(await other.drawings.get(room.uuid)).toBeUndefined();
       }
     });
   });
@@ -1185,40 +1228,40 @@ describe.each(backends)('$name storage', (backend) => {
         const reopen = declared(store.reopen, 'reopen');
         const room = await makeRoom(s, 'Kept', t(1));
         const u = await makeUser(s, 'ann', 'hash-1', t(1));
-        await s.setPresence(u.uuid, room.uuid, holderA, t(2));
+        await s.presence.set(u.uuid, room.uuid, holderA, t(2));
         const sent: (Message | undefined)[] = [];
         for (let i = 0; i < 3; i++)
-          sent.push(await s.addMessage(newMessage(room.uuid, u, `m${i}`)));
+          sent.push(await s.messages.add(newMessage(room.uuid, u, `m${i}`)));
         const a = line([1, 2]);
-        await s.putLine(room.uuid, a);
-        await s.appendPoints(room.uuid, { uuid: a.uuid, points: [3, 4], user_uuid: 'x' });
+        await s.drawings.putLine(room.uuid, a);
+        await s.drawings.appendPoints(room.uuid, { uuid: a.uuid, points: [3, 4], user_uuid: 'x' });
         const before = {
-          room: await s.getRoom(room.uuid),
-          drawing: await s.getDrawing(room.uuid),
-          rooms: await s.listRooms({ limit: 10 }),
+          room: await s.rooms.get(room.uuid),
+          drawing: await s.drawings.get(room.uuid),
+          rooms: await s.rooms.list({ limit: 10 }),
         };
         // Not awaited: close must commit them first.
         const pending = Array.from({ length: 50 }, (_, i) =>
-          s.addMessage(newMessage(room.uuid, u, `p${i}`)),
+          s.messages.add(newMessage(room.uuid, u, `p${i}`)),
         );
         const reopened = await reopen();
         expect((await Promise.all(pending)).map((m) => m!.seq)).toEqual(range(4, 53));
 
-        expect(await reopened.getRoom(room.uuid)).toEqual({ ...before.room, sum: 53 });
-        expect(await reopened.getDrawing(room.uuid)).toEqual(before.drawing);
-        expect((await reopened.listRooms({ limit: 10 })).list).toEqual([
+        expect(await reopened.rooms.get(room.uuid)).toEqual({ ...before.room, sum: 53 });
+        expect(await reopened.drawings.get(room.uuid)).toEqual(before.drawing);
+        expect((await reopened.rooms.list({ limit: 10 })).list).toEqual([
           { ...before.rooms.list[0], sum: 53 },
         ]);
-        expect(await reopened.getUser(u.uuid)).toEqual({ ...u, room_uuid: room.uuid });
-        expect(await reopened.resumeUser('hash-1', t(0), t(3))).toEqual({
+        expect(await reopened.identity.get(u.uuid)).toEqual({ ...u, room_uuid: room.uuid });
+        expect(await reopened.identity.resume('hash-1', t(0), t(3))).toEqual({
           ...u,
           room_uuid: room.uuid,
         });
-        const history = await reopened.listMessages(room.uuid, { limit: 100 });
+        const history = await reopened.messages.list(room.uuid, { limit: 100 });
         expect(history.list.slice(0, 3)).toEqual(sent);
         expect(seqsOf(history.list)).toEqual(range(1, 53));
-        expect(await reopened.releasePresence(u.uuid, holderA)).toBe(room.uuid);
-        expect((await reopened.addMessage(newMessage(room.uuid, u)))?.seq).toBe(54);
+        expect(await reopened.presence.release(u.uuid, holderA)).toBe(room.uuid);
+        expect((await reopened.messages.add(newMessage(room.uuid, u)))?.seq).toBe(54);
       });
     });
 });
@@ -1230,15 +1273,15 @@ describe.each(backends.filter((b) => b.name !== 'memory'))('$name batches', (bac
       const s = store.storage;
       const room = await makeRoom(s);
       const u = await makeUser(s);
-      const good = Array.from({ length: 5 }, () => s.addMessage(newMessage(room.uuid, u)));
+      const good = Array.from({ length: 5 }, () => s.messages.add(newMessage(room.uuid, u)));
       // A NULL author name breaks the NOT NULL constraint: the whole transaction fails.
-      const bad = s.addMessage(newMessage(room.uuid, { ...u, name: null as unknown as string }));
+      const bad = s.messages.add(newMessage(room.uuid, { ...u, name: null as unknown as string }));
       const results = await Promise.allSettled([...good, bad]);
       expect(results.map((r) => r.status)).toEqual(Array(6).fill('rejected'));
-      expect((await s.getRoom(room.uuid))?.sum).toBe(0);
-      expect((await s.listMessages(room.uuid, { limit: 10 })).list).toEqual([]);
+      expect((await s.rooms.get(room.uuid))?.sum).toBe(0);
+      expect((await s.messages.list(room.uuid, { limit: 10 })).list).toEqual([]);
       // The next batch is unaffected.
-      expect((await s.addMessage(newMessage(room.uuid, u)))?.seq).toBe(1);
+      expect((await s.messages.add(newMessage(room.uuid, u)))?.seq).toBe(1);
     } finally {
       await store.dispose();
     }
@@ -1253,7 +1296,7 @@ describe('openStorage', () => {
     const sqlite = await openStorage('sqlite::memory:', LIMITS);
     expect(sqlite.kind).toBe('sqlite');
     const room = await makeRoom(sqlite);
-    expect(await sqlite.getRoom(room.uuid)).toEqual(room);
+    expect(await sqlite.rooms.get(room.uuid)).toEqual(room);
     await sqlite.close();
   });
 
@@ -1306,7 +1349,7 @@ describe('openStorage', () => {
       const file = join(dir, 'chat.db');
       const first = await openStorage(`sqlite:${file}`, LIMITS);
       const old = await makeRoom(first, 'Kept from before', t(1));
-      for (let i = 0; i < 2; i++) await first.putLine(old.uuid, line(range(1, 10)));
+      for (let i = 0; i < 2; i++) await first.drawings.putLine(old.uuid, line(range(1, 10)));
       // 2 x 22 characters of points
       await first.close();
       // the file as the release before migration 0003 left it (later ones run again: idempotent)
@@ -1318,16 +1361,16 @@ describe('openStorage', () => {
       raw.close();
       const second = await openStorage(`sqlite:${file}`, LIMITS);
       const fresh = await makeRoom(second, 'Made after, kept too', t(2));
-      expect(uuidsOf((await second.listRooms({ query: 'kept', limit: 10 })).list)).toEqual([
+      expect(uuidsOf((await second.rooms.list({ query: 'kept', limit: 10 })).list)).toEqual([
         old.uuid,
         fresh.uuid,
       ]);
       // the old drawing's 44 characters were counted: 22 more pass its limit of 60, 13 fit
-      expect(await second.putLine(old.uuid, line(range(1, 10)))).toEqual({
+      expect(await second.drawings.putLine(old.uuid, line(range(1, 10)))).toEqual({
         ok: false,
         error: 'drawing_full',
       });
-      expect((await second.putLine(old.uuid, line(range(1, 6)))).ok).toBe(true);
+      expect((await second.drawings.putLine(old.uuid, line(range(1, 6)))).ok).toBe(true);
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -1346,7 +1389,7 @@ describe('openStorage', () => {
     const first = await open();
     const room = await makeRoom(first);
     const kept = line(range(1, 10));
-    await first.putLine(room.uuid, kept);
+    await first.drawings.putLine(room.uuid, kept);
     await first.close();
     const bad = 'x'.repeat(50_000);
     await raw([
@@ -1359,14 +1402,14 @@ describe('openStorage', () => {
     ]);
     const second = await open();
     try {
-      expect((await second.getDrawing(room.uuid))!.lines).toEqual([kept]);
+      expect((await second.drawings.get(room.uuid))!.lines).toEqual([kept]);
       // counted again as whole lines: two more lines of line() fit, with 38 characters of points
-      expect((await second.putLine(room.uuid, line(range(1, 10)))).ok).toBe(true);
-      expect(await second.putLine(room.uuid, line(range(1, 10)))).toEqual({
+      expect((await second.drawings.putLine(room.uuid, line(range(1, 10)))).ok).toBe(true);
+      expect(await second.drawings.putLine(room.uuid, line(range(1, 10)))).toEqual({
         ok: false,
         error: 'drawing_full',
       });
-      expect((await second.putLine(room.uuid, line(range(1, 6)))).ok).toBe(true);
+      expect((await second.drawings.putLine(room.uuid, line(range(1, 6)))).ok).toBe(true);
     } finally {
       await second.close();
     }
@@ -1427,7 +1470,7 @@ describe('openStorage', () => {
         const a = await open(first);
         const b = await open(second);
         const room = await makeRoom(b);
-        expect((await b.putLine(room.uuid, line([1, 2]))).ok).toBe(true);
+        expect((await b.drawings.putLine(room.uuid, line([1, 2]))).ok).toBe(true);
         await Promise.all([a.close(), b.close()]);
       } finally {
         await Promise.all([dropSchema(url, first), dropSchema(url, second)]);
@@ -1445,7 +1488,7 @@ describe('openStorage', () => {
       const room = await makeRoom(one);
       await one.close();
       const two = await openStorage(url.toString(), LIMITS);
-      expect(await two.getRoom(room.uuid)).toEqual(room);
+      expect(await two.rooms.get(room.uuid)).toEqual(room);
       await two.close();
       const client = new pg.Client({ connectionString: postgresUrl });
       await client.connect();

@@ -12,7 +12,7 @@ const lineErrors = {
 
 export const changeDrawLine: Handler<'change_draw_line'> = async (ctx, args) => {
   const room = requireRoom(ctx);
-  const result = await ctx.services.storage.putLine(room, {
+  const result = await ctx.services.storage.drawings.putLine(room, {
     uuid: args.uuid,
     name: defaultName('line', args.uuid),
     points: args.points,
@@ -26,7 +26,7 @@ export const changeDrawLine: Handler<'change_draw_line'> = async (ctx, args) => 
 
 export const appendDrawPoints: Handler<'append_draw_points'> = async (ctx, args) => {
   const room = requireRoom(ctx);
-  const result = await ctx.services.storage.appendPoints(room, {
+  const result = await ctx.services.storage.drawings.appendPoints(room, {
     uuid: args.uuid,
     points: args.points,
     ...(args.color !== undefined ? { color: args.color } : {}),
@@ -49,7 +49,7 @@ export const appendDrawPoints: Handler<'append_draw_points'> = async (ctx, args)
 
 export const deleteDrawLine: Handler<'delete_draw_line'> = async (ctx, args) => {
   const room = requireRoom(ctx);
-  const deleted = await ctx.services.storage.deleteLine(room, args.uuid);
+  const deleted = await ctx.services.storage.drawings.deleteLine(room, args.uuid);
   // an unknown line changes nothing: only the caller hears back
   if (deleted)
     await ctx.publish({ to: 'room', room }, { message: 'draw_line_deleted', uuid: args.uuid });
@@ -58,14 +58,14 @@ export const deleteDrawLine: Handler<'delete_draw_line'> = async (ctx, args) => 
 
 export const getDrawing: Handler<'get_drawing'> = async (ctx) => {
   const room = requireRoom(ctx);
-  const object = await ctx.services.storage.getDrawingJson(room);
+  const object = await ctx.services.storage.drawings.getJson(room);
   if (object === undefined) throw lineErrors.no_room();
   ctx.replyJson('drawing_got', object);
 };
 
 export const resetDrawing: Handler<'reset_drawing'> = async (ctx) => {
   const room = requireRoom(ctx);
-  const object = await ctx.services.storage.resetDrawing(room);
+  const object = await ctx.services.storage.drawings.reset(room);
   if (!object) throw lineErrors.no_room();
   await ctx.publish({ to: 'room', room }, { message: 'drawing_got', object });
 };

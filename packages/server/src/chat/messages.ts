@@ -16,7 +16,7 @@ export const createMessage: Handler<'create_message'> = async (ctx, args) => {
   );
   if (wait > 0) throw quotaError(wait, 'Too many messages from your network address');
   // resolves only after the row is committed: what the sender sees confirmed survives a crash
-  const object = await storage.addMessage({
+  const object = await storage.messages.add({
     uuid: newId(),
     room_uuid: room,
     body: args.body,
@@ -61,7 +61,7 @@ export function fitPage(
 
 export const listMessages: Handler<'list_messages'> = async (ctx, args) => {
   const room = requireRoom(ctx);
-  const page = await ctx.services.storage.listMessages(room, {
+  const page = await ctx.services.storage.messages.list(room, {
     ...(args.before !== undefined ? { before: args.before } : {}),
     ...(args.after !== undefined ? { after: args.after } : {}),
     limit: clampLimit(args.limit, PAGES.messages),

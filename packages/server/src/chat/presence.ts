@@ -31,7 +31,11 @@ export class PresenceKeeper {
     this.services = services;
     this.leaseMs = services.config.leaseMs;
     const now = Date.now();
-    await services.storage.renewLease(services.config.nodeId, iso(now), iso(now + this.leaseMs));
+    await services.storage.presence.renewLease(
+      services.config.nodeId,
+      iso(now),
+      iso(now + this.leaseMs),
+    );
     this.healthySince = Date.now();
     this.schedule();
   }
@@ -52,7 +56,7 @@ export class PresenceKeeper {
     }
     let room: string | null;
     try {
-      room = await storage.releasePresence(user, holder);
+      room = await storage.presence.release(user, holder);
     } catch (err) {
       this.pending.push({ user, holder });
       throw err;
@@ -81,7 +85,7 @@ export class PresenceKeeper {
     const now = Date.now();
     let held: boolean;
     try {
-      held = await storage.renewLease(config.nodeId, iso(now), iso(now + this.leaseMs));
+      held = await storage.presence.renewLease(config.nodeId, iso(now), iso(now + this.leaseMs));
     } catch (err) {
       metrics.leaseFailures.inc();
       if (this.healthySince !== undefined) log.warn({ err }, "renewing this node's lease failed");
@@ -103,9 +107,9 @@ export class PresenceKeeper {
 
   private async reap(now: number): Promise<void> {
     const { storage, config, log, metrics, roomChanges } = this.services!;
-    for (const node of await storage.expiredNodes(iso(now))) {
+    for (const node of await storage.presence.expiredNodes(iso(now))) {
       if (node === config.nodeId) continue;
-      const rooms = await storage.reapNode(node, iso(now));
+      const rooms = await storage.presence.reapNode(node, iso(now));
       metrics.reapedNodes.inc();
       log.warn({ node, rooms: rooms.length }, 'removed the users of a node whose lease ended');
       for (const room of rooms) await roomChanges.changed(room);
@@ -116,7 +120,7 @@ export class PresenceKeeper {
     const { storage, roomChanges } = this.services!;
     while (this.pending.length > 0) {
       const { user, holder } = this.pending[0]!;
-      const room = await storage.releasePresence(user, holder);
+      const room = await storage.presence.release(user, holder);
       this.pending.shift();
       if (room !== null) await roomChanges.changed(room);
     }
@@ -130,7 +134,7 @@ export class PresenceKeeper {
     for (const conn of [...hub.connections()]) {
       const room = conn.room;
       if (room === null || conn.closed) continue;
-      const moved = await storage.setPresence(
+      const moved = await storage.presence.set(
         conn.user.uuid,
         room,
         holderOf(services, conn),

@@ -25,9 +25,9 @@ export async function resync(services: Services): Promise<void> {
   const rooms = hub.occupiedRooms();
   for (const uuid of rooms) {
     const room = { to: 'room', room: uuid } as const;
-    const object = await storage.getRoom(uuid);
+    const object = await storage.rooms.get(uuid);
     if (object) toLocal(services, room)('room_changed', { object });
-    const drawing = await storage.getDrawing(uuid);
+    const drawing = await storage.drawings.get(uuid);
     if (drawing) toLocal(services, room)('drawing_got', { object: drawing });
   }
   log.info({ rooms: rooms.length }, 'sent the stored state to this node after a bus outage');

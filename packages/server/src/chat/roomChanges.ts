@@ -70,7 +70,7 @@ export class RoomChanges {
   }
 
   private async send(room: string, change: Change, origin?: Origin): Promise<void> {
-    const object = await this.storage.getRoom(room);
+    const object = await this.storage.rooms.get(room);
     if (!object) return;
     await this.bus.publish({
       kind: 'deliver',

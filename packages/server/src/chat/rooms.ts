@@ -18,7 +18,7 @@ export const createRoom: Handler<'create_room'> = async (ctx, args) => {
   const uuid = newId();
   const drawing = newId();
   const color = args.color ?? ROOM_COLORS[Math.floor(Math.random() * ROOM_COLORS.length)]!;
-  const object = await ctx.services.storage.createRoom({
+  const object = await ctx.services.storage.rooms.create({
     uuid,
     name: args.name ?? defaultName('room', uuid),
     color,
@@ -29,7 +29,7 @@ export const createRoom: Handler<'create_room'> = async (ctx, args) => {
 };
 
 export const deleteRoom: Handler<'delete_room'> = async (ctx, args) => {
-  const result = await ctx.services.storage.deleteRoom(args.uuid);
+  const result = await ctx.services.storage.rooms.delete(args.uuid);
   if (!result.ok) {
     throw result.error === 'not_found'
       ? new ChatError('no_specified_room')
@@ -45,7 +45,7 @@ export async function sendRooms(
   opts: { query?: string; cursor?: string; limit?: number },
 ): Promise<void> {
   const before = opts.cursor === undefined ? undefined : readRoomCursor(opts.cursor, opts.query);
-  const page = await services.storage.listRooms({
+  const page = await services.storage.rooms.list({
     ...(opts.query !== undefined ? { query: opts.query } : {}),
     ...(before ? { before } : {}),
     limit: clampLimit(opts.limit, PAGES.rooms),
@@ -64,12 +64,12 @@ export const listRooms: Handler<'list_rooms'> = async (ctx, args) => {
 /** Sends the newest history page and the drawing, releasing what was held meanwhile. */
 async function sendRoomState(ctx: CallContext, room: string): Promise<void> {
   const { storage } = ctx.services;
-  const object = await storage.getRoom(room);
+  const object = await storage.rooms.get(room);
   if (!object) throw new ChatError('no_specified_room');
   ctx.reply('room_entered', { object });
-  const page = fitPage(await storage.listMessages(room, { limit: PAGES.messages.default }), false);
+  const page = fitPage(await storage.messages.list(room, { limit: PAGES.messages.default }), false);
   ctx.reply('messages_listed', { list: page.list, has_more: page.has_more, room_uuid: room });
-  const drawing = await storage.getDrawingJson(room);
+  const drawing = await storage.drawings.getJson(room);
   if (drawing === undefined) throw new ChatError('no_specified_room');
   ctx.replyJson('drawing_got', drawing);
   const last = page.list.at(-1)?.seq ?? 0;
@@ -85,7 +85,7 @@ export const enterRoom: Handler<'enter_room'> = async (ctx, args) => {
   conn.hold();
   try {
     // strictly increasing entry times keep members in the order they came
-    const moved = await storage.setPresence(
+    const moved = await storage.presence.set(
       conn.user.uuid,
       room,
       ctx.holder,
@@ -114,7 +114,7 @@ export async function leaveCurrentRoom(
 ): Promise<string | null> {
   const room = conn.room;
   if (room === null) return null;
-  await services.storage.setPresence(
+  await services.storage.presence.set(
     conn.user.uuid,
     null,
     holderOf(services, conn),
@@ -128,7 +128,7 @@ export async function leaveCurrentRoom(
 export const leaveRoom: Handler<'leave_room'> = async (ctx) => {
   const room = await leaveCurrentRoom(ctx.services, ctx.conn);
   if (room === null) throw new ChatError('no_specified_room', 'You are not in a room.');
-  const object = await ctx.services.storage.getRoom(room);
+  const object = await ctx.services.storage.rooms.get(room);
   if (object) ctx.reply('room_left', { object });
   await ctx.services.roomChanges.changed(room, ctx.origin);
 };
@@ -138,7 +138,7 @@ async function changeRoom(
   uuid: string,
   change: { name?: string; color?: string },
 ) {
-  const object = await ctx.services.storage.updateRoom(uuid, change);
+  const object = await ctx.services.storage.rooms.update(uuid, change);
   if (!object) throw new ChatError('no_specified_room');
   // the caller's answer: at once, not throttled
   await ctx.publish({ to: 'all' }, { message: 'room_changed', object });
@@ -153,9 +153,9 @@ export const changeName: Handler<'change_name'> = (ctx, args) =>
 
 export const listRoomUsers: Handler<'list_room_users'> = async (ctx, args) => {
   const { storage } = ctx.services;
-  if (!(await storage.getRoom(args.uuid))) throw new ChatError('no_specified_room');
+  if (!(await storage.rooms.get(args.uuid))) throw new ChatError('no_specified_room');
   const after = args.cursor === undefined ? undefined : readMemberCursor(args.cursor, args.uuid);
-  const page = await storage.listRoomUsers(args.uuid, {
+  const page = await storage.rooms.listUsers(args.uuid, {
     ...(after ? { after } : {}),
     limit: clampLimit(args.limit, PAGES.roomUsers),
   });

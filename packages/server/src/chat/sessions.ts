@@ -55,10 +55,11 @@ export async function identify(
     // the older session may be on another node: ending it needs the bus
     if (!bus.ready()) throw new ChatError('unavailable', UNAVAILABLE.bus);
     const usedSince = new Date(Date.now() - LIMITS.tokenTtlDays * DAY_MS).toISOString();
-    const found = await storage.resumeUser(hashToken(token), usedSince, now);
+    const found = await storage.identity.resume(hashToken(token), usedSince, now);
     if (found) {
       const user =
-        (await storage.takeOver(found.uuid, { node: services.config.nodeId, session })) ?? found;
+        (await storage.presence.takeOver(found.uuid, { node: services.config.nodeId, session })) ??
+        found;
       await bus.publish({ kind: 'take_over', user: user.uuid, session });
       return { user, token, resumed: true };
     }
@@ -68,7 +69,7 @@ export async function identify(
   const uuid = newId();
   const user: User = { uuid, name: defaultName('user', uuid), room_uuid: null };
   const fresh = randomBytes(32).toString('base64url');
-  await storage.createUser(user, hashToken(fresh), now);
+  await storage.identity.create(user, hashToken(fresh), now);
   return { user, token: fresh, resumed: false };
 }
 
@@ -97,7 +98,7 @@ export async function farewell(services: Services, conn: Connection): Promise<vo
     forgetTyping(conn.user.uuid);
     await services.presence.leave(conn.user.uuid, holderOf(services, conn));
   }
-  await services.storage.touchUser(conn.user.uuid, services.now());
+  await services.storage.identity.touch(conn.user.uuid, services.now());
 }
 
 /** Closes this node's older connections of a user whose identity was resumed elsewhere. */

@@ -3,7 +3,7 @@ import { ChatError, requireRoom, type Handler } from './context.ts';
 
 export const changeUserName: Handler<'change_user_name'> = async (ctx, args) => {
   const { storage, roomChanges } = ctx.services;
-  const user = await storage.renameUser(ctx.conn.user.uuid, args.name);
+  const user = await storage.identity.rename(ctx.conn.user.uuid, args.name);
   if (!user) throw new ChatError('unavailable', 'Your identity is no longer stored; reconnect.');
   ctx.conn.user = { ...ctx.conn.user, name: user.name };
   ctx.reply('user_changed', { object: ctx.conn.user });

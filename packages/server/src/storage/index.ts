@@ -1,42 +1,60 @@
-import { MemoryStorage } from './memory/memoryStorage.ts';
+import { MemoryStorage } from './memory/index.ts';
 import { SqlStorage } from './sql/sqlStorage.ts';
 import type { Storage, StorageLimits } from './storage.ts';
 
 export type { Storage, StorageLimits } from './storage.ts';
 
+/** A storage spec, read: what `--storage` names. */
+export type StorageSpec =
+  | { kind: 'memory' }
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string; schema?: string };
+
 const ACCEPTED = 'memory, sqlite:PATH (or sqlite::memory:) or postgres://USER@HOST/DATABASE';
 
 /**
- * Opens the storage a spec names: `memory`, `sqlite:PATH` (the file and its directory
- * are created when missing; `sqlite::memory:` keeps it in memory) or a
- * `postgres://` / `postgresql://` URL, where `?schema=NAME` keeps the tables in that
- * schema (created when missing). SQL storage is migrated to the current schema.
- * `onError` hears errors of idle database connections (a restart of PostgreSQL).
+ * Reads a spec: `memory`, `sqlite:PATH` (`sqlite::memory:` keeps it in memory) or a
+ * `postgres://` / `postgresql://` URL, where `?schema=NAME` keeps the tables in that schema.
+ * Throws with a sentence that names what is accepted. The one reader of specs: the
+ * configuration checks flags with it, and openStorage opens what it returns.
+ */
+export function parseStorageSpec(spec: string): StorageSpec {
+  if (spec === 'memory') return { kind: 'memory' };
+  if (spec.startsWith('sqlite:')) {
+    const path = spec.slice('sqlite:'.length);
+    if (path === '') throw new Error(`Storage "sqlite:" needs a path: use ${ACCEPTED}.`);
+    return { kind: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(spec)) {
+    const url = new URL(spec);
+    const schema = url.searchParams.get('schema') ?? undefined;
+    if (schema === undefined) return { kind: 'postgres', url: spec };
+    url.searchParams.delete('schema');
+    return { kind: 'postgres', url: url.toString(), schema };
+  }
+  throw new Error(`Unknown storage "${describeStorage(spec)}": use ${ACCEPTED}.`);
+}
+
+/**
+ * Opens the storage a spec names (the SQLite file and its directory are created when
+ * missing; SQL storage is migrated to the current schema). `onError` hears errors of idle
+ * database connections (a restart of PostgreSQL).
  */
 export async function openStorage(
   spec: string,
   limits: StorageLimits,
   onError?: (err: Error) => void,
 ): Promise<Storage> {
-  if (spec === 'memory') return new MemoryStorage(limits);
-  if (spec.startsWith('sqlite:')) {
-    const path = spec.slice('sqlite:'.length);
-    if (path === '') throw new Error(`Storage "sqlite:" needs a path: use ${ACCEPTED}.`);
-    return SqlStorage.open({ kind: 'sqlite', path, limits });
-  }
-  if (/^postgres(ql)?:\/\//.test(spec)) {
-    const url = new URL(spec);
-    const schema = url.searchParams.get('schema') ?? undefined;
-    url.searchParams.delete('schema');
-    return SqlStorage.open({
-      kind: 'postgres',
-      url: schema === undefined ? spec : url.toString(),
-      limits,
-      ...(schema === undefined ? {} : { schema }),
-      ...(onError === undefined ? {} : { onError }),
-    });
-  }
-  throw new Error(`Unknown storage "${describeStorage(spec)}": use ${ACCEPTED}.`);
+  const read = parseStorageSpec(spec);
+  if (read.kind === 'memory') return new MemoryStorage(limits);
+  if (read.kind === 'sqlite') return SqlStorage.open({ kind: 'sqlite', path: read.path, limits });
+  return SqlStorage.open({
+    kind: 'postgres',
+    url: read.url,
+    limits,
+    ...(read.schema === undefined ? {} : { schema: read.schema }),
+    ...(onError === undefined ? {} : { onError }),
+  });
 }
 
 /** The spec with any password masked, for logs and error messages. */

@@ -84,42 +84,6 @@ export interface StorageLimits {
   searchScanRows: number;
 }
 
-/** A line without its points (as stored: `tool` is any text there). */
-export type LineMeta = Record<'uuid' | 'name' | 'tool' | 'color' | 'user_uuid', string>;
-
-/**
- * Characters a line takes in a drawing written as JSON, its points taking `pointsChars`:
- * what a drawing's `drawingChars` counts, every field of every line, so that nothing a
- * client sends escapes the limit.
- */
-export function lineChars(line: LineMeta, pointsChars: number): number {
-  const { uuid, name, tool, color, user_uuid } = line;
-  return JSON.stringify({ uuid, name, points: 0, tool, color, user_uuid }).length - 1 + pointsChars;
-}
-
-/**
- * Every field of a stored line but its points is plain text that needs no escaping in JSON
- * (a UUID, `line-` and that UUID, a tool name, a #hex color, a server-made user uuid), so
- * that a drawing can be written as JSON by joining them. The protocol checks all of them;
- * this is the storage's own guard, and a failure is a bug.
- */
-export function assertPlainLine(line: LineMeta): void {
-  for (const value of [line.uuid, line.name, line.tool, line.color, line.user_uuid]) {
-    if (!/^[\w#-]*$/.test(value))
-      throw new Error(`a line field that JSON would escape: ${value.slice(0, 80)}`);
-  }
-}
-
-/**
- * How much longer a line's points get, as JSON, when `added` is appended to its `count`
- * numbers (its other fields do not change).
- */
-export function appendedChars(count: number, added: readonly number[]): number {
-  if (added.length === 0) return 0;
-  // "[a]" becomes "[a,b]": the new numbers and a comma, unless the line was empty ("[]")
-  return JSON.stringify(added).length - 2 + (count > 0 ? 1 : 0);
-}
-
 /** The limits of PROTOCOL.md (and ours), as storage takes them. */
 export const STORAGE_LIMITS: StorageLimits = {
   lineNumbers: LIMITS.lineNumbers,
@@ -129,33 +93,28 @@ export const STORAGE_LIMITS: StorageLimits = {
   searchScanRows: 5_000,
 };
 
-/**
- * The repository of the original design, in async TypeScript. Every implementation
- * passes the conformance suite in test/storage.test.ts. Methods never throw for
- * "not found": they return undefined or a result object; a throw means the store failed.
- */
-export interface Storage {
-  readonly kind: 'memory' | 'sqlite' | 'postgres';
-
-  // --- users and identities ---
+/** Users and their identity tokens. */
+export interface IdentityStore {
   /** Stores a new user with the hash of its resume token. */
-  createUser(user: User, tokenHash: string, now: string): Promise<void>;
-  getUser(uuid: string): Promise<User | undefined>;
+  create(user: User, tokenHash: string, now: string): Promise<void>;
+  get(uuid: string): Promise<User | undefined>;
   /** The user whose token hash this is, if it was used at or after `usedSince`; marks it used `now`. */
-  resumeUser(tokenHash: string, usedSince: string, now: string): Promise<User | undefined>;
+  resume(tokenHash: string, usedSince: string, now: string): Promise<User | undefined>;
   /** Marks the identity used now (keeps its token alive). */
-  touchUser(uuid: string, now: string): Promise<void>;
-  renameUser(uuid: string, name: string): Promise<User | undefined>;
+  touch(uuid: string, now: string): Promise<void>;
+  rename(uuid: string, name: string): Promise<User | undefined>;
   /** Forgets users whose token was last used before `usedBefore` and who are in no room. Returns how many. */
-  purgeUsers(usedBefore: string): Promise<number>;
+  purge(usedBefore: string): Promise<number>;
+}
 
-  // --- presence ---
+/** Who is in which room, held by which node and connection; and the nodes' leases. */
+export interface PresenceStore {
   /**
-   * Puts the user in `room_uuid` (or in none), held by `holder`, entered at `now`.
+   * Puts the user in `roomUuid` (or in none), held by `holder`, entered at `now`.
    * Entering the room the user is already in keeps the old entry time.
    * Returns the room the user was in before, or 'no_room' when the room does not exist.
    */
-  setPresence(
+  set(
     userUuid: string,
     roomUuid: string | null,
     holder: Holder,
@@ -164,15 +123,13 @@ export interface Storage {
   /** Takes the user's presence over for a new holder, keeping the room and entry time. */
   takeOver(userUuid: string, holder: Holder): Promise<User | undefined>;
   /** Removes the user from its room if `holder` still holds it. Returns the room left. */
-  releasePresence(userUuid: string, holder: Holder): Promise<string | null>;
+  release(userUuid: string, holder: Holder): Promise<string | null>;
   /** Removes from their rooms all users held by `node`. Returns the rooms that changed. */
   releaseNode(node: string): Promise<string[]>;
-
-  // --- node leases (times are ISO strings, compared as text) ---
   /**
-   * Extends `node`'s lease to `until`. Returns whether it still held a lease at `now`; false
-   * when new, ended or reaped, in which case the node's users may have been taken out of
-   * their rooms.
+   * Extends `node`'s lease to `until` (times are ISO strings, compared as text). Returns
+   * whether it still held a lease at `now`; false when new, ended or reaped, in which case
+   * the node's users may have been taken out of their rooms.
    */
   renewLease(node: string, now: string, until: string): Promise<boolean>;
   /** Nodes whose lease ended before `now`. */
@@ -183,46 +140,49 @@ export interface Storage {
    * node. Returns the rooms that changed.
    */
   reapNode(node: string, now: string): Promise<string[]>;
+}
 
-  // --- rooms ---
-  createRoom(room: NewRoom): Promise<Room>;
-  getRoom(uuid: string): Promise<Room | undefined>;
-  updateRoom(uuid: string, change: { name?: string; color?: string }): Promise<Room | undefined>;
+export interface RoomStore {
+  create(room: NewRoom): Promise<Room>;
+  get(uuid: string): Promise<Room | undefined>;
+  update(uuid: string, change: { name?: string; color?: string }): Promise<Room | undefined>;
   /** Deletes the room, its messages and drawing, only if no user is in it. */
-  deleteRoom(uuid: string): Promise<DeleteRoomResult>;
+  delete(uuid: string): Promise<DeleteRoomResult>;
   /**
    * The newest `limit` rooms older than `before` (all when absent) whose name, lowercased,
    * contains `query` lowercased as a literal substring. A search may examine no more than
    * `searchScanRows` rooms for a page: then the page may be short, with `next` after the
    * last room examined.
    */
-  listRooms(opts: {
+  list(opts: {
     query?: string;
     before?: RoomPosition;
     limit: number;
   }): Promise<Page<Room, RoomPosition>>;
   /** Members of a room in order of entry, after `after`. */
-  listRoomUsers(
+  listUsers(
     roomUuid: string,
     opts: { after?: MemberPosition; limit: number },
   ): Promise<Page<User, MemberPosition>>;
+}
 
-  // --- messages ---
+export interface MessageStore {
   /** Commits the message with the room's next seq. Undefined when the room does not exist. */
-  addMessage(message: NewMessage): Promise<Message | undefined>;
+  add(message: NewMessage): Promise<Message | undefined>;
   /** Newest `limit` (no bound), older than `before`, or oldest `limit` newer than `after`; ascending seq. */
-  listMessages(
+  list(
     roomUuid: string,
     opts: { before?: number; after?: number; limit: number },
   ): Promise<{ list: Message[]; has_more: boolean }>;
+}
 
-  // --- drawing ---
-  getDrawing(roomUuid: string): Promise<Drawing | undefined>;
+export interface DrawingStore {
+  get(roomUuid: string): Promise<Drawing | undefined>;
   /**
    * The same drawing as JSON text: what is sent, without reading it into objects and
    * serializing it again (a drawing may be 2 MB).
    */
-  getDrawingJson(roomUuid: string): Promise<string | undefined>;
+  getJson(roomUuid: string): Promise<string | undefined>;
   /** Inserts or replaces a line (keyed by uuid within the room). */
   putLine(roomUuid: string, line: Line): Promise<LineResult>;
   /** Appends points to a line, creating it when new (then color and tool are required). */
@@ -230,8 +190,22 @@ export interface Storage {
   /** True when a line was deleted. */
   deleteLine(roomUuid: string, lineUuid: string): Promise<boolean>;
   /** Empties the drawing; undefined when the room does not exist. */
-  resetDrawing(roomUuid: string): Promise<Drawing | undefined>;
+  reset(roomUuid: string): Promise<Drawing | undefined>;
+}
 
+/**
+ * The repository of the original design, in async TypeScript, in parts. Every
+ * implementation passes the conformance suite in test/storage.test.ts, a section a part.
+ * Methods never throw for "not found": they return undefined or a result object; a throw
+ * means the store failed.
+ */
+export interface Storage {
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
+  readonly identity: IdentityStore;
+  readonly presence: PresenceStore;
+  readonly rooms: RoomStore;
+  readonly messages: MessageStore;
+  readonly drawings: DrawingStore;
   /** Cheap round trip, for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;

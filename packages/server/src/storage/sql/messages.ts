@@ -1,6 +1,7 @@
 import type { Message } from '@chat/protocol';
 import { defaultName } from '@chat/protocol';
-import type { NewMessage } from '../storage.ts';
+import type { MessageStore, NewMessage } from '../storage.ts';
+import { Batcher } from './messageBatcher.ts';
 import { chunks, inTransaction } from './context.ts';
 import type { SqlContext } from './context.ts';
 import type { MessagesTable } from './schema.ts';
@@ -29,7 +30,7 @@ function messageOf(r: MessagesTable): Message {
  * behind it and seqs stay gap-free). Rooms are locked in sorted order so that two
  * batches never deadlock. Undefined for a message whose room does not exist.
  */
-export async function commitMessages(
+async function commitMessages(
   ctx: SqlContext,
   batch: readonly NewMessage[],
 ): Promise<(Message | undefined)[]> {
@@ -74,28 +75,54 @@ export async function commitMessages(
   return out;
 }
 
-export async function listMessages(
-  ctx: SqlContext,
-  roomUuid: string,
-  opts: { before?: number; after?: number; limit: number },
-): Promise<{ list: Message[]; has_more: boolean }> {
-  const clamp = (seq: number) => Math.max(-1, Math.min(MAX_SEQ, seq));
-  const limit = Math.max(0, opts.limit);
-  let q = ctx.db
-    .selectFrom('messages')
-    .selectAll()
-    .where('room_uuid', '=', roomUuid)
-    .limit(limit + 1);
-  if (opts.after !== undefined) {
-    // The oldest `limit` newer than `after`.
-    q = q.where('seq', '>', clamp(Math.floor(opts.after))).orderBy('seq', 'asc');
-  } else {
-    // The newest `limit`, older than `before` when given.
-    if (opts.before !== undefined) q = q.where('seq', '<', clamp(Math.ceil(opts.before)));
-    q = q.orderBy('seq', 'desc');
+/**
+ * Messages, group-committed: the adds of one event-loop turn, and those made while the
+ * previous batch commits, share one transaction; each resolves after it.
+ */
+export class SqlMessages implements MessageStore {
+  private readonly batcher: Batcher<NewMessage, Message | undefined>;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: SqlContext,
+    maxBatch: number,
+  ) {
+    this.batcher = new Batcher((batch) => commitMessages(ctx, batch), maxBatch);
   }
-  const rows = await q.execute();
-  const list = rows.slice(0, limit).map(messageOf);
-  if (opts.after === undefined) list.reverse();
-  return { list, has_more: rows.length > limit };
+
+  add(message: NewMessage): Promise<Message | undefined> {
+    if (this.closed) return Promise.reject(new Error('The storage is closed.'));
+    return this.batcher.add(message);
+  }
+
+  /** Commits the messages still waiting, and takes no more. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.batcher.flush();
+  }
+
+  async list(
+    roomUuid: string,
+    opts: { before?: number; after?: number; limit: number },
+  ): Promise<{ list: Message[]; has_more: boolean }> {
+    const clamp = (seq: number) => Math.max(-1, Math.min(MAX_SEQ, seq));
+    const limit = Math.max(0, opts.limit);
+    let q = this.ctx.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('room_uuid', '=', roomUuid)
+      .limit(limit + 1);
+    if (opts.after !== undefined) {
+      // The oldest `limit` newer than `after`.
+      q = q.where('seq', '>', clamp(Math.floor(opts.after))).orderBy('seq', 'asc');
+    } else {
+      // The newest `limit`, older than `before` when given.
+      if (opts.before !== undefined) q = q.where('seq', '<', clamp(Math.ceil(opts.before)));
+      q = q.orderBy('seq', 'desc');
+    }
+    const rows = await q.execute();
+    const list = rows.slice(0, limit).map(messageOf);
+    if (opts.after === undefined) list.reverse();
+    return { list, has_more: rows.length > limit };
+  }
 }

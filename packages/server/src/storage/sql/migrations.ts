@@ -1,6 +1,6 @@
 import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
-import { lineChars } from '../storage.ts';
+import { lineChars } from '../rules.ts';
 import type { Dialect } from './dialect.ts';
 import type { Db } from './schema.ts';
 

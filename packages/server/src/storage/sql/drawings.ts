@@ -4,14 +4,15 @@ import { defaultName } from '@chat/protocol';
 import {
   appendedChars,
   assertPlainLine,
+  drawingFits,
   lineChars,
-  type AppendResult,
-  type LineResult,
-  type PointsAppend,
-} from '../storage.ts';
+  lineFits,
+  type DrawingSize,
+  type LineMeta,
+} from '../rules.ts';
+import type { AppendResult, DrawingStore, LineResult, PointsAppend } from '../storage.ts';
 import { inTransaction } from './context.ts';
 import type { SqlContext } from './context.ts';
-import type { LineMeta } from '../storage.ts';
 
 /*
  * Lock order, everywhere: the drawing row, then lines (and the room, through the
@@ -50,10 +51,11 @@ function moveCounts(ctx: SqlContext, roomUuid: string, lines: number, chars: num
     .execute();
 }
 
-/** Whether `chars` more characters would pass the drawing's limit. */
-function tooBig(ctx: SqlContext, drawing: { chars: number }, chars: number) {
-  return chars > 0 && Number(drawing.chars) + chars > ctx.limits.drawingChars;
-}
+/** The size of a locked drawing row. */
+const sizeOfDrawing = (row: { line_count: number; chars: number }): DrawingSize => ({
+  lines: Number(row.line_count),
+  chars: Number(row.chars),
+});
 
 /** A line's fields but its points, and the length of its stored points. */
 const SIZE_COLUMNS = [
@@ -103,7 +105,7 @@ const CACHE_CHARS = 64_000_000;
  * that has not changed since (one cheap read of its version, on any node's storage) is sent
  * again without building it again, so that ten clients entering one room cost one build.
  */
-export class DrawingJsonCache {
+class DrawingJsonCache {
   private readonly byRoom = new Map<string, { version: number; json: string }>();
   private chars = 0;
 
@@ -132,54 +134,6 @@ export class DrawingJsonCache {
     this.byRoom.delete(roomUuid);
     this.chars -= json.length;
   }
-}
-
-export async function getDrawing(ctx: SqlContext, roomUuid: string): Promise<Drawing | undefined> {
-  const drawing = await ctx.db
-    .selectFrom('drawings')
-    .select('uuid')
-    .where('room_uuid', '=', roomUuid)
-    .executeTakeFirst();
-  const json = drawing && (await drawingJson(ctx, roomUuid, drawing.uuid));
-  return json === undefined ? undefined : (JSON.parse(json) as Drawing);
-}
-
-export async function putLine(ctx: SqlContext, roomUuid: string, line: Line): Promise<LineResult> {
-  assertPlainLine(line);
-  const values = {
-    name: line.name,
-    points: JSON.stringify(line.points),
-    point_count: line.points.length,
-    tool: line.tool,
-    color: line.color,
-    user_uuid: line.user_uuid,
-  };
-  return inTransaction(ctx, async (tx) => {
-    const drawing = await lockDrawing(tx, roomUuid);
-    if (!drawing) return { ok: false, error: 'no_room' };
-    const old = await sizeOf(tx, roomUuid, line.uuid);
-    if (!old && drawing.line_count >= tx.limits.drawingLines) {
-      return { ok: false, error: 'drawing_full' };
-    }
-    const more = lineChars(line, values.points.length) - (old?.chars ?? 0);
-    if (tooBig(tx, drawing, more)) return { ok: false, error: 'drawing_full' };
-    // An upsert keeps the line's place in the drawing: only a new line gets a new position.
-    if (old) {
-      await tx.db
-        .updateTable('lines')
-        .set(values)
-        .where('room_uuid', '=', roomUuid)
-        .where('uuid', '=', line.uuid)
-        .execute();
-    } else {
-      await tx.db
-        .insertInto('lines')
-        .values({ room_uuid: roomUuid, uuid: line.uuid, ...values })
-        .execute();
-    }
-    await moveCounts(tx, roomUuid, old ? 0 : 1, more);
-    return { ok: true, line: { ...line, points: line.points.slice() } };
-  });
 }
 
 /**
@@ -213,85 +167,134 @@ function extendLine(ctx: SqlContext, roomUuid: string, uuid: string, added: numb
     .executeTakeFirst();
 }
 
-export async function appendPoints(
-  ctx: SqlContext,
-  roomUuid: string,
-  a: PointsAppend,
-): Promise<AppendResult> {
-  // The drawing row is locked even for a stroke in progress: the drawing's size moves with
-  // every append.
-  return inTransaction(ctx, async (tx): Promise<AppendResult> => {
-    const drawing = await lockDrawing(tx, roomUuid);
-    if (!drawing) return { ok: false, error: 'no_room' };
-    const n = a.points.length;
-    const existing = await sizeOf(tx, roomUuid, a.uuid);
-    if (existing) {
-      if (existing.point_count + n > tx.limits.lineNumbers) {
-        return { ok: false, error: 'line_too_long' };
-      }
-      const more = appendedChars(existing.point_count, a.points);
-      if (tooBig(tx, drawing, more)) return { ok: false, error: 'drawing_full' };
-      const line = await extendLine(tx, roomUuid, a.uuid, a.points);
-      if (!line) return { ok: false, error: 'line_too_long' };
-      await moveCounts(tx, roomUuid, 0, more);
-      return { ok: true, color: line.color, tool: line.tool as Tool, user_uuid: line.user_uuid };
-    }
-    if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
-    if (n > tx.limits.lineNumbers) return { ok: false, error: 'line_too_long' };
-    if (drawing.line_count >= tx.limits.drawingLines) return { ok: false, error: 'drawing_full' };
-    const created = {
-      uuid: a.uuid,
-      name: defaultName('line', a.uuid),
-      points: JSON.stringify(a.points),
-      point_count: n,
-      tool: a.tool,
-      color: a.color,
-      user_uuid: a.user_uuid,
-    };
-    assertPlainLine(created);
-    const chars = lineChars(created, created.points.length);
-    if (tooBig(tx, drawing, chars)) return { ok: false, error: 'drawing_full' };
-    await tx.db
-      .insertInto('lines')
-      .values({ room_uuid: roomUuid, ...created })
-      .execute();
-    await moveCounts(tx, roomUuid, 1, chars);
-    return { ok: true, color: a.color, tool: a.tool, user_uuid: a.user_uuid };
-  });
-}
+export class SqlDrawings implements DrawingStore {
+  private readonly cache = new DrawingJsonCache();
 
-export async function deleteLine(
-  ctx: SqlContext,
-  roomUuid: string,
-  lineUuid: string,
-): Promise<boolean> {
-  return inTransaction(ctx, async (tx) => {
-    if (!(await lockDrawing(tx, roomUuid))) return false;
-    const deleted = await tx.db
-      .deleteFrom('lines')
+  constructor(private readonly ctx: SqlContext) {}
+
+  async get(roomUuid: string): Promise<Drawing | undefined> {
+    const drawing = await this.ctx.db
+      .selectFrom('drawings')
+      .select('uuid')
       .where('room_uuid', '=', roomUuid)
-      .where('uuid', '=', lineUuid)
-      .returning(SIZE_COLUMNS)
       .executeTakeFirst();
-    if (!deleted) return false;
-    await moveCounts(tx, roomUuid, -1, -sizeOfRow(deleted));
-    return true;
-  });
-}
+    const json = drawing && (await drawingJson(this.ctx, roomUuid, drawing.uuid));
+    return json === undefined ? undefined : (JSON.parse(json) as Drawing);
+  }
 
-export async function resetDrawing(
-  ctx: SqlContext,
-  roomUuid: string,
-): Promise<Drawing | undefined> {
-  return inTransaction(ctx, async (tx) => {
-    const drawing = await lockDrawing(tx, roomUuid);
-    if (!drawing) return undefined;
-    await tx.db.deleteFrom('lines').where('room_uuid', '=', roomUuid).execute();
-    await tx.db
-      .updateTable('drawings')
-      .set((eb) => ({ line_count: 0, chars: 0, version: eb('version', '+', 1) }))
-      .where('room_uuid', '=', roomUuid)
-      .execute();
-    return drawingOf(roomUuid, drawing.uuid, []);
-  });
+  getJson(roomUuid: string): Promise<string | undefined> {
+    return this.cache.get(this.ctx, roomUuid);
+  }
+
+  async putLine(roomUuid: string, line: Line): Promise<LineResult> {
+    assertPlainLine(line);
+    const values = {
+      name: line.name,
+      points: JSON.stringify(line.points),
+      point_count: line.points.length,
+      tool: line.tool,
+      color: line.color,
+      user_uuid: line.user_uuid,
+    };
+    return inTransaction(this.ctx, async (tx) => {
+      const drawing = await lockDrawing(tx, roomUuid);
+      if (!drawing) return { ok: false, error: 'no_room' };
+      const old = await sizeOf(tx, roomUuid, line.uuid);
+      const more = lineChars(line, values.points.length) - (old?.chars ?? 0);
+      if (!drawingFits(tx.limits, sizeOfDrawing(drawing), !old, more)) {
+        return { ok: false, error: 'drawing_full' };
+      }
+      // An upsert keeps the line's place in the drawing: only a new line gets a new position.
+      if (old) {
+        await tx.db
+          .updateTable('lines')
+          .set(values)
+          .where('room_uuid', '=', roomUuid)
+          .where('uuid', '=', line.uuid)
+          .execute();
+      } else {
+        await tx.db
+          .insertInto('lines')
+          .values({ room_uuid: roomUuid, uuid: line.uuid, ...values })
+          .execute();
+      }
+      await moveCounts(tx, roomUuid, old ? 0 : 1, more);
+      return { ok: true, line: { ...line, points: line.points.slice() } };
+    });
+  }
+
+  async appendPoints(roomUuid: string, a: PointsAppend): Promise<AppendResult> {
+    // The drawing row is locked even for a stroke in progress: the drawing's size moves with
+    // every append.
+    return inTransaction(this.ctx, async (tx): Promise<AppendResult> => {
+      const drawing = await lockDrawing(tx, roomUuid);
+      if (!drawing) return { ok: false, error: 'no_room' };
+      const n = a.points.length;
+      const existing = await sizeOf(tx, roomUuid, a.uuid);
+      if (existing) {
+        if (!lineFits(tx.limits, existing.point_count, n)) {
+          return { ok: false, error: 'line_too_long' };
+        }
+        const more = appendedChars(existing.point_count, a.points);
+        if (!drawingFits(tx.limits, sizeOfDrawing(drawing), false, more)) {
+          return { ok: false, error: 'drawing_full' };
+        }
+        const line = await extendLine(tx, roomUuid, a.uuid, a.points);
+        if (!line) return { ok: false, error: 'line_too_long' };
+        await moveCounts(tx, roomUuid, 0, more);
+        return { ok: true, color: line.color, tool: line.tool as Tool, user_uuid: line.user_uuid };
+      }
+      if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
+      if (!lineFits(tx.limits, 0, n)) return { ok: false, error: 'line_too_long' };
+      const created = {
+        uuid: a.uuid,
+        name: defaultName('line', a.uuid),
+        points: JSON.stringify(a.points),
+        point_count: n,
+        tool: a.tool,
+        color: a.color,
+        user_uuid: a.user_uuid,
+      };
+      assertPlainLine(created);
+      const chars = lineChars(created, created.points.length);
+      if (!drawingFits(tx.limits, sizeOfDrawing(drawing), true, chars)) {
+        return { ok: false, error: 'drawing_full' };
+      }
+      await tx.db
+        .insertInto('lines')
+        .values({ room_uuid: roomUuid, ...created })
+        .execute();
+      await moveCounts(tx, roomUuid, 1, chars);
+      return { ok: true, color: a.color, tool: a.tool, user_uuid: a.user_uuid };
+    });
+  }
+
+  async deleteLine(roomUuid: string, lineUuid: string): Promise<boolean> {
+    return inTransaction(this.ctx, async (tx) => {
+      if (!(await lockDrawing(tx, roomUuid))) return false;
+      const deleted = await tx.db
+        .deleteFrom('lines')
+        .where('room_uuid', '=', roomUuid)
+        .where('uuid', '=', lineUuid)
+        .returning(SIZE_COLUMNS)
+        .executeTakeFirst();
+      if (!deleted) return false;
+      await moveCounts(tx, roomUuid, -1, -sizeOfRow(deleted));
+      return true;
+    });
+  }
+
+  async reset(roomUuid: string): Promise<Drawing | undefined> {
+    return inTransaction(this.ctx, async (tx) => {
+      const drawing = await lockDrawing(tx, roomUuid);
+      if (!drawing) return undefined;
+      await tx.db.deleteFrom('lines').where('room_uuid', '=', roomUuid).execute();
+      await tx.db
+        .updateTable('drawings')
+        .set((eb) => ({ line_count: 0, chars: 0, version: eb('version', '+', 1) }))
+        .where('room_uuid', '=', roomUuid)
+        .execute();
+      return drawingOf(roomUuid, drawing.uuid, []);
+    });
+  }
 }

@@ -1,0 +1,73 @@
+import type { StorageLimits } from './storage.ts';
+
+/*
+ * The rules every backend keeps, written once: what a drawing may hold, how a line is
+ * measured, how a room name is searched.
+ */
+
+/** A line without its points (as stored: `tool` is any text there). */
+export type LineMeta = Record<'uuid' | 'name' | 'tool' | 'color' | 'user_uuid', string>;
+
+/**
+ * Characters a line takes in a drawing written as JSON, its points taking `pointsChars`:
+ * what a drawing's `drawingChars` counts, every field of every line, so that nothing a
+ * client sends escapes the limit.
+ */
+export function lineChars(line: LineMeta, pointsChars: number): number {
+  const { uuid, name, tool, color, user_uuid } = line;
+  return JSON.stringify({ uuid, name, points: 0, tool, color, user_uuid }).length - 1 + pointsChars;
+}
+
+/**
+ * Every field of a stored line but its points is plain text that needs no escaping in JSON
+ * (a UUID, `line-` and that UUID, a tool name, a #hex color, a server-made user uuid), so
+ * that a drawing can be written as JSON by joining them. The protocol checks all of them;
+ * this is the storage's own guard, and a failure is a bug.
+ */
+export function assertPlainLine(line: LineMeta): void {
+  for (const value of [line.uuid, line.name, line.tool, line.color, line.user_uuid]) {
+    if (!/^[\w#-]*$/.test(value))
+      throw new Error(`a line field that JSON would escape: ${value.slice(0, 80)}`);
+  }
+}
+
+/**
+ * How much longer a line's points get, as JSON, when `added` is appended to its `count`
+ * numbers (its other fields do not change).
+ */
+export function appendedChars(count: number, added: readonly number[]): number {
+  if (added.length === 0) return 0;
+  // "[a]" becomes "[a,b]": the new numbers and a comma, unless the line was empty ("[]")
+  return JSON.stringify(added).length - 2 + (count > 0 ? 1 : 0);
+}
+
+/** A drawing as a backend knows it before a change: its count of lines and its size. */
+export interface DrawingSize {
+  lines: number;
+  chars: number;
+}
+
+/**
+ * Whether a change may be made: `newLine` adds a line (refused when the drawing holds as many
+ * as it may), `moreChars` its change in size (refused when it grows past the limit; a change
+ * that does not grow it always fits, so an oversized drawing can still shrink).
+ */
+export function drawingFits(
+  limits: StorageLimits,
+  drawing: DrawingSize,
+  newLine: boolean,
+  moreChars: number,
+): boolean {
+  if (newLine && drawing.lines >= limits.drawingLines) return false;
+  return moreChars <= 0 || drawing.chars + moreChars <= limits.drawingChars;
+}
+
+/** Whether a line of `count` numbers may take `added` more. */
+export function lineFits(limits: StorageLimits, count: number, added: number): boolean {
+  return count + added <= limits.lineNumbers;
+}
+
+/** What a search compares: a room name as JavaScript lowercases it (every backend alike). */
+export function searchKey(text: string): string {
+  return text.toLowerCase();
+}
