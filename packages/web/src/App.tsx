@@ -1,8 +1,8 @@
 import { useEffect, type ReactNode } from 'react';
 import { Provider } from 'react-redux';
 import { BrowserRouter, MemoryRouter, Route, Routes } from 'react-router';
-import type { ChatClient } from './api/client.ts';
-import { ClientContext, useClient } from './api/context.tsx';
+import type { ChatApi } from './api/chatApi.ts';
+import { ApiContext, useApi } from './api/context.tsx';
 import { useAppDispatch, useAppSelector, type AppStore } from './store/index.ts';
 import { uiActions } from './store/ui.ts';
 import { applyTheme } from './themes.ts';
@@ -14,13 +14,13 @@ import Info from './pages/Info.tsx';
 import NotFound from './pages/NotFound.tsx';
 
 function TakenOver() {
-  const client = useClient();
+  const api = useApi();
   const connection = useAppSelector((s) => s.ui.connection);
   if (connection !== 'taken_over') return null;
   return (
     <div className="banner" role="alert">
       <span>This chat is open in another tab.</span>
-      <Button variant="primary" onClick={() => client.useHere()}>
+      <Button variant="primary" onClick={() => api.useHere()}>
         Use here
       </Button>
     </div>
@@ -75,11 +75,11 @@ function Shell() {
 
 export function App({
   store,
-  client,
+  api,
   initialPath,
 }: {
   store: AppStore;
-  client: ChatClient;
+  api: ChatApi;
   /** Tests render at a path without a browser history. */
   initialPath?: string;
 }) {
@@ -91,7 +91,7 @@ export function App({
     );
   return (
     <Provider store={store}>
-      <ClientContext.Provider value={client}>{router(<Shell />)}</ClientContext.Provider>
+      <ApiContext.Provider value={api}>{router(<Shell />)}</ApiContext.Provider>
     </Provider>
   );
 }

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ChatClient } from './api/client.ts';
+import { ChatApi } from './api/chatApi.ts';
 import { createStore } from './store/index.ts';
 import { uiActions } from './store/ui.ts';
 import { readThemeCookie } from './themes.ts';
@@ -20,7 +20,8 @@ const store = createStore({
   theme: readThemeCookie(document.cookie),
   muted: readMuted(storage()),
 });
-const client = new ChatClient(store, {
+// the server is the page's own origin; the token stays in localStorage under 'token'
+const api = new ChatApi(store, {
   storage: storage(),
   onNewMessage: (own) => {
     if (!store.getState().ui.muted) playMessageSound(own);
@@ -30,10 +31,10 @@ const client = new ChatClient(store, {
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) store.dispatch(uiActions.unreadCleared());
 });
-client.start();
+api.start();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App store={store} client={client} />
+    <App store={store} api={api} />
   </StrictMode>,
 );

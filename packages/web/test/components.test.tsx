@@ -6,13 +6,14 @@ import { MessageBody } from '../src/components/Message.tsx';
 import { MessageInput } from '../src/components/Input.tsx';
 import { ColorPicker } from '../src/components/ColorPicker.tsx';
 import { DRAW_COLORS, ROOM_COLORS } from '@chat/protocol';
-import { msg, range, room, setup, user } from './fakes.ts';
+import { SEARCH_MAX_PAGES } from '../src/api/chatApi.ts';
+import { drawing, msg, range, room, settle, setup, user } from './fakes.ts';
 
 function renderApp(path: string) {
   const t = setup();
   const view = render(
     <VirtuosoMockContext.Provider value={{ viewportHeight: 800, itemHeight: 40 }}>
-      <App store={t.store} client={t.client} initialPath={path} />
+      <App store={t.store} api={t.api} initialPath={path} />
     </VirtuosoMockContext.Provider>,
   );
   const s = t.socket();
@@ -25,6 +26,17 @@ function renderApp(path: string) {
     });
   });
   return { ...t, s, view };
+}
+
+/** Answers the room page's enter_room with an empty room. */
+async function enterRoom(t: ReturnType<typeof renderApp>) {
+  const enter = t.s.lastCall('enter_room')!;
+  await act(async () => {
+    t.s.result('room_entered', { object: room(1) }, enter.id);
+    t.s.result('messages_listed', { list: [], has_more: false, room_uuid: 'r1' }, enter.id);
+    t.s.result('drawing_got', { object: drawing('r1') }, enter.id);
+    await settle();
+  });
 }
 
 describe('MessageBody', () => {
@@ -123,11 +135,11 @@ describe('App', () => {
     expect(document.documentElement.dataset.theme).toBe('4');
   });
 
-  it('room page: messages, own set apart, tabs, users', () => {
+  it('room page: messages, own set apart, tabs, users', async () => {
     const t = renderApp('/room/r1');
     const enter = t.s.lastCall('enter_room')!;
     expect(enter.uuid).toBe('r1');
-    act(() => {
+    await act(async () => {
       t.s.result(
         'room_entered',
         { object: room(1, { users: [user(1, 'r1'), user(2, 'r1')], user_count: 2 }) },
@@ -138,6 +150,8 @@ describe('App', () => {
         { list: [...range(1, 2), msg(3, 'r1', user(1), 'mine')], has_more: false, room_uuid: 'r1' },
         enter.id,
       );
+      t.s.result('drawing_got', { object: drawing('r1') }, enter.id);
+      await settle();
     });
     for (const name of [
       'Show messages',
@@ -165,31 +179,126 @@ describe('App', () => {
     expect(screen.getByText('Bob')).toBeTruthy();
   });
 
-  it('room page: "No messages yet" and pending own messages', () => {
+  it('room page: "No messages yet" and pending own messages', async () => {
     const t = renderApp('/room/r1');
-    const enter = t.s.lastCall('enter_room')!;
-    act(() => {
-      t.s.result('room_entered', { object: room(1) }, enter.id);
-      t.s.result('messages_listed', { list: [], has_more: false, room_uuid: 'r1' }, enter.id);
-    });
+    await enterRoom(t);
     expect(screen.getByText('No messages yet')).toBeTruthy();
     const box = screen.getByRole('textbox', { name: 'Write a message...' });
     fireEvent.change(box, { target: { value: 'hi there' } });
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(screen.getByText('Sending…')).toBeTruthy();
     const call = t.s.lastCall('create_message')!;
-    act(() =>
-      t.s.result('message_created', { object: msg(1, 'r1', user(1), 'hi there') }, call.id),
-    );
+    await act(async () => {
+      t.s.result('message_created', { object: msg(1, 'r1', user(1), 'hi there') }, call.id);
+      await settle();
+    });
     expect(screen.queryByText('Sending…')).toBeNull();
     expect(screen.getByText('hi there')).toBeTruthy();
   });
 
-  it('shows "Room does not exist" for an unknown room', () => {
+  it('a message the server asks to wait for says so, and why', async () => {
+    const t = renderApp('/room/r1');
+    await enterRoom(t);
+    const box = screen.getByRole('textbox', { name: 'Write a message...' });
+    fireEvent.change(box, { target: { value: 'busy' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    const detail = 'Too many messages from your network address: try again in 3 s.';
+    await act(async () => {
+      t.s.error('rate_limited', {
+        call: 'create_message',
+        id: t.s.lastCall('create_message')!.id,
+        retry_after_ms: 3_000,
+        detail,
+      });
+      await settle();
+    });
+    expect(screen.getByText(`Sending again soon: ${detail}`)).toBeTruthy();
+  });
+
+  it('shows "Room does not exist" for an unknown room', async () => {
     const t = renderApp('/room/unknown');
     const enter = t.s.lastCall('enter_room')!;
-    act(() => t.s.error('no_specified_room', { call: 'enter_room', id: enter.id }));
+    await act(async () => {
+      t.s.error('no_specified_room', { call: 'enter_room', id: enter.id });
+      await settle();
+    });
     expect(screen.getByText('Room does not exist')).toBeTruthy();
+  });
+
+  it('a refused connection: the reason as a notice, and the wait in the connection status', () => {
+    vi.useFakeTimers({
+      now: 1_000_000,
+      toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'],
+    });
+    try {
+      const t = setup();
+      render(<App store={t.store} api={t.api} initialPath="/" />);
+      const detail = 'Too many new users from your network address: try again in 12 min.';
+      act(() => {
+        t.socket().open();
+        t.socket().error('rate_limited', { detail, retry_after_ms: 720_000 });
+        t.socket().drop(1013, 'rate limited');
+      });
+      expect(screen.getByText(detail)).toBeTruthy();
+      expect(
+        screen.getByText(/^Offline: the server asked to wait, reconnecting in 1[23] min$/),
+      ).toBeTruthy();
+      act(() => void vi.advanceTimersByTime(10 * 60_000));
+      expect(screen.getByText(/reconnecting in [23] min$/)).toBeTruthy();
+      act(() => void vi.advanceTimersByTime(3 * 60_000));
+      expect(screen.getByText('Connecting…')).toBeTruthy();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('room search: "Searching…" while pages come in, a match far back, and a pause after many pages', async () => {
+    const t = renderApp('/');
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search' }), {
+      target: { value: 'needle' },
+    });
+    fireEvent.keyDown(screen.getByRole('searchbox', { name: 'Search' }), { key: 'Enter' });
+    const answer = async (list: ReturnType<typeof room>[], cursor: string | null) => {
+      await act(async () => {
+        t.s.result(
+          'rooms_listed',
+          { list, cursor, query: 'needle' },
+          t.s.lastCall('list_rooms')!.id,
+        );
+        await settle();
+      });
+    };
+    expect(screen.getByText('Searching…')).toBeTruthy();
+    // pages that examined thousands of rooms and found none: not "No room matches"
+    await answer([], 'c1');
+    await answer([], 'c2');
+    expect(screen.getByText('Searching…')).toBeTruthy();
+    expect(screen.queryByText(/No room matches/)).toBeNull();
+    await answer([room(9, { name: 'the needle' })], 'c3');
+    expect(screen.getByText('Searching… 1 room found so far.')).toBeTruthy();
+    expect(screen.getByText('the needle')).toBeTruthy();
+    // after the cap the reading pauses, and the user may go on
+    for (let i = 0; i < SEARCH_MAX_PAGES; i++) await answer([], `d${i}`);
+    expect(screen.getByText('1 room found in the rooms searched so far.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Search older rooms' }));
+    expect(screen.getByText(/^Searching…/)).toBeTruthy();
+    await answer([], null);
+    expect(screen.queryByText(/Searching…/)).toBeNull();
+    expect(screen.getByText('the needle')).toBeTruthy();
+    // nothing at all: said once every room was examined
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search' }), {
+      target: { value: 'nothing' },
+    });
+    fireEvent.keyDown(screen.getByRole('searchbox', { name: 'Search' }), { key: 'Enter' });
+    await act(async () => {
+      t.s.result(
+        'rooms_listed',
+        { list: [], cursor: null, query: 'nothing' },
+        t.s.lastCall('list_rooms')!.id,
+      );
+      await settle();
+    });
+    expect(screen.getByText('No room matches “nothing”.')).toBeTruthy();
   });
 
   it('has a 404 page and an info page', () => {

@@ -1,54 +1,80 @@
+import type { SocketHandlers, SocketLike, SocketTarget } from '@chat/client';
 import type { Message, Room, User } from '@chat/protocol';
-import { ChatClient, type SocketLike } from '../src/api/client.ts';
+import { ChatApi } from '../src/api/chatApi.ts';
 import { createStore } from '../src/store/index.ts';
 
+export interface SentCall {
+  message: string;
+  id?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The socket @chat/client's ChatClient is given in tests (its createSocket option): the test
+ * plays the server. Like partysocket's, one object lives across reconnects.
+ */
 export class FakeSocket implements SocketLike {
-  readyState = 0;
   sent: string[] = [];
-  onopen: ((ev: Event) => void) | null = null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null = null;
-  onmessage: ((ev: MessageEvent) => void) | null = null;
+  isOpen = false;
   closed = false;
   reconnects = 0;
-  constructor(readonly url: () => string) {}
-  send(data: string) {
+
+  constructor(
+    readonly target: SocketTarget,
+    private readonly handlers: SocketHandlers,
+  ) {}
+
+  // ---- what the client calls
+  send(data: string): void {
+    if (!this.isOpen) throw new Error(`sent while not open: ${data}`);
     this.sent.push(data);
   }
-  close() {
+  close(code = 1000, reason = ''): void {
     this.closed = true;
+    this.drop(code, reason);
   }
-  reconnect() {
+  reconnect(code = 1000, reason = ''): void {
     this.reconnects++;
+    this.drop(code, reason);
   }
-  open() {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
+
+  // ---- the server's side
+  url(): string {
+    return this.target.url();
   }
-  drop(code = 1006) {
-    this.readyState = 3;
-    this.onclose?.({ code, reason: '' });
+  protocols(): string[] {
+    return this.target.protocols();
   }
-  result(message: string, data: Record<string, unknown> = {}, id?: string) {
+  open(): void {
+    this.isOpen = true;
+    this.handlers.open();
+  }
+  drop(code = 1006, reason = ''): void {
+    if (!this.isOpen) return;
+    this.isOpen = false;
+    this.handlers.close(code, reason);
+  }
+  raw(data: string): void {
+    this.handlers.message(data);
+  }
+  result(message: string, data: Record<string, unknown> = {}, id?: string): void {
     const payload = id === undefined ? { message, ...data } : { message, ...data, id };
-    this.onmessage?.(
-      new MessageEvent('message', { data: JSON.stringify({ type: 'result', payload }) }),
-    );
+    this.raw(JSON.stringify({ type: 'result', payload }));
   }
-  error(message: string, data: Record<string, unknown> = {}) {
-    const payload = { message, detail: `${message} detail`, ...data };
-    this.onmessage?.(
-      new MessageEvent('message', { data: JSON.stringify({ type: 'error', payload }) }),
+  error(message: string, data: Record<string, unknown> = {}): void {
+    this.raw(
+      JSON.stringify({ type: 'error', payload: { message, detail: `${message} detail`, ...data } }),
     );
   }
   /** The calls sent, parsed. */
-  calls(): { message: string; id?: string; [k: string]: unknown }[] {
-    return this.sent.map(
-      (s) => (JSON.parse(s) as { payload: { message: string; id?: string } }).payload,
-    );
+  calls(): SentCall[] {
+    return this.sent.map((s) => (JSON.parse(s) as { payload: SentCall }).payload);
   }
-  lastCall(message: string) {
-    const all = this.calls().filter((c) => c.message === message);
-    return all[all.length - 1];
+  callsOf(message: string): SentCall[] {
+    return this.calls().filter((c) => c.message === message);
+  }
+  lastCall(message: string): SentCall | undefined {
+    return this.callsOf(message).at(-1);
   }
 }
 
@@ -61,20 +87,40 @@ export function memoryStorage() {
   };
 }
 
+/** A ChatApi on a fake socket, started; `socket()` is the socket its client made. */
 export function setup(options: { now?: () => number } = {}) {
   const store = createStore();
   const storage = memoryStorage();
   let socket: FakeSocket | null = null;
   const sounds: boolean[] = [];
-  const client = new ChatClient(store, {
+  const api = new ChatApi(store, {
+    url: 'http://chat.test',
     storage,
-    location: { protocol: 'http:', host: 'chat.test' },
-    createSocket: (url) => (socket = new FakeSocket(url)),
+    client: {
+      createSocket: (target, handlers) => (socket = new FakeSocket(target, handlers)),
+      // no probes unless a test asks for them
+      heartbeatMs: 3_600_000,
+      heartbeatTimeoutMs: 3_600_000,
+    },
     onNewMessage: (own) => sounds.push(own),
     ...options,
   });
-  client.start();
-  return { store, client, storage, socket: () => socket!, sounds };
+  api.start();
+  return {
+    store,
+    api,
+    storage,
+    sounds,
+    socket: (): FakeSocket => {
+      if (!socket) throw new Error('no socket yet');
+      return socket;
+    },
+  };
+}
+
+/** Lets promise callbacks (answers settling requests) run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
 }
 
 export function user(n: number, room: string | null = null): User {
@@ -115,4 +161,8 @@ export function range(from: number, to: number, roomUuid = 'r1', author?: User):
   const out: Message[] = [];
   for (let s = from; s <= to; s++) out.push(msg(s, roomUuid, author));
   return out;
+}
+
+export function drawing(roomUuid = 'r1', lines: unknown[] = []) {
+  return { uuid: `d-${roomUuid}`, name: 'drawing', lines, room_uuid: roomUuid };
 }

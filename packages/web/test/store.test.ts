@@ -2,8 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { contiguousEnd, mergeBySeq } from '../src/store/merge.ts';
 import { createStore, selectVisibleRooms } from '../src/store/index.ts';
 import { messagesActions } from '../src/store/messages.ts';
-import { roomsActions, compareRooms } from '../src/store/rooms.ts';
-import { logActions, LOG_CAP } from '../src/store/log.ts';
+import {
+  roomsActions,
+  compareRooms,
+  SEARCH_FILL,
+  SEARCH_MAX_PAGES,
+  searchPaused,
+  searchReadsOn,
+} from '../src/store/rooms.ts';
+import {
+  HIDDEN_TOKEN,
+  logActions,
+  LOG_CAP,
+  LOG_TEXT_CHARS,
+  maskSecrets,
+} from '../src/store/log.ts';
+import { uiActions } from '../src/store/ui.ts';
 import { drawingActions, lastOwnLine } from '../src/store/drawing.ts';
 import { msg, range, room, user } from './fakes.ts';
 
@@ -185,6 +199,35 @@ describe('rooms slice', () => {
       'r1',
     ]);
   });
+  it('a search reads on while it shows fewer results than it wants, pauses after a cap of pages', () => {
+    const store = createStore();
+    const d = store.dispatch;
+    const search = () => store.getState().rooms.search!;
+    d(roomsActions.searchStarted('x'));
+    expect(search()).toMatchObject({ loading: true, pages: 0, want: SEARCH_FILL });
+    expect(searchReadsOn(search())).toBe(false); // a page is on its way
+    d(roomsActions.listed({ list: [], cursor: 'c', query: 'x', append: false }));
+    expect(searchReadsOn(search())).toBe(true);
+    for (let i = 1; i < SEARCH_MAX_PAGES; i++) {
+      d(roomsActions.moreRequested());
+      d(roomsActions.listed({ list: [room(i)], cursor: 'c', query: 'x', append: true }));
+    }
+    expect(search().pages).toBe(SEARCH_MAX_PAGES);
+    expect(searchReadsOn(search())).toBe(false);
+    expect(searchPaused(search())).toBe(true);
+    d(roomsActions.searchFurther());
+    expect(search()).toMatchObject({ pages: 0, want: SEARCH_MAX_PAGES - 1 + SEARCH_FILL });
+    expect(searchReadsOn(search())).toBe(true);
+    // a failed page stops the loading of its own search only
+    d(roomsActions.moreRequested());
+    d(roomsActions.listFailed({ query: 'other' }));
+    expect(search().loading).toBe(true);
+    d(roomsActions.listFailed({ query: 'x' }));
+    expect(search().loading).toBe(false);
+    d(roomsActions.listed({ list: [], cursor: null, query: 'x', append: true }));
+    expect(searchReadsOn(search())).toBe(false);
+    expect(searchPaused(search())).toBe(false);
+  });
   it('tracks entering, a missing room and a deleted current room', () => {
     const store = createStore();
     store.dispatch(roomsActions.enterRequested('r1'));
@@ -224,6 +267,74 @@ describe('log slice', () => {
     for (let i = 0; i < LOG_CAP + 10; i++) store.dispatch(logActions.added('in', '{}', i));
     expect(store.getState().log.entries).toHaveLength(LOG_CAP);
     expect(store.getState().log.dropped).toBe(12);
+  });
+
+  it('masks the identity token, reads the type and name without being fooled by text, cuts long frames', () => {
+    const store = createStore();
+    const greeting = JSON.stringify({
+      type: 'result',
+      payload: {
+        message: 'user_created',
+        object: { uuid: 'u1', name: '"message":"x" "token":"y"', room_uuid: null },
+        token: 'S3cr3t-_token',
+        resumed: false,
+      },
+    });
+    store.dispatch(logActions.added('in', greeting, 1));
+    // a call's fields come before its name: a body that reads like one is not taken for it
+    const call = JSON.stringify({
+      type: 'call',
+      payload: {
+        body: '{"type":"error","message":"bad_data"}',
+        message: 'create_message',
+        id: 'a',
+      },
+    });
+    store.dispatch(logActions.added('out', call, 2));
+    store.dispatch(
+      logActions.added(
+        'in',
+        `{"type":"result","payload":{"message":"messages_listed","list":"${'x'.repeat(5_000)}"}}`,
+        3,
+      ),
+    );
+    const [a, b, c] = store.getState().log.entries;
+    expect(a).toMatchObject({ type: 'result', message: 'user_created' });
+    expect(a!.text).not.toContain('S3cr3t');
+    expect(a!.text).toContain(`"token":"${HIDDEN_TOKEN}"`);
+    expect(maskSecrets(greeting)).toBe(greeting.replace('S3cr3t-_token', HIDDEN_TOKEN));
+    expect(b).toMatchObject({ type: 'call', message: 'create_message' });
+    expect(c!.text).toHaveLength(LOG_TEXT_CHARS + 1);
+  });
+});
+
+describe('connection and pending state', () => {
+  it('a wait asked by the server is kept until the connection changes', () => {
+    const store = createStore();
+    store.dispatch(uiActions.connectionChanged('offline'));
+    store.dispatch(uiActions.reconnectWaiting(12_345));
+    expect(store.getState().ui).toMatchObject({ connection: 'offline', retryAt: 12_345 });
+    store.dispatch(uiActions.connectionChanged('connecting'));
+    expect(store.getState().ui.retryAt).toBeNull();
+  });
+
+  it('pending messages: delayed with a reason, sent again, resumed after a reconnect', () => {
+    const store = createStore();
+    const d = store.dispatch;
+    d(messagesActions.roomOpened('r1'));
+    d(messagesActions.pendingAdded({ id: 'a', body: 'x', created: '', unsent: false }));
+    d(messagesActions.pendingDelayed({ id: 'a', detail: 'Wait.' }));
+    expect(store.getState().messages.pending[0]).toMatchObject({ delayed: 'Wait.' });
+    d(messagesActions.pendingResent('a'));
+    expect(store.getState().messages.pending[0]!.delayed).toBeUndefined();
+    d(messagesActions.connectionLost());
+    expect(store.getState().messages.pending[0]!.unsent).toBe(true);
+    d(messagesActions.pendingResumed());
+    expect(store.getState().messages.pending[0]!.unsent).toBe(false);
+    d(messagesActions.pendingDelayed({ id: 'a', detail: 'Wait.' }));
+    d(messagesActions.pendingFailed({ id: 'a', detail: 'No.' }));
+    expect(store.getState().messages.pending[0]).toMatchObject({ failed: 'No.' });
+    expect(store.getState().messages.pending[0]!.delayed).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '@chat/protocol';
 import { StrokeStreamer, type StrokeSink } from '../src/api/stroke.ts';
 
@@ -13,33 +13,26 @@ function sink() {
 }
 
 describe('StrokeStreamer', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
-
-  it('streams at most every 50 ms, the first append with style, then sends the whole line', () => {
+  it('draws each move locally and hands it to the client with its style, then the whole line', () => {
     const { s, calls } = sink();
     let n = 0;
-    const st = new StrokeStreamer(
-      s,
-      () => `line${n++}`,
-      () => Date.now(),
-    );
-    st.begin(0, 0, { color: '#cf2e24', tool: 'pen' });
-    for (let i = 1; i <= 10; i++) {
-      st.move(i, i);
-      vi.advanceTimersByTime(10);
-    }
+    const st = new StrokeStreamer(s, () => `line${n++}`);
+    const style = { color: '#cf2e24', tool: 'pen' } as const;
+    st.begin(0, 0, style);
+    for (let i = 1; i <= 10; i++) st.move(i, i);
+    st.move(10, 10); // the same point again is no move
     const appends = calls.filter((c) => c.kind === 'append');
-    expect(appends.length).toBeGreaterThanOrEqual(2);
-    expect(appends.length).toBeLessThanOrEqual(3);
-    expect(appends[0]!.style).toEqual({ color: '#cf2e24', tool: 'pen' });
-    expect(appends[1]!.style).toBeUndefined();
+    const locals = calls.filter((c) => c.kind === 'local');
+    // the client gathers the points and streams them at most every 50 ms (its own tests)
+    expect(appends).toHaveLength(11);
+    expect(locals.map((l) => l.points)).toEqual(appends.map((a) => a.points));
+    for (const a of appends) expect(a.style).toEqual(style);
     st.end();
     const finish = calls.find((c) => c.kind === 'finish')!;
     expect(finish.points).toHaveLength(22);
-    // what was streamed is a prefix of the whole line
-    const streamed = appends.flatMap((a) => a.points);
-    expect(finish.points.slice(0, streamed.length)).toEqual(streamed);
+    // what was streamed is the whole line
+    expect(appends.flatMap((a) => a.points)).toEqual(finish.points);
+    expect(st.drawing).toBe(false);
   });
 
   it('turns a tap into a dot', () => {
@@ -53,7 +46,7 @@ describe('StrokeStreamer', () => {
   it('starts a new line when one gets too long', () => {
     const { s, calls } = sink();
     let n = 0;
-    const st = new StrokeStreamer(s, () => `l${n++}`, Date.now, 10);
+    const st = new StrokeStreamer(s, () => `l${n++}`, 10);
     st.begin(0, 0, { color: '#000000', tool: 'eraser' });
     for (let i = 1; i < 12; i++) st.move(i, 0);
     st.end();
@@ -62,6 +55,11 @@ describe('StrokeStreamer', () => {
     for (const f of finishes) expect(f.points.length).toBeLessThanOrEqual(10);
     // the next line goes on from where the last one stopped
     expect(finishes[1]!.points.slice(0, 2)).toEqual(finishes[0]!.points.slice(-2));
+    // each line's streamed points are that line's, in order
+    for (const f of finishes) {
+      const streamed = calls.filter((c) => c.kind === 'append' && c.uuid === f.uuid);
+      expect(streamed.flatMap((a) => a.points)).toEqual(f.points);
+    }
     expect(LIMITS.lineNumbers).toBe(20_000);
   });
 });

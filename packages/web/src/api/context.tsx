@@ -1,10 +1,11 @@
 import { createContext, useContext } from 'react';
-import type { ChatClient } from './client.ts';
+import type { ChatApi } from './chatApi.ts';
 
-export const ClientContext = createContext<ChatClient | null>(null);
+export const ApiContext = createContext<ChatApi | null>(null);
 
-export function useClient(): ChatClient {
-  const client = useContext(ClientContext);
-  if (!client) throw new Error('useClient needs a ClientContext provider');
-  return client;
+/** The app's operations on the server (the one ChatApi of the page). */
+export function useApi(): ChatApi {
+  const api = useContext(ApiContext);
+  if (!api) throw new Error('useApi needs an ApiContext provider');
+  return api;
 }

@@ -9,7 +9,8 @@ export interface StrokeStyle {
 export interface StrokeSink {
   /** Show points locally (the first call of a line carries its style). */
   local(uuid: string, points: number[], style: StrokeStyle): void;
-  append(uuid: string, points: number[], style?: StrokeStyle): void;
+  /** New points of the line being drawn (the client gathers them and streams them). */
+  append(uuid: string, points: number[], style: StrokeStyle): void;
   finish(line: { uuid: string; points: number[]; color: string; tool: Tool }): void;
 }
 
@@ -17,26 +18,21 @@ interface Current {
   uuid: string;
   style: StrokeStyle;
   points: number[];
-  /** Index of the first number not yet streamed. */
-  sent: number;
-  announced: boolean;
 }
 
 /**
- * Turns pointer moves into `append_draw_points` at most every LIMITS.appendIntervalMs and a
- * final `change_draw_line`; a stroke longer than LIMITS.lineNumbers goes on in a new line.
+ * Turns pointer moves into the points of a line: each move is drawn locally and handed to
+ * the client (which streams them as `append_draw_points` at most every
+ * LIMITS.appendIntervalMs), the end sends the whole line; a tap becomes a dot, and a stroke
+ * longer than LIMITS.lineNumbers goes on in a new line.
  */
 export class StrokeStreamer {
   private current: Current | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private lastFlush = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly sink: StrokeSink,
     private readonly newUuid: () => string,
-    private readonly now: () => number = Date.now,
     private readonly maxNumbers: number = LIMITS.lineNumbers,
-    private readonly interval: number = LIMITS.appendIntervalMs,
   ) {}
 
   get drawing(): boolean {
@@ -46,9 +42,9 @@ export class StrokeStreamer {
   begin(x: number, y: number, style: StrokeStyle): void {
     if (this.current) this.end();
     const uuid = this.newUuid();
-    this.current = { uuid, style, points: [x, y], sent: 0, announced: false };
+    this.current = { uuid, style, points: [x, y] };
     this.sink.local(uuid, [x, y], style);
-    this.schedule();
+    this.sink.append(uuid, [x, y], style);
   }
 
   move(x: number, y: number): void {
@@ -65,13 +61,12 @@ export class StrokeStreamer {
     const cur = this.current!;
     cur.points.push(x, y);
     this.sink.local(cur.uuid, [x, y], cur.style);
-    this.schedule();
+    this.sink.append(cur.uuid, [x, y], cur.style);
   }
 
   end(): void {
     const c = this.current;
     if (!c) return;
-    this.clearTimer();
     if (c.points.length === 2) {
       // a tap: a dot needs two points to show
       c.points.push(c.points[0]!, c.points[1]!);
@@ -81,39 +76,7 @@ export class StrokeStreamer {
     this.sink.finish({ uuid: c.uuid, points: c.points, color: c.style.color, tool: c.style.tool });
   }
 
-  /** Streams what was drawn since the last append. */
-  flush(): void {
-    this.clearTimer();
-    const c = this.current;
-    if (!c || c.sent >= c.points.length) return;
-    const points = c.points.slice(c.sent);
-    c.sent = c.points.length;
-    this.lastFlush = this.now();
-    if (c.announced) this.sink.append(c.uuid, points);
-    else this.sink.append(c.uuid, points, c.style);
-    c.announced = true;
-  }
-
   dispose(): void {
     this.end();
-    this.clearTimer();
-  }
-
-  private schedule(): void {
-    if (this.timer !== null) return;
-    const wait = Math.max(0, this.lastFlush + this.interval - this.now());
-    if (wait === 0) {
-      this.flush();
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flush();
-    }, wait);
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
   }
 }

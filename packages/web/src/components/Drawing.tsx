@@ -2,7 +2,7 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Circle, Layer, Line as KonvaLine, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
 import { DRAW_COLORS, type Line, type Tool } from '@chat/protocol';
-import { useClient } from '../api/context.tsx';
+import { useApi } from '../api/context.tsx';
 import { StrokeStreamer } from '../api/stroke.ts';
 import { uuid4 } from '../api/uuid.ts';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
@@ -57,7 +57,7 @@ const clampTo = (n: number, max: number) => Math.min(max, Math.max(0, n));
 
 /** The shared drawing board: pen, eraser, 18 colors, undo, reset, PNG export; mouse and touch. */
 export default function Drawing() {
-  const client = useClient();
+  const api = useApi();
   const dispatch = useAppDispatch();
   const order = useAppSelector((s) => s.drawing.order);
   const lines = useAppSelector((s) => s.drawing.lines);
@@ -90,12 +90,12 @@ export default function Drawing() {
                 user_uuid: meRef.current ?? '',
               }),
             ),
-          append: (uuid, points, style) => client.appendPoints(uuid, points, style),
-          finish: (line) => client.changeLine(line),
+          append: (uuid, points, style) => api.appendPoints(uuid, points, style),
+          finish: (line) => api.finishLine(line),
         },
         uuid4,
       ),
-    [client, dispatch],
+    [api, dispatch],
   );
   useEffect(() => {
     const up = () => streamer.end();
@@ -160,13 +160,13 @@ export default function Drawing() {
           Eraser
         </Button>
         <Button
-          onClick={() => undoable && client.deleteLine(undoable)}
+          onClick={() => undoable && api.deleteLine(undoable)}
           disabled={!undoable}
           aria-label="Undo my last stroke"
         >
           Undo
         </Button>
-        <Button variant="danger" onClick={() => client.resetDrawing()} aria-label="Reset drawing">
+        <Button variant="danger" onClick={() => api.resetDrawing()} aria-label="Reset drawing">
           Reset
         </Button>
         <Button onClick={exportPng} aria-label="Export PNG of the drawing">

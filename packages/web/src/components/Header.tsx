@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useClient } from '../api/context.tsx';
-import { APP_NAME } from '../hooks.ts';
+import { useApi } from '../api/context.tsx';
+import { APP_NAME, useTicker } from '../hooks.ts';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { uiActions, type Connection } from '../store/ui.ts';
 import { THEMES, themeCookie } from '../themes.ts';
@@ -16,18 +16,35 @@ const CONNECTION_TEXT: Record<Connection, string> = {
   taken_over: 'Open in another tab',
 };
 
+/** "12 s", "3 min": how long until `at`, rounded up. */
+export function waitText(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  return s < 60 ? `${s} s` : `${Math.ceil(s / 60)} min`;
+}
+
 export function ConnectionStatus() {
   const connection = useAppSelector((s) => s.ui.connection);
+  const retryAt = useAppSelector((s) => s.ui.retryAt);
+  const waiting = connection === 'offline' && retryAt !== null;
+  const now = useTicker(1000, waiting);
+  // the server asked this address to come back later: no reconnecting until then
+  const text = waiting
+    ? `Offline: the server asked to wait, reconnecting in ${waitText(retryAt - now)}`
+    : CONNECTION_TEXT[connection];
   return (
-    <span className={`connection connection-${connection}`} role="status" aria-live="polite">
+    <span
+      className={`connection connection-${connection}${waiting ? ' connection-waiting' : ''}`}
+      role="status"
+      aria-live="polite"
+    >
       <span className="dot" aria-hidden="true" />
-      <span className="connection-text">{CONNECTION_TEXT[connection]}</span>
+      <span className="connection-text">{text}</span>
     </span>
   );
 }
 
 function UserName() {
-  const client = useClient();
+  const api = useApi();
   const me = useAppSelector((s) => s.user.me);
   const [editing, setEditing] = useState(false);
   if (!me) return <span className="user-name muted">…</span>;
@@ -37,7 +54,7 @@ function UserName() {
         value={me.name}
         label="Your name"
         onSave={(name) => {
-          client.changeUserName(name);
+          api.changeUserName(name);
           setEditing(false);
         }}
         onCancel={() => setEditing(false)}

@@ -118,16 +118,24 @@ export function InlineEdit({
   );
 }
 
-/** The room search box: searches on the server as one types (debounced). */
+/**
+ * The room search box: searches on the server as one types (debounced); Enter searches at
+ * once (and again). The debounce does not start over a search that Enter already made.
+ */
 export function SearchInput({ onSearch }: { onSearch: (query: string) => void }) {
   const [text, setText] = useState('');
-  const first = useRef(true);
+  const searched = useRef('');
+  const search = (q: string) => {
+    searched.current = q.trim();
+    onSearch(q);
+  };
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    const t = setTimeout(() => onSearch(text), 250);
+    if (text.trim() === searched.current) return;
+    const t = setTimeout(() => {
+      if (text.trim() === searched.current) return;
+      searched.current = text.trim();
+      onSearch(text);
+    }, 250);
     return () => clearTimeout(t);
   }, [text, onSearch]);
   return (
@@ -139,7 +147,7 @@ export function SearchInput({ onSearch }: { onSearch: (query: string) => void })
       value={text}
       onChange={(e) => setText(e.target.value)}
       onKeyDown={(e) => {
-        if (e.key === 'Enter') onSearch(text);
+        if (e.key === 'Enter') search(text);
       }}
     />
   );

@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message as ChatMessage } from '@chat/protocol';
-import { useClient } from '../api/context.tsx';
+import { useApi } from '../api/context.tsx';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { messagesActions, type PendingMessage } from '../store/messages.ts';
 import { formatDateTime, formatTime, linkify } from '../format.ts';
@@ -76,7 +76,11 @@ export const PendingItem = memo(function PendingItem({
           </span>
         ) : (
           <span className="pending-state">
-            {pending.unsent ? 'Waiting for connection…' : 'Sending…'}
+            {pending.unsent
+              ? 'Waiting for connection…'
+              : pending.delayed !== undefined
+                ? `Sending again soon: ${pending.delayed}`
+                : 'Sending…'}
           </span>
         )}
       </div>
@@ -116,7 +120,7 @@ export function TypingIndicator() {
  * there, "Jump to latest" otherwise, older pages loaded on scroll up (reverse infinite scroll).
  */
 export function MessageList() {
-  const client = useClient();
+  const api = useApi();
   const list = useAppSelector((s) => s.messages.list);
   const pending = useAppSelector((s) => s.messages.pending);
   const loaded = useAppSelector((s) => s.messages.loaded);
@@ -142,7 +146,7 @@ export function MessageList() {
     if (lastPending !== undefined) stick.current = true;
   }, [lastPending]);
 
-  const onRetry = useCallback((id: string) => client.retryMessage(id), [client]);
+  const onRetry = useCallback((id: string) => api.retryMessage(id), [api]);
   const onDiscard = useCallback(
     (id: string) => dispatch(messagesActions.pendingRemoved(id)),
     [dispatch],
@@ -176,7 +180,7 @@ export function MessageList() {
         }}
         atBottomStateChange={setAtBottom}
         atBottomThreshold={60}
-        startReached={() => client.loadOlder()}
+        startReached={() => api.loadOlder()}
         components={{
           Header: () =>
             loadingOlder ? (
@@ -221,10 +225,10 @@ function NewMessageAnnouncer() {
 }
 
 export function MessagesPanel() {
-  const client = useClient();
+  const api = useApi();
   const status = useAppSelector((s) => s.rooms.status);
-  const onSend = useCallback((body: string) => void client.sendMessage(body), [client]);
-  const onTyping = useCallback(() => client.typing(), [client]);
+  const onSend = useCallback((body: string) => void api.sendMessage(body), [api]);
+  const onTyping = useCallback(() => api.typing(), [api]);
   return (
     <section className="messages panel-body" aria-label="Messages">
       <MessageList />

@@ -2,8 +2,9 @@ import { memo, useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Virtuoso } from 'react-virtuoso';
 import { ROOM_COLORS, type Room } from '@chat/protocol';
-import { useClient } from '../api/context.tsx';
+import { useApi } from '../api/context.tsx';
 import { selectCurrentRoom, selectVisibleRooms, useAppSelector } from '../store/index.ts';
+import { searchPaused } from '../store/rooms.ts';
 import { Button } from './Buttons.tsx';
 import { ColorPicker } from './ColorPicker.tsx';
 import { InlineEdit, SearchInput } from './Input.tsx';
@@ -22,7 +23,7 @@ export const RoomItem = memo(function RoomItem({
   current: boolean;
   compact?: boolean;
 }) {
-  const client = useClient();
+  const api = useApi();
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -36,7 +37,7 @@ export const RoomItem = memo(function RoomItem({
             value={room.name}
             label="Room name"
             onSave={(name) => {
-              client.renameRoom(room.uuid, name);
+              api.renameRoom(room.uuid, name);
               setEditing(false);
             }}
             onCancel={() => setEditing(false)}
@@ -78,7 +79,7 @@ export const RoomItem = memo(function RoomItem({
           <Button
             variant="danger"
             aria-label={`Delete room ${room.name}`}
-            onClick={() => client.deleteRoom(room.uuid)}
+            onClick={() => api.deleteRoom(room.uuid)}
           >
             Delete
           </Button>
@@ -90,7 +91,7 @@ export const RoomItem = memo(function RoomItem({
           value={room.color}
           label={`Color of room ${room.name}`}
           onChange={(c) => {
-            client.recolorRoom(room.uuid, c);
+            api.recolorRoom(room.uuid, c);
             setPicking(false);
           }}
         />
@@ -99,9 +100,43 @@ export const RoomItem = memo(function RoomItem({
   );
 });
 
+/**
+ * What a search is doing, said in a live region: reading pages (a page may hold few rooms or
+ * none: the server examines a bounded number per page, and the next pages are read without
+ * the user scrolling an empty list), or paused after many pages, with a button to go on.
+ */
+function SearchState() {
+  const api = useApi();
+  const search = useAppSelector((s) => s.rooms.search);
+  if (!search) return null;
+  const found = search.ids.length;
+  const paused = searchPaused(search);
+  return (
+    <div className="search-state" role="status" aria-live="polite">
+      {search.loading ? (
+        <>
+          <span className="spinner small" aria-hidden="true" />
+          <span>
+            Searching…{found > 0 ? ` ${plural(found, 'room', 'rooms')} found so far.` : ''}
+          </span>
+        </>
+      ) : paused ? (
+        <>
+          <span>
+            {found > 0
+              ? `${plural(found, 'room', 'rooms')} found in the rooms searched so far.`
+              : `No room matches “${search.query}” among the rooms searched so far.`}
+          </span>
+          <Button onClick={() => api.searchFurther()}>Search older rooms</Button>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
 /** All rooms, newest first, with server-side search, paging and the create button. */
 export function RoomList({ compact }: { compact?: boolean }) {
-  const client = useClient();
+  const api = useApi();
   const rooms = useAppSelector(selectVisibleRooms);
   const loaded = useAppSelector((s) => s.rooms.loaded);
   const search = useAppSelector((s) => s.rooms.search);
@@ -110,33 +145,37 @@ export function RoomList({ compact }: { compact?: boolean }) {
     s.rooms.search ? s.rooms.search.loading : s.rooms.loadingMore,
   );
   const current = useAppSelector((s) => s.rooms.current);
-  const onSearch = useCallback((q: string) => client.searchRooms(q), [client]);
+  const onSearch = useCallback((q: string) => api.searchRooms(q), [api]);
   const more = cursor !== null;
-  useEffect(() => client.refreshRooms(), [client]);
+  useEffect(() => api.refreshRooms(), [api]);
 
+  let empty: string | null = null;
+  if (rooms.length === 0 && !loadingMore) {
+    if (!search) empty = 'No rooms yet. Add one!';
+    else if (!more) empty = `No room matches “${search.query}”.`;
+  }
   return (
     <section className="rooms panel-body" aria-label="Rooms">
       <div className="panel-toolbar">
         <h2 className="panel-title">Rooms</h2>
         <SearchInput onSearch={onSearch} />
-        <Button variant="primary" onClick={() => client.createRoom()}>
+        <Button variant="primary" onClick={() => api.createRoom()}>
           Add room
         </Button>
       </div>
+      <SearchState />
       {!loaded ? (
         <Spinner label="Loading rooms" />
-      ) : rooms.length === 0 && !loadingMore ? (
-        <p className="empty">
-          {search ? `No room matches “${search.query}”.` : 'No rooms yet. Add one!'}
-        </p>
-      ) : (
+      ) : empty !== null ? (
+        <p className="empty">{empty}</p>
+      ) : rooms.length === 0 ? null : (
         <Virtuoso
           key={search?.query ?? ''}
           className="room-list"
           data={rooms}
           computeItemKey={(_, r) => r.uuid}
           endReached={() => {
-            if (more) client.loadMoreRooms();
+            if (more) api.loadMoreRooms();
           }}
           itemContent={(_, r) => (
             <RoomItem room={r} current={r.uuid === current} compact={compact} />
@@ -144,10 +183,14 @@ export function RoomList({ compact }: { compact?: boolean }) {
           components={{
             Footer: () =>
               loadingMore ? (
-                <Spinner label="Loading more rooms" />
+                search ? null : (
+                  <Spinner label="Loading more rooms" />
+                )
               ) : more ? (
                 <div className="list-footer">
-                  <Button onClick={() => client.loadMoreRooms()}>Load older rooms</Button>
+                  <Button onClick={() => api.loadMoreRooms()}>
+                    {search ? 'Load more results' : 'Load older rooms'}
+                  </Button>
                 </div>
               ) : null,
           }}
@@ -159,7 +202,7 @@ export function RoomList({ compact }: { compact?: boolean }) {
 
 /** The users in the current room. */
 export function UserList() {
-  const client = useClient();
+  const api = useApi();
   const room = useAppSelector(selectCurrentRoom);
   const members = useAppSelector((s) => s.rooms.members);
   const me = useAppSelector((s) => s.user.me?.uuid);
@@ -184,7 +227,7 @@ export function UserList() {
       </ul>
       {more && (
         <div className="list-footer">
-          <Button onClick={() => client.loadMembers()} disabled={members?.loading}>
+          <Button onClick={() => api.loadMembers()} disabled={members?.loading}>
             Show more users
           </Button>
         </div>

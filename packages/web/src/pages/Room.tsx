@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Link, useParams } from 'react-router';
-import { useClient } from '../api/context.tsx';
+import { useApi } from '../api/context.tsx';
 import { useIsPhone, useTitle } from '../hooks.ts';
 import { selectCurrentRoom, useAppDispatch, useAppSelector } from '../store/index.ts';
 import { uiActions } from '../store/ui.ts';
@@ -27,7 +27,7 @@ function RoomMissing() {
 /** /room/:uuid — enters the room on open (deep links too) and leaves it on close. */
 export default function RoomPage() {
   const { uuid = '' } = useParams();
-  const client = useClient();
+  const api = useApi();
   const dispatch = useAppDispatch();
   const phone = useIsPhone();
   const status = useAppSelector((s) => s.rooms.status);
@@ -37,12 +37,12 @@ export default function RoomPage() {
   const phonePanel = useAppSelector((s) => s.ui.phonePanel);
 
   useEffect(() => {
-    const ticket = client.enterRoom(uuid);
+    const ticket = api.enterRoom(uuid);
     // leave only if no room was entered in between (a room switch, or StrictMode's remount)
     return () => {
-      setTimeout(() => client.leaveRoom(ticket), 0);
+      setTimeout(() => api.leaveRoom(ticket), 0);
     };
-  }, [client, uuid]);
+  }, [api, uuid]);
 
   useTitle(room?.name ?? null);
 

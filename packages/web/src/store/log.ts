@@ -26,6 +26,34 @@ export interface LogState {
 export const LOG_CAP = 5_000;
 export const LOG_TEXT_CHARS = 2_000;
 
+/** What the log shows instead of an identity token (user_created carries one). */
+export const HIDDEN_TOKEN = '(hidden)';
+
+const TOKEN_FIELD = /"token"\s*:\s*"(?:[^"\\]|\\.)*"/g;
+const TYPE_FIELD = /"type"\s*:\s*"(\w+)"/;
+const MESSAGE_FIELD = /"message"\s*:\s*"(\w+)"/;
+
+/** The frame with every identity token masked: the log shows it, the token must not be seen. */
+export function maskSecrets(frame: string): string {
+  return frame.includes('"token"')
+    ? frame.replace(TOKEN_FIELD, `"token":"${HIDDEN_TOKEN}"`)
+    : frame;
+}
+
+/**
+ * The statement's type and payload.message, read off the frame's text: the client already
+ * parsed the frame, and the log does not parse a frame of up to megabytes again. No key of
+ * the protocol but the statement's and its payload's is called `type` or `message`, and a
+ * quote inside a string value is escaped, so the first match is theirs.
+ */
+function summary(frame: string): { type: string; message: string } {
+  if (!/^\s*\{/.test(frame)) return { type: 'invalid', message: '?' };
+  return {
+    type: TYPE_FIELD.exec(frame)?.[1] ?? '?',
+    message: MESSAGE_FIELD.exec(frame)?.[1] ?? '?',
+  };
+}
+
 export const initialLogState: LogState = { entries: [], nextId: 1, dropped: 0 };
 
 const logSlice = createSlice({
@@ -43,16 +71,9 @@ const logSlice = createSlice({
         }
       },
       prepare(direction: Direction, frame: string, time: number = Date.now()) {
-        let type = '?';
-        let message = '?';
-        try {
-          const data = JSON.parse(frame) as { type?: unknown; payload?: { message?: unknown } };
-          if (typeof data.type === 'string') type = data.type;
-          if (typeof data.payload?.message === 'string') message = data.payload.message;
-        } catch {
-          type = 'invalid';
-        }
-        const text = frame.length > LOG_TEXT_CHARS ? `${frame.slice(0, LOG_TEXT_CHARS)}…` : frame;
+        const { type, message } = summary(frame);
+        const shown = maskSecrets(frame);
+        const text = shown.length > LOG_TEXT_CHARS ? `${shown.slice(0, LOG_TEXT_CHARS)}…` : shown;
         return { payload: { time, direction, type, message, text } };
       },
     },

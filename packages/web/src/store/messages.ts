@@ -2,14 +2,19 @@ import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import type { Message, User } from '@chat/protocol';
 import { mergeBySeq } from './merge.ts';
 
-/** An own message sent (or waiting to be sent) but not yet confirmed by its echo. */
+/**
+ * An own message sent (or waiting to be sent) but not yet confirmed. Its create_message call
+ * settles it by its call id (the client matches the answer to the call): never by its text.
+ */
 export interface PendingMessage {
-  /** The call id; the `message_created` echo carries it back. */
+  /** This page's key of the message (not shown, not sent). */
   id: string;
   body: string;
   created: string;
-  /** Must be (re)sent once the connection is back and the gap is filled. */
+  /** Waits for the connection (and the room) to be back: the client sends it then. */
   unsent: boolean;
+  /** The server asked to wait (rate_limited, unavailable): its sentence, until it goes again. */
+  delayed?: string;
   /** The server's error sentence, when the call failed for good. */
   failed?: string;
 }
@@ -95,21 +100,32 @@ const messagesSlice = createSlice({
     pendingAdded(state, action: PayloadAction<PendingMessage>) {
       state.pending.push(action.payload);
     },
-    pendingSent(state, action: PayloadAction<string>) {
+    /** The room is in sync again: what waited goes out now. */
+    pendingResumed(state) {
+      for (const p of state.pending) p.unsent = false;
+    },
+    /** The server asked to wait before this message is sent again. */
+    pendingDelayed(state, action: PayloadAction<{ id: string; detail: string }>) {
+      const p = state.pending.find((m) => m.id === action.payload.id);
+      if (p) p.delayed = action.payload.detail;
+    },
+    /** Sent again after a wait. */
+    pendingResent(state, action: PayloadAction<string>) {
       const p = state.pending.find((m) => m.id === action.payload);
-      if (p) p.unsent = false;
+      if (p) delete p.delayed;
     },
     pendingFailed(state, action: PayloadAction<{ id: string; detail: string }>) {
       const p = state.pending.find((m) => m.id === action.payload.id);
       if (p) {
         p.failed = action.payload.detail;
         p.unsent = false;
+        delete p.delayed;
       }
     },
     pendingRemoved(state, action: PayloadAction<string>) {
       state.pending = state.pending.filter((p) => p.id !== action.payload);
     },
-    /** The connection dropped: whatever was not confirmed must be checked and maybe resent. */
+    /** The connection dropped: what is not confirmed waits for it (the client sends it again). */
     connectionLost(state) {
       for (const p of state.pending) if (p.failed === undefined) p.unsent = true;
       state.loadingOlder = false;

@@ -3,11 +3,34 @@ import type { Room, User } from '@chat/protocol';
 
 export type RoomStatus = 'idle' | 'entering' | 'entered' | 'missing';
 
+/**
+ * A search page may hold fewer rooms than asked (the server examines a bounded number of rooms
+ * per page): while a search shows fewer than this many results and more rooms remain, the
+ * next page is read without the user scrolling an empty list ...
+ */
+export const SEARCH_FILL = 20;
+/** ... for at most this many pages in a row; then the user may ask to search further. */
+export const SEARCH_MAX_PAGES = 20;
+
 export interface SearchState {
   query: string;
   ids: string[];
   cursor: string | null;
   loading: boolean;
+  /** Pages read since the search started or the user asked for more. */
+  pages: number;
+  /** Results wanted: pages are read by themselves until there are this many (or none remain). */
+  want: number;
+}
+
+/** Whether a search reads its next page by itself. */
+export function searchReadsOn(s: SearchState): boolean {
+  return !s.loading && s.cursor !== null && s.ids.length < s.want && s.pages < SEARCH_MAX_PAGES;
+}
+
+/** Whether a search stopped reading after SEARCH_MAX_PAGES pages with fewer results than wanted. */
+export function searchPaused(s: SearchState): boolean {
+  return !s.loading && s.cursor !== null && s.ids.length < s.want && s.pages >= SEARCH_MAX_PAGES;
 }
 
 export interface MembersState {
@@ -93,6 +116,7 @@ const roomsSlice = createSlice({
         state.search.ids = append ? addIds(state.search.ids, list) : list.map((r) => r.uuid);
         state.search.cursor = cursor;
         state.search.loading = false;
+        state.search.pages++;
         return;
       }
       state.main = append ? addIds(state.main, list) : list.map((r) => r.uuid);
@@ -104,9 +128,24 @@ const roomsSlice = createSlice({
       if (state.search) state.search.loading = true;
       else state.loadingMore = true;
     },
+    /** The user asks for more results: SEARCH_FILL more are wanted, and the count starts again. */
+    searchFurther(state) {
+      if (!state.search) return;
+      state.search.pages = 0;
+      state.search.want = Math.max(state.search.want, state.search.ids.length + SEARCH_FILL);
+    },
+    /** A page of rooms could not be read (the notice says why): not loading any more. */
+    listFailed(state, action: PayloadAction<{ query?: string }>) {
+      const { query } = action.payload;
+      if (query === undefined) state.loadingMore = false;
+      else if (state.search?.query === query) state.search.loading = false;
+    },
     searchStarted(state, action: PayloadAction<string>) {
       const query = action.payload;
-      state.search = query === '' ? null : { query, ids: [], cursor: null, loading: true };
+      state.search =
+        query === ''
+          ? null
+          : { query, ids: [], cursor: null, loading: true, pages: 0, want: SEARCH_FILL };
     },
     created(state, action: PayloadAction<Room>) {
       const room = action.payload;
@@ -171,6 +210,9 @@ const roomsSlice = createSlice({
       for (const u of list) if (!seen.has(u.uuid)) state.members.list.push(u);
       state.members.cursor = cursor;
       state.members.loading = false;
+    },
+    membersFailed(state, action: PayloadAction<string>) {
+      if (state.members?.roomUuid === action.payload) state.members.loading = false;
     },
   },
 });

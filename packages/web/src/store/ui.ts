@@ -13,6 +13,11 @@ export interface Notice {
 
 export interface UiState {
   connection: Connection;
+  /**
+   * Offline because the server said to try again later (a spent quota of this network
+   * address): when the client connects again (milliseconds since the epoch).
+   */
+  retryAt: number | null;
   /** How many times the connection was (re)established. */
   connects: number;
   leftTab: LeftTab;
@@ -28,6 +33,7 @@ export interface UiState {
 
 export const initialUiState: UiState = {
   connection: 'connecting',
+  retryAt: null,
   connects: 0,
   leftTab: 'log',
   rightTab: 'messages',
@@ -46,6 +52,10 @@ const uiSlice = createSlice({
     connectionChanged(state, action: PayloadAction<Connection>) {
       if (action.payload === 'online' && state.connection !== 'online') state.connects++;
       state.connection = action.payload;
+      state.retryAt = null;
+    },
+    reconnectWaiting(state, action: PayloadAction<number>) {
+      state.retryAt = action.payload;
     },
     leftTabChosen(state, action: PayloadAction<LeftTab>) {
       state.leftTab = action.payload;
