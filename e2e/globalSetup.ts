@@ -25,6 +25,7 @@ export default function setup(): void {
     newest(join(web, 'index.html')),
     newest(join(web, 'vite.config.ts')),
     newest(join(ROOT, 'packages/protocol/src')),
+    newest(join(ROOT, 'packages/client/src')),
   );
   if (built >= sources) return;
   // Vitest sets NODE_ENV=test, under which Vite builds React's development bundle: the

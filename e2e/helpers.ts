@@ -14,23 +14,27 @@ export interface ChatServer {
   url: string;
   port: number;
   stop(): Promise<void>;
-  /** The server's own services; the history test seeds messages straight into storage. */
+  /** The server's own services; the history tests seed rooms and messages straight into storage. */
   services?: {
     storage: {
-      addMessage(m: {
-        uuid: string;
-        room_uuid: string;
-        body: string;
-        user: { uuid: string; name: string; room_uuid: string | null };
-        created: string;
-      }): Promise<unknown>;
-      createRoom(r: {
-        uuid: string;
-        name: string;
-        color: string;
-        created: string;
-        drawing_uuid: string;
-      }): Promise<unknown>;
+      rooms: {
+        create(r: {
+          uuid: string;
+          name: string;
+          color: string;
+          created: string;
+          drawing_uuid: string;
+        }): Promise<unknown>;
+      };
+      messages: {
+        add(m: {
+          uuid: string;
+          room_uuid: string;
+          body: string;
+          user: { uuid: string; name: string; room_uuid: string | null };
+          created: string;
+        }): Promise<unknown>;
+      };
     };
   };
 }

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { addRoom, enterRoom, launch, open, shot, startChat, type ChatServer } from './helpers.ts';
+import {
+  addRoom,
+  DESKTOP,
+  enterRoom,
+  launch,
+  online,
+  open,
+  shot,
+  startChat,
+  type ChatServer,
+} from './helpers.ts';
 
 const TOTAL = 100_000;
 let server: ChatServer;
@@ -21,7 +31,7 @@ describe('many rooms', () => {
     const t0 = Date.parse('2025-01-01T00:00:00.000Z');
     for (let i = 1; i <= 250; i++) {
       const hex = i.toString(16).padStart(12, '0');
-      await storage.createRoom({
+      await storage.rooms.create({
         uuid: `00000000-0000-4000-9000-${hex}`,
         name: `seeded room ${i}`,
         color: '#5da247',
@@ -51,6 +61,56 @@ describe('many rooms', () => {
   });
 });
 
+describe('a search over many rooms', () => {
+  it('finds a rare match thousands of rooms back: reads the short pages by itself, saying "Searching…"', async () => {
+    // a search page examines at most 5,000 rooms: the one match is three pages back
+    const storage = server.services!.storage;
+    const t0 = Date.parse('2024-01-01T00:00:00.000Z');
+    for (let i = 1; i <= 12_000; i++) {
+      const hex = i.toString(16).padStart(12, '0');
+      await storage.rooms.create({
+        uuid: `00000000-0000-4000-b000-${hex}`,
+        name: i === 1 ? 'the rare needle' : `filler ${i}`,
+        color: '#888888',
+        created: new Date(t0 + i * 1000).toISOString(),
+        drawing_uuid: `00000000-0000-4000-c000-${hex}`,
+      });
+    }
+    const context = await browser.newContext(DESKTOP);
+    const page = await context.newPage();
+    // the search's pages come a little late, as from a busy server, and are counted
+    const asked: string[] = [];
+    await page.routeWebSocket(
+      (u) => u.pathname === '/ws',
+      (ws) => {
+        const upstream = ws.connectToServer();
+        ws.onMessage((m) => {
+          if (typeof m === 'string' && m.includes('"rare needle"')) asked.push(m);
+          upstream.send(m);
+        });
+        upstream.onMessage((m) => {
+          if (typeof m === 'string' && m.includes('"rare needle"'))
+            setTimeout(() => ws.send(m), 300);
+          else ws.send(m);
+        });
+      },
+    );
+    await page.goto(server.url);
+    await online(page);
+    await page.getByRole('searchbox', { name: 'Search' }).fill('rare needle');
+    await page.getByText('Searching…', { exact: true }).waitFor();
+    await expect(page.getByText(/No room matches/).count()).resolves.toBe(0);
+    await shot(page, 'desktop-search-searching');
+    await page.getByText('the rare needle', { exact: true }).waitFor({ timeout: 10_000 });
+    // no page was asked for by the user: the list read on by itself, and says it is done
+    expect(asked.length).toBeGreaterThanOrEqual(3);
+    expect(asked.filter((m) => m.includes('"cursor"'))).toHaveLength(asked.length - 1);
+    await page.getByText(/^Searching…/).waitFor({ state: 'detached' });
+    await shot(page, 'desktop-search-far-back');
+    await context.close();
+  });
+});
+
 describe('a room with 100,000 messages', () => {
   it('opens at the newest, pages back on scroll, stays virtualized and smooth', async () => {
     const storage = server.services?.storage;
@@ -64,7 +124,7 @@ describe('a room with 100,000 messages', () => {
     };
     const t0 = Date.parse('2026-01-01T00:00:00.000Z');
     for (let i = 1; i <= TOTAL; i++) {
-      await storage!.addMessage({
+      await storage!.messages.add({
         uuid: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
         room_uuid: room,
         body: `message number ${i}`,

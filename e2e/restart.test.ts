@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, WebSocketRoute } from 'playwright-core';
 import WebSocket from 'ws';
+import { ChatClient } from '@chat/client';
 import {
   addRoom,
   enterRoom,
@@ -35,35 +36,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A bare protocol client that joins a room and posts messages (to make a gap for another). */
+/** A protocol client (@chat/client on the ws package) that joins a room and posts messages. */
 async function poster(url: string, room: string) {
-  const ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws');
-  const waiting = new Map<string, () => void>();
-  let ready: () => void = () => {};
-  const entered = new Promise<void>((r) => (ready = r));
-  ws.on('message', (data: Buffer) => {
-    const { payload } = JSON.parse(data.toString()) as {
-      payload: { message: string; id?: string };
-    };
-    if (payload.message === 'user_created') {
-      ws.send(
-        JSON.stringify({
-          type: 'call',
-          payload: { message: 'enter_room', uuid: room, id: 'enter' },
-        }),
-      );
-    }
-    if (payload.message === 'room_entered') ready();
-    if (payload.message === 'message_created' && payload.id) waiting.get(payload.id)?.();
-  });
-  await entered;
+  const client = new ChatClient({ url, WebSocket });
+  client.connect();
+  await client.enterRoom(room);
   return {
-    async post(body: string, id: string) {
-      const done = new Promise<void>((r) => waiting.set(id, r));
-      ws.send(JSON.stringify({ type: 'call', payload: { message: 'create_message', body, id } }));
-      await done;
+    async post(body: string) {
+      await client.request('create_message', { body });
     },
-    close: () => ws.close(),
+    close: () => client.close(),
   };
 }
 
@@ -126,7 +108,7 @@ describe('connection drops and server restarts', () => {
     for (const r of routes) await r.close({ code: 4001, reason: 'dropped by the test' });
     await b.page.locator('.connection-offline').waitFor();
     const p = await poster(server.url, room);
-    for (let i = 1; i <= 120; i++) await p.post(`gap ${i}`, `g${i}`);
+    for (let i = 1; i <= 120; i++) await p.post(`gap ${i}`);
     p.close();
     blocked = false;
     await online(b.page, 20_000);
