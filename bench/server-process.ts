@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ROOM_COLORS, type User } from '@chat/protocol';
-import { startServer, type RunningServer } from '../packages/server/src/app.ts';
+import { monotonicClock, startServer, type RunningServer } from '../packages/server/src/app.ts';
+
+/** Creation times that keep the order rooms are made in, as the server's own. */
+const roomClock = monotonicClock();
 import { startBareServer, type BareServer } from './bare-server.ts';
 import type { ServerCommands, ServerConfig, ServerReady, ServerStats } from './lib/commands.ts';
 import { serve } from './lib/ipc.ts';
@@ -51,7 +54,7 @@ if (config.kind === 'chat') {
 
 function services() {
   if (!chat) throw new Error('only the chat server stores anything');
-  return chat.services;
+  return chat;
 }
 
 async function collectGarbage(): Promise<void> {
@@ -79,7 +82,7 @@ serve<ServerCommands>(
         arrayBuffers: m.arrayBuffers,
         cpuMs: (cpu.user + cpu.system) / 1000,
         wallMs: performance.now(),
-        connections: chat ? chat.services.hub.size : (bare?.connections() ?? 0),
+        connections: chat ? chat.hub.size : (bare?.connections() ?? 0),
       };
       return s;
     },
@@ -90,7 +93,7 @@ serve<ServerCommands>(
         uuid,
         name: name ?? `bench room ${uuid.slice(0, 8)}`,
         color: ROOM_COLORS[0],
-        created: s.roomClock(),
+        created: roomClock(),
         drawing_uuid: randomUUID(),
       });
       return uuid;
@@ -116,7 +119,7 @@ serve<ServerCommands>(
           uuid: randomUUID(),
           name: seededRoomName(k),
           color: ROOM_COLORS[k % ROOM_COLORS.length]!,
-          created: s.roomClock(),
+          created: roomClock(),
           drawing_uuid: randomUUID(),
         }),
       );

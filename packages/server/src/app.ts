@@ -2,11 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LIMITS } from '@chat/protocol';
 import { openBus } from './bus/index.ts';
-import type { Services } from './chat/context.ts';
+import type { CallDeps } from './calls/call.ts';
+import { TypingThrottle } from './calls/typingThrottle.ts';
+import { Dispatcher } from './chat/dispatch.ts';
+import { PresenceKeeper } from './chat/presence.ts';
 import { RoomChanges } from './chat/roomChanges.ts';
 import { resync } from './chat/resync.ts';
-import { PresenceKeeper } from './chat/presence.ts';
-import { closeTakenOver } from './chat/sessions.ts';
+import { Sessions } from './chat/sessions.ts';
 import { DEFAULTS, type Config } from './config.ts';
 import { Hub } from './hub/hub.ts';
 import { AddressQuotas } from './hub/quotas.ts';
@@ -14,7 +16,7 @@ import { Turns } from './hub/turns.ts';
 import { Metrics } from './metrics.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { describeStorage, openStorage } from './storage/index.ts';
-import { STORAGE_LIMITS } from './storage/storage.ts';
+import { STORAGE_LIMITS, type Storage } from './storage/storage.ts';
 import { httpHandler } from './transport/http.ts';
 import { guardSockets } from './transport/sockets.ts';
 import { attachWebSocket } from './transport/websocket.ts';
@@ -22,19 +24,38 @@ import { attachWebSocket } from './transport/websocket.ts';
 export interface RunningServer {
   url: string;
   port: number;
-  services: Services;
+  config: Config;
+  /** The node's storage and hub, for tests and benchmarks that seed or count. */
+  storage: Storage;
+  hub: Hub;
   stop(): Promise<void>;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
 
 /** ISO times that never repeat or go back on this node. */
-function monotonicClock(): () => string {
+export function monotonicClock(): () => string {
   let last = 0;
   return () => {
     last = Math.max(Date.now(), last + 1);
     return new Date(last).toISOString();
   };
+}
+
+/** The budgets of an address, from the configuration. */
+function quotasOf(config: Config): AddressQuotas {
+  return new AddressQuotas({
+    calls: { perSecond: config.addressCallsPerSecond, burst: 3 * config.addressCallsPerSecond },
+    users: {
+      perSecond: config.addressNewUsersPerHour / 3600,
+      burst: Math.ceil(config.addressNewUsersPerHour / 4),
+    },
+    rooms: { perSecond: config.addressRoomsPerHour / 3600, burst: config.addressRoomsPerHour },
+    bytes: {
+      perSecond: config.addressMessageBytesPerSecond,
+      burst: 8 * config.addressMessageBytesPerSecond,
+    },
+  });
 }
 
 /** Opens storage and bus, then serves HTTP and WebSocket on one port. */
@@ -72,39 +93,49 @@ export async function startServer(
       ).list,
     (err) => log.error({ err }, 'filling a gap in delivery failed'),
     metrics,
+    config.gapWaitMs,
   );
-  const services: Services = {
+  const now = () => new Date().toISOString();
+  const turns = new Turns();
+  const quotas = quotasOf(config);
+  const calls: CallDeps = {
+    storage,
+    quotas,
+    clock: { now, roomClock: monotonicClock() },
+    typing: new TypingThrottle(config.typingIntervalMs),
+    turns,
+  };
+  const roomChanges = new RoomChanges(storage, bus, log, config.roomChangeIntervalMs);
+  const presence = new PresenceKeeper({
     storage,
     bus,
     hub,
-    config,
+    roomChanges,
     log,
     metrics,
-    roomChanges: new RoomChanges(storage, bus, log, LIMITS.sumCoalesceMs),
-    presence: new PresenceKeeper(),
-    turns: new Turns(),
-    quotas: new AddressQuotas({
-      calls: { perSecond: config.addressCallsPerSecond, burst: 3 * config.addressCallsPerSecond },
-      users: {
-        perSecond: config.addressNewUsersPerHour / 3600,
-        burst: Math.ceil(config.addressNewUsersPerHour / 4),
-      },
-      rooms: { perSecond: config.addressRoomsPerHour / 3600, burst: config.addressRoomsPerHour },
-      bytes: {
-        perSecond: config.addressMessageBytesPerSecond,
-        burst: 8 * config.addressMessageBytesPerSecond,
-      },
-    }),
-    now: () => new Date().toISOString(),
-    roomClock: monotonicClock(),
-  };
+    nodeId: config.nodeId,
+    leaseMs: config.leaseMs,
+    now,
+  });
+  const dispatcher = new Dispatcher({
+    calls,
+    bus,
+    hub,
+    roomChanges,
+    turns,
+    metrics,
+    log,
+    nodeId: config.nodeId,
+    maxFrameChars: config.maxFrameChars,
+  });
+  const sessions = new Sessions({ calls, bus, hub, presence, dispatcher, nodeId: config.nodeId });
   bus.subscribe((event) => {
     if (event.kind === 'deliver') hub.deliver(event);
-    else closeTakenOver(services, event.user, event.session);
+    else sessions.closeTakenOver(event.user, event.session);
   });
   bus.onReconnect(() => {
     hub.catchUp();
-    resync(services).catch((err: unknown) =>
+    resync({ storage, hub, sessions, log }).catch((err: unknown) =>
       log.error({ err }, 'sending the stored state after a bus outage failed'),
     );
   });
@@ -113,8 +144,8 @@ export async function startServer(
   const stale = await storage.presence.releaseNode(config.nodeId);
   if (stale.length > 0)
     log.info({ rooms: stale.length }, 'cleared presence left by an earlier run');
-  for (const room of stale) await services.roomChanges.changed(room);
-  await services.presence.start(services);
+  for (const room of stale) await roomChanges.changed(room);
+  await presence.start();
 
   const purge = setInterval(() => {
     const before = new Date(Date.now() - LIMITS.tokenTtlDays * 24 * HOUR_MS).toISOString();
@@ -124,7 +155,7 @@ export async function startServer(
   }, HOUR_MS);
   purge.unref();
 
-  const handle = httpHandler(services, config.staticDir);
+  const handle = httpHandler({ config, storage, bus, hub, metrics }, config.staticDir);
   const server = createServer(
     {
       // a request (an upgrade too) must arrive whole within this, or its socket is closed
@@ -147,7 +178,11 @@ export async function startServer(
     log,
     metrics,
   );
-  const ws = attachWebSocket(server, services, sockets);
+  const ws = attachWebSocket(
+    server,
+    { config, log, metrics, hub, quotas, sessions, dispatcher },
+    sockets,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
@@ -173,16 +208,18 @@ export async function startServer(
   return {
     url,
     port,
-    services,
+    config,
+    storage,
+    hub,
     stop() {
       stopping ??= (async () => {
         clearInterval(purge);
         server.close();
         await ws.close();
         server.closeAllConnections();
-        await services.presence.stop();
-        services.roomChanges.stop();
-        services.quotas.stop();
+        await presence.stop();
+        roomChanges.stop();
+        quotas.stop();
         hub.stop();
         await bus.close();
         await storage.close();

@@ -26,6 +26,12 @@ export interface Config {
   leaseMs: number;
   /** Milliseconds between WebSocket pings; a peer that misses one is closed. */
   pingIntervalMs: number;
+  /** Milliseconds between two `room_changed` of one room (the first goes at once, the last trails). */
+  roomChangeIntervalMs: number;
+  /** Milliseconds between two `typing` notices of one user that are passed on. */
+  typingIntervalMs: number;
+  /** Milliseconds a message waits for an earlier one of its room before the gap is read from storage. */
+  gapWaitMs: number;
   /** Bytes queued to one connection before it is closed as not reading. */
   maxBufferedBytes: number;
   /** Characters in one frame. */
@@ -98,6 +104,9 @@ export const DEFAULTS: Config = {
   nodeId: 'local',
   leaseMs: DEFAULT_LEASE_MS,
   pingIntervalMs: 30_000,
+  roomChangeIntervalMs: LIMITS.sumCoalesceMs,
+  typingIntervalMs: LIMITS.typingIntervalMs,
+  gapWaitMs: 100,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxFrameChars: LIMITS.frameChars,
   maxDrawingLines: LIMITS.drawingLines,
@@ -219,6 +228,27 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       integer(100, 3_600_000),
       'WebSocket ping interval',
       'pingIntervalMs',
+    ],
+    [
+      '--room-change-interval-ms <n>',
+      'ROOM_CHANGE_INTERVAL_MS',
+      integer(1, 3_600_000),
+      "time between two room_changed of a room (a room's later changes fold into one)",
+      'roomChangeIntervalMs',
+    ],
+    [
+      '--typing-interval-ms <n>',
+      'TYPING_INTERVAL_MS',
+      integer(1, 3_600_000),
+      'time between two typing notices of a user that are passed on',
+      'typingIntervalMs',
+    ],
+    [
+      '--gap-wait-ms <n>',
+      'GAP_WAIT_MS',
+      integer(1, 60_000),
+      'time a message waits for an earlier one before the gap is read from storage',
+      'gapWaitMs',
     ],
     [
       '--max-buffered-bytes <n>',

@@ -86,6 +86,7 @@ class Member {
   async act(a: Action): Promise<void> {
     const c = this.client;
     const uuid = randomUUID();
+    this.n++;
     if (a.kind === 'say') c.call('create_message', { body: `${this.index}:${this.n}` });
     else if (a.kind === 'line') {
       c.call('change_draw_line', {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLS, DRAW_COLORS, LIMITS, parseStatement } from '@chat/protocol';
-import { CALL_COSTS } from '../src/chat/handlers.ts';
+import { CALL_MODULES } from '../src/calls/index.ts';
 import { DEFAULTS } from '../src/config.ts';
 import { TestClient } from './helpers/client.ts';
 import { startServerProcess, type ServerProcess } from './helpers/process.ts';
@@ -108,7 +108,7 @@ const frame = fc.oneof(
 
 /** Cost units a fuzzer sends at once (within the default burst), and its sync's. */
 const BATCH_COST = 200;
-const SYNC_COST = CALL_COSTS.get_drawing ?? 1;
+const SYNC_COST = CALL_MODULES.get_drawing.cost ?? 1;
 
 /** Calls whose success sends the caller nothing. */
 const SILENT_ON_SUCCESS = new Set(['typing', 'append_draw_points']);
@@ -127,7 +127,7 @@ const PARSE_ERRORS = new Set([
 /** What a frame costs a connection's budget (as the server charges it: 1, or the call's cost). */
 function cost(f: string): number {
   const parsed = parseStatement(f);
-  return parsed.ok ? (CALL_COSTS[parsed.call.name] ?? 1) : 1;
+  return parsed.ok ? (CALL_MODULES[parsed.call.name].cost ?? 1) : 1;
 }
 
 /** The server's event-loop delay p99 and max since the last read, in ms (see attacks.test.ts). */

@@ -85,7 +85,7 @@ describe.each(STORAGES)('identity on %s', (kind) => {
         .map((f) => readFileSync(f).toString('latin1'))
         .join('');
     } else {
-      dump = JSON.stringify(server.services.storage, (_k, v: unknown) =>
+      dump = JSON.stringify(server.storage, (_k, v: unknown) =>
         v instanceof Map ? [...v.entries()] : v,
       );
     }

@@ -16,7 +16,7 @@ describe.each(STORAGES)('a room with 100,000 messages on %s', (kind) => {
     c.call('create_room', { name: 'big' });
     roomUuid = (await c.next('room_created')).object.uuid;
     await c.close();
-    const storage = server.services.storage;
+    const storage = server.storage;
     const user = { uuid: randomUUID(), name: 'writer', room_uuid: roomUuid };
     const created = new Date().toISOString();
     for (let i = 0; i < TOTAL; i += 1000) {

@@ -114,7 +114,7 @@ describe('Hub gaps', () => {
     const frames: string[] = [];
     const ws = { bufferedAmount: 0, send: (f: string) => frames.push(f) } as unknown as WebSocket;
     const user = { uuid: 'u', name: 'u', room_uuid: 'r' };
-    const conn = new Connection('s', user, ws, '127.0.0.1', new RateLimit(1, 1), {
+    const conn = new Connection('s', user, ws, '127.0.0.1', new RateLimit(1, 1), 2, {
       maxBufferedBytes: 1024,
       log: createLogger('silent'),
       traceFrames: false,
@@ -128,7 +128,7 @@ describe('Hub gaps', () => {
       ...(id === undefined ? {} : { origin: { session: 's', id } }),
     });
     // this node committed 1 and publishes it; another node's 2 overtakes it on the bus
-    hub.publishing(created(1, 'call-1'));
+    hub.expectOwn(created(1, 'call-1'));
     hub.deliver(created(2));
     await wait(GAP_WAIT_MS + 50);
     hub.deliver(created(1, 'call-1'));

@@ -731,6 +731,43 @@ describe.each(backends)('$name storage', (backend) => {
   });
 
   describe('messages (storage.messages)', () => {
+    it('stores a message sent again by the same call once, and answers with the first', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s, 'ann');
+      const v = await makeUser(s, 'bob');
+      const sent = (body: string, by: User, created: string, call_id = 'call-1') =>
+        s.messages.add({ ...newMessage(room.uuid, by, body, created), call_id });
+      const first = (await sent('hello', u, t(0)))!;
+      expect(first.seq).toBe(1);
+      // the same call, author, room and body within the window: the first, not a second
+      const again = await sent('hello', u, t(60));
+      expect(again).toEqual(first);
+      // two at once in one batch: one stored
+      const both = await Promise.all([
+        sent('twice', u, t(61), 'c2'),
+        sent('twice', u, t(61), 'c2'),
+      ]);
+      expect(both[0]).toEqual(both[1]);
+      // another body, another author, long after, or no call id: new messages
+      const others = [
+        await sent('hello, edited', u, t(62)),
+        await sent('hello', v, t(63)),
+        await sent('hello', u, t(11 * 60)),
+        await s.messages.add(newMessage(room.uuid, u, 'hello', t(64))),
+      ];
+      expect(others.map((m) => m!.seq)).toEqual([3, 4, 5, 6]);
+      expect((await s.rooms.get(room.uuid))!.sum).toBe(6);
+      const all = (await s.messages.list(room.uuid, { limit: 10 })).list;
+      expect(all.map((m) => m.body)).toEqual([
+        'hello',
+        'twice',
+        'hello, edited',
+        'hello',
+        'hello',
+        'hello',
+      ]);
+    });
+
     it('commits messages with seq 1, 2, 3 and the author as at send time', async () => {
       const room = await makeRoom(s);
       const u = await makeUser(s, 'ann');

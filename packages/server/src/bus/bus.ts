@@ -2,7 +2,8 @@ import type { ResultPayload } from '@chat/protocol';
 
 /** Who receives a delivery, on every node. Sessions are connection ids. */
 export type Audience =
-  | { to: 'all' }
+  /** `version`: only the connections of that protocol version (a node's own resync). */
+  | { to: 'all'; version?: 1 | 2 }
   | { to: 'room'; room: string; except?: string }
   /** The room's members and every connection in no room (those who see the room list). */
   | { to: 'watchers'; room: string }

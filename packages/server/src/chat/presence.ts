@@ -1,6 +1,21 @@
-import { DEFAULT_LEASE_MS } from '../config.ts';
-import type { Holder } from '../storage/storage.ts';
-import { holderOf, type Services } from './context.ts';
+import type { Bus } from '../bus/bus.ts';
+import type { Hub } from '../hub/hub.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Holder, Storage } from '../storage/storage.ts';
+import type { RoomChanges } from './roomChanges.ts';
+
+export interface PresenceDeps {
+  storage: Storage;
+  bus: Bus;
+  hub: Hub;
+  roomChanges: RoomChanges;
+  log: Logger;
+  metrics: Metrics;
+  nodeId: string;
+  leaseMs: number;
+  now: () => string;
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -13,7 +28,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * - makes the leaves that could not be made (or announced) while storage or bus was away.
  */
 export class PresenceKeeper {
-  private services: Services | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
@@ -24,18 +38,12 @@ export class PresenceKeeper {
   /** Leaves to make once storage and bus answer. */
   private readonly pending: { user: string; holder: Holder }[] = [];
 
-  private leaseMs = DEFAULT_LEASE_MS;
+  constructor(private readonly d: PresenceDeps) {}
 
   /** Takes this node's lease (before it accepts connections), then keeps it. */
-  async start(services: Services): Promise<void> {
-    this.services = services;
-    this.leaseMs = services.config.leaseMs;
+  async start(): Promise<void> {
     const now = Date.now();
-    await services.storage.presence.renewLease(
-      services.config.nodeId,
-      iso(now),
-      iso(now + this.leaseMs),
-    );
+    await this.d.storage.presence.renewLease(this.d.nodeId, iso(now), iso(now + this.d.leaseMs));
     this.healthySince = Date.now();
     this.schedule();
   }
@@ -48,7 +56,7 @@ export class PresenceKeeper {
 
   /** A connection's user leaves its room, now, or once storage and bus answer again. */
   async leave(user: string, holder: Holder): Promise<void> {
-    const { storage, bus, roomChanges } = this.services!;
+    const { storage, bus, roomChanges } = this.d;
     // a leave that others would not hear of waits for the bus
     if (!bus.ready()) {
       this.pending.push({ user, holder });
@@ -66,26 +74,25 @@ export class PresenceKeeper {
 
   private schedule(): void {
     if (this.stopped) return;
-    const services = this.services!;
     this.timer = setTimeout(
       () => {
         this.ticking = this.tick()
-          .catch((err: unknown) => services.log.warn({ err }, 'keeping presence failed'))
+          .catch((err: unknown) => this.d.log.warn({ err }, 'keeping presence failed'))
           .finally(() => {
             this.ticking = undefined;
             this.schedule();
           });
       },
-      Math.floor(this.leaseMs / 3),
+      Math.floor(this.d.leaseMs / 3),
     );
   }
 
   private async tick(): Promise<void> {
-    const { storage, bus, config, log, metrics } = this.services!;
+    const { storage, bus, nodeId, leaseMs, log, metrics } = this.d;
     const now = Date.now();
     let held: boolean;
     try {
-      held = await storage.presence.renewLease(config.nodeId, iso(now), iso(now + this.leaseMs));
+      held = await storage.presence.renewLease(nodeId, iso(now), iso(now + leaseMs));
     } catch (err) {
       metrics.leaseFailures.inc();
       if (this.healthySince !== undefined) log.warn({ err }, "renewing this node's lease failed");
@@ -102,13 +109,13 @@ export class PresenceKeeper {
     if (this.mustRestore) await this.restore();
     await this.retryLeaves();
     // others may have been cut off as long as this node was: give them a lease to renew
-    if (now - this.healthySince >= this.leaseMs) await this.reap(now);
+    if (now - this.healthySince >= leaseMs) await this.reap(now);
   }
 
   private async reap(now: number): Promise<void> {
-    const { storage, config, log, metrics, roomChanges } = this.services!;
+    const { storage, nodeId, log, metrics, roomChanges } = this.d;
     for (const node of await storage.presence.expiredNodes(iso(now))) {
-      if (node === config.nodeId) continue;
+      if (node === nodeId) continue;
       const rooms = await storage.presence.reapNode(node, iso(now));
       metrics.reapedNodes.inc();
       log.warn({ node, rooms: rooms.length }, 'removed the users of a node whose lease ended');
@@ -117,7 +124,7 @@ export class PresenceKeeper {
   }
 
   private async retryLeaves(): Promise<void> {
-    const { storage, roomChanges } = this.services!;
+    const { storage, roomChanges } = this.d;
     while (this.pending.length > 0) {
       const { user, holder } = this.pending[0]!;
       const room = await storage.presence.release(user, holder);
@@ -128,18 +135,13 @@ export class PresenceKeeper {
 
   /** Puts this node's users back in the rooms their connections are in. */
   private async restore(): Promise<void> {
-    const services = this.services!;
-    const { storage, hub, log, roomChanges } = services;
+    const { storage, hub, log, roomChanges, nodeId, now } = this.d;
     const changed = new Set<string>();
     for (const conn of [...hub.connections()]) {
       const room = conn.room;
       if (room === null || conn.closed) continue;
-      const moved = await storage.presence.set(
-        conn.user.uuid,
-        room,
-        holderOf(services, conn),
-        services.now(),
-      );
+      const holder = { node: nodeId, session: conn.session };
+      const moved = await storage.presence.set(conn.user.uuid, room, holder, now());
       if (moved === 'no_room') {
         // deleted while its users were out of it (all were told with room_deleted)
         hub.leave(conn);

@@ -35,6 +35,8 @@ export class Connection {
     readonly address: string,
     /** Its calls' budget (the socket's, shared: charged on arrival and again by cost). */
     readonly limit: RateLimit,
+    /** 1: an original client; 2: ours, which asked for the extended protocol with `?v=2`. */
+    readonly version: 1 | 2,
     private readonly opts: ConnectionOptions,
   ) {
     this.user = user;

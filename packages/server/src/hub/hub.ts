@@ -1,4 +1,4 @@
-import { resultFrame, type Message } from '@chat/protocol';
+import { isOriginalResult, resultFrame, type Message } from '@chat/protocol';
 import type { Delivery } from '../bus/bus.ts';
 import type { Connection } from './connection.ts';
 import { Sequencer } from './sequencer.ts';
@@ -24,6 +24,7 @@ export class Hub {
     history: (room: string, after: number, before: number) => Promise<Message[]>,
     onError: (err: unknown) => void,
     private readonly metrics?: Metrics,
+    gapWaitMs?: number,
   ) {
     this.sequencer = new Sequencer(
       history,
@@ -34,14 +35,15 @@ export class Hub {
           audience: { to: 'room', room: object.room_uuid },
           payload: { message: 'message_created', object },
         };
-        this.deliver(d, true);
+        this.fanOut(d);
       },
       onError,
+      gapWaitMs,
     );
   }
 
-  /** A delivery this node is about to publish (see `own`). */
-  publishing(d: Delivery): void {
+  /** A delivery this node is about to publish: its sender's copy keeps its call id (see `own`). */
+  expectOwn(d: Delivery): void {
     const p = d.payload;
     if (p.message !== 'message_created' || d.origin?.id === undefined) return;
     const room = p.object.room_uuid;
@@ -131,16 +133,27 @@ export class Hub {
     this.own.clear();
   }
 
-  /** Serializes the event once and writes the same frame to every local recipient. */
-  deliver(d: Delivery, inOrder = false): void {
+  /**
+   * A delivery from the bus: messages go out in each room's seq order (the sequencer waits
+   * for, or fills, what is missing), everything else at once.
+   */
+  deliver(d: Delivery): void {
     const p = d.payload;
-    if (!inOrder && p.message === 'message_created') {
+    if (p.message === 'message_created') {
       const room = p.object.room_uuid;
       this.takeOwn(room, p.object.seq);
       if (!this.rooms.has(room)) return;
-      this.sequencer.push(room, p.object.seq, () => this.deliver(d, true));
+      this.sequencer.push(room, p.object.seq, () => this.fanOut(d));
       return;
     }
+    this.fanOut(d);
+  }
+
+  /**
+   * Serializes the event once and writes the same frame to every local recipient (an
+   * original client only what the original server sent).
+   */
+  fanOut(d: Delivery): void {
     const a = d.audience;
     let targets: Iterable<Connection>;
     if (a.to === 'all') targets = this.sessions.values();
@@ -160,9 +173,17 @@ export class Hub {
       room = payload.object.room_uuid;
     }
     const except = a.to === 'room' ? a.except : undefined;
+    const version = a.to === 'all' ? a.version : undefined;
+    const original = isOriginalResult(payload.message);
     let n = 0;
     for (const conn of targets) {
       if (conn.session === except) continue;
+      if (
+        (version !== undefined && conn.version !== version) ||
+        (!original && conn.version === 1)
+      ) {
+        continue;
+      }
       if (origin?.id !== undefined && conn.session === origin.session) {
         conn.deliver(resultFrame({ ...payload, id: origin.id }), room, seq);
       } else {

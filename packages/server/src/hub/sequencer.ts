@@ -1,6 +1,6 @@
 import type { Message } from '@chat/protocol';
 
-/** How long a message waits for an earlier one before the gap is filled from storage. */
+/** How long a message waits for an earlier one before the gap is filled from storage (default). */
 export const GAP_WAIT_MS = 100;
 /** Between tries to fill a gap while storage cannot be read. */
 export const GAP_RETRY_MS = 1000;
@@ -42,6 +42,7 @@ export class Sequencer {
     ) => Promise<Message[]>,
     private readonly deliverFetched: (message: Message) => void,
     private readonly onError: (err: unknown) => void,
+    private readonly waitMs: number = GAP_WAIT_MS,
   ) {}
 
   /** Starts ordering a room after `seq` (a history page just sent), unless already ordered. */
@@ -94,7 +95,7 @@ export class Sequencer {
     }
     if (order.next === undefined || seq > order.next) {
       order.early.set(seq, deliver);
-      this.arm(order, GAP_WAIT_MS);
+      this.arm(order, this.waitMs);
       return;
     }
     // late (already filled from storage; connections drop what they had), or in turn
@@ -126,7 +127,7 @@ export class Sequencer {
       d();
       order.next++;
     }
-    if (order.early.size > 0) this.arm(order, GAP_WAIT_MS);
+    if (order.early.size > 0) this.arm(order, this.waitMs);
     else if (order.timer) {
       clearTimeout(order.timer);
       order.timer = null;

@@ -71,3 +71,24 @@ export function lineFits(limits: StorageLimits, count: number, added: number): b
 export function searchKey(text: string): string {
   return text.toLowerCase();
 }
+
+/**
+ * How long a message's call id makes a message sent again the same message: longer than a
+ * client waits before it sends again after a reconnect, short enough that an id a careless
+ * client reuses much later is a new message.
+ */
+export const RESEND_WINDOW_MS = 10 * 60 * 1000;
+
+/** Whether `m` is `stored` sent again: same call id, author and body, within the window. */
+export function isResend(
+  stored: { call_id: string | null; user_uuid: string; body: string; created: string },
+  m: { call_id?: string | undefined; user: { uuid: string }; body: string; created: string },
+): boolean {
+  return (
+    m.call_id !== undefined &&
+    stored.call_id === m.call_id &&
+    stored.user_uuid === m.user.uuid &&
+    stored.body === m.body &&
+    Date.parse(m.created) - Date.parse(stored.created) <= RESEND_WINDOW_MS
+  );
+}

@@ -41,6 +41,11 @@ export interface NewMessage {
   /** The author as they are when sending (room_uuid is the message's room). */
   user: User;
   created: string;
+  /**
+   * The id of the call that sends it: the same call sent again (a client that lost its
+   * answer when its connection dropped) is the same message (see RESEND_WINDOW_MS).
+   */
+  call_id?: string;
 }
 
 export interface PointsAppend {
@@ -167,7 +172,12 @@ export interface RoomStore {
 }
 
 export interface MessageStore {
-  /** Commits the message with the room's next seq. Undefined when the room does not exist. */
+  /**
+   * Commits the message with the room's next seq. Undefined when the room does not exist.
+   * A message with the `call_id`, author, room and body of one stored within
+   * RESEND_WINDOW_MS before it is not stored again: that stored message is returned (its
+   * uuid, not the one given, which is how a caller tells).
+   */
   add(message: NewMessage): Promise<Message | undefined>;
   /** Newest `limit` (no bound), older than `before`, or oldest `limit` newer than `after`; ascending seq. */
   list(

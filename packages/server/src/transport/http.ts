@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Services } from '../chat/context.ts';
+import type { Bus } from '../bus/bus.ts';
+import type { Config } from '../config.ts';
+import type { Hub } from '../hub/hub.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Storage } from '../storage/storage.ts';
 import { serveStatic } from './static.ts';
 
 /** Headers for every HTTP answer: the web client runs only its own code. */
@@ -15,17 +19,26 @@ export const SECURITY_HEADERS = {
 } as const;
 
 /** Readiness: storage answers and the bus is connected. */
+/** What the HTTP side reads: readiness, counts, metrics. */
+export interface HttpDeps {
+  config: Config;
+  storage: Storage;
+  bus: Bus;
+  hub: Hub;
+  metrics: Metrics;
+}
+
 export async function health(
-  services: Services,
+  deps: Pick<HttpDeps, 'storage' | 'bus'>,
 ): Promise<{ ok: boolean; storage: boolean; bus: boolean }> {
   const storage = await Promise.race([
-    services.storage.ping().then(
+    deps.storage.ping().then(
       () => true,
       () => false,
     ),
     new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref()),
   ]);
-  const bus = services.bus.ready();
+  const bus = deps.bus.ready();
   return { ok: storage && bus, storage, bus };
 }
 
@@ -40,7 +53,7 @@ function fromThisMachine(req: IncomingMessage): boolean {
   return /^(127\.|::1$|::ffff:127\.)/.test(address);
 }
 
-export function httpHandler(services: Services, staticDir: string) {
+export function httpHandler(deps: HttpDeps, staticDir: string) {
   const files = serveStatic(staticDir);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
@@ -50,25 +63,23 @@ export function httpHandler(services: Services, staticDir: string) {
       return;
     }
     if (url.pathname === '/healthz') {
-      const h = await health(services);
+      const h = await health(deps);
       res
         .writeHead(h.ok ? 200 : 503, {
           'content-type': 'application/json',
           'cache-control': 'no-store',
         })
-        .end(
-          JSON.stringify({ ...h, node: services.config.nodeId, connections: services.hub.size }),
-        );
+        .end(JSON.stringify({ ...h, node: deps.config.nodeId, connections: deps.hub.size }));
       return;
     }
     if (url.pathname === '/metrics') {
-      if (!services.config.publicMetrics && !fromThisMachine(req)) {
+      if (!deps.config.publicMetrics && !fromThisMachine(req)) {
         res
           .writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
           .end('Metrics are served to this machine only (see --public-metrics).\n');
         return;
       }
-      const registry = services.metrics.registry;
+      const registry = deps.metrics.registry;
       res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
       return;
     }

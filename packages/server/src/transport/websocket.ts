@@ -7,14 +7,22 @@ import {
   ERROR_DETAILS,
   errorFrame,
   peekCall,
+  PROTOCOL_VERSION,
   SOCKET_PATHS,
   SUBPROTOCOL,
   TOKEN_PARAM,
   tokenFromProtocols,
+  VERSION_PARAM,
   type ErrorPayload,
 } from '@chat/protocol';
-import { ChatError, UNAVAILABLE, type Services } from '../chat/context.ts';
-import { dispatch, farewell, greet, identify } from '../chat/sessions.ts';
+import { ChatError } from '../calls/call.ts';
+import { UNAVAILABLE, type Dispatcher } from '../chat/dispatch.ts';
+import type { Sessions } from '../chat/sessions.ts';
+import type { Config } from '../config.ts';
+import type { Hub } from '../hub/hub.ts';
+import type { AddressQuotas } from '../hub/quotas.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { Connection } from '../hub/connection.ts';
 import { addressKey } from '../hub/quotas.ts';
 import { RateLimit } from '../hub/rateLimit.ts';
@@ -36,12 +44,22 @@ export interface WebSocketEndpoint {
 }
 
 /** The WebSocket endpoint on `/` (where the original client connects) and `/ws`. */
+/** What the endpoint serves connections with. */
+export interface EndpointDeps {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  hub: Hub;
+  quotas: AddressQuotas;
+  sessions: Sessions;
+  dispatcher: Dispatcher;
+}
+
 export function attachWebSocket(
   server: Server,
-  services: Services,
+  { config, log, metrics, hub, quotas, sessions, dispatcher }: EndpointDeps,
   sockets: SocketGuard,
 ): WebSocketEndpoint {
-  const { config, log } = services;
   const traceFrames = log.isLevelEnabled('debug');
   const wss = new WebSocketServer({
     noServer: true,
@@ -100,7 +118,9 @@ export function attachWebSocket(
     // ours send the token as a subprotocol (never in a URL); original clients as ?token=
     const offered = req.headers['sec-websocket-protocol']?.split(',').map((p) => p.trim());
     const token = tokenFromProtocols(offered ?? []) ?? url.searchParams.get(TOKEN_PARAM);
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws, token, address));
+    // ?v=2: ours; without it an original client, given what the original server gave it
+    const version = url.searchParams.get(VERSION_PARAM) === String(PROTOCOL_VERSION) ? 2 : 1;
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, token, address, version));
   });
 
   const pinger = setInterval(() => {
@@ -131,7 +151,7 @@ export function attachWebSocket(
     if (closing) return;
     // every frame costs 1 before it is read; dearer calls pay the rest once parsed (dispatch);
     // what the connection itself may not spend costs its address nothing
-    const wait = link.limit.take(1) || services.quotas.take(link.address, 'calls', 1);
+    const wait = link.limit.take(1) || quotas.take(link.address, 'calls', 1);
     if (wait > 0) {
       const error: ErrorPayload = {
         message: 'rate_limited',
@@ -139,7 +159,7 @@ export function attachWebSocket(
         retry_after_ms: wait,
         ...(isBinary ? {} : peekCall(rawText(data))),
       };
-      services.metrics.errors.inc({ error: error.message });
+      metrics.errors.inc({ error: error.message });
       this.send(errorFrame(error));
       if (link.limit.strikes >= FLOOD_STRIKES && this.readyState === this.OPEN) {
         log.warn({ session: link.session, address: link.address }, 'closing a flooding connection');
@@ -152,7 +172,7 @@ export function attachWebSocket(
       const conn = link.conn;
       if (!conn || conn.closed) return;
       if (traceFrames) log.debug({ session: link.session, frame }, 'in');
-      await dispatch(services, conn, frame);
+      await dispatcher.dispatch(conn, frame);
     });
   }
 
@@ -161,18 +181,18 @@ export function attachWebSocket(
     const conn = link.conn;
     if (conn) {
       conn.closed = true;
-      services.hub.remove(conn);
-      services.metrics.connections.dec();
+      hub.remove(conn);
+      metrics.connections.dec();
     }
     log.info({ session: link.session, code }, 'disconnected');
     link.run(async () => {
-      if (conn) await farewell(services, conn);
+      if (conn) await sessions.farewell(conn);
       links.delete(link);
     });
   }
 
   /** A new connection: identify its user, greet it, then serve its calls in order. */
-  function open(ws: Link, token: string | null, address: string): void {
+  function open(ws: Link, token: string | null, address: string, version: 1 | 2): void {
     ws.session = newId();
     ws.address = address;
     ws.limit = new RateLimit(config.rateLimitPerSecond, config.rateLimitBurst);
@@ -186,24 +206,25 @@ export function attachWebSocket(
     const session = link.session;
     link.run(async () => {
       try {
-        const identity = await identify(services, session, token, address);
+        const identity = await sessions.identify(session, token, address);
         const conn = new Connection(
           session,
           identity.user,
           ws,
           address,
           ws.limit,
+          version,
           connectionOptions,
         );
         link.conn = conn;
         if (ws.readyState !== ws.OPEN) conn.closed = true;
-        services.hub.add(conn);
-        services.metrics.connections.inc();
+        hub.add(conn);
+        metrics.connections.inc();
         log.info(
           { session, user: identity.user.uuid, resumed: identity.resumed, address },
           'connected',
         );
-        await greet(services, conn, identity);
+        await sessions.greet(conn, identity);
       } catch (err) {
         const known = err instanceof ChatError;
         if (known) log.warn({ session, address, reason: err.detail }, 'refused a connection');
@@ -211,7 +232,7 @@ export function attachWebSocket(
         const error: ErrorPayload = known
           ? err.payload()
           : { message: 'unavailable', detail: UNAVAILABLE.storage };
-        services.metrics.errors.inc({ error: error.message });
+        metrics.errors.inc({ error: error.message });
         ws.send(errorFrame(error));
         // 1013: try again later (a quota), 1011: the server failed
         if (error.message === 'rate_limited') ws.close(CLOSE_CODES.tryAgainLater, 'rate limited');
@@ -246,7 +267,7 @@ class Link extends WebSocket {
   session = '';
   address = '';
   limit!: RateLimit;
-  log!: Services['log'];
+  log!: Logger;
   conn: Connection | undefined = undefined;
   alive = true;
   /** The connection's calls, run one after another, in order, as in the original server. */

@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import {
+  PROTOCOL_VERSION,
   socketProtocols,
+  VERSION_PARAM,
   type ErrorPayload,
   type ResultName,
   type ResultPayload,
@@ -19,6 +21,8 @@ export interface OpenOptions {
   localAddress?: string;
   /** Headers of the upgrade request (a proxy's forwarding header). */
   headers?: Record<string, string>;
+  /** 2 (default): ours, with `?v=2`; 1: an original client, without it. */
+  version?: 1 | 2;
 }
 type Predicate = (f: Frame) => boolean;
 
@@ -33,6 +37,8 @@ export class TestClient {
   closeCode: number | undefined;
   readonly closed: Promise<number>;
   private nextId = 0;
+  /** Call ids are unique per identity, across connections (a repeated message id is a resend). */
+  private readonly idPrefix = Math.random().toString(36).slice(2, 10);
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
@@ -62,10 +68,12 @@ export class TestClient {
 
   /** Opens the socket without consuming anything. */
   static async open(url: string, opts: OpenOptions = {}): Promise<TestClient> {
-    const base = url.replace(/^http/, 'ws') + (opts.path ?? '/ws');
-    const byUrl = opts.token !== undefined && opts.tokenIn !== 'protocol';
+    const query = new URLSearchParams();
+    if (opts.version !== 1) query.set(VERSION_PARAM, String(PROTOCOL_VERSION));
+    if (opts.token !== undefined && opts.tokenIn !== 'protocol') query.set('token', opts.token);
+    const search = query.size > 0 ? `?${query.toString()}` : '';
     const ws = new WebSocket(
-      byUrl ? `${base}?token=${encodeURIComponent(opts.token!)}` : base,
+      url.replace(/^http/, 'ws') + (opts.path ?? '/ws') + search,
       opts.tokenIn === 'protocol' ? socketProtocols(opts.token) : [],
       {
         ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
@@ -88,7 +96,7 @@ export class TestClient {
   call(
     message: string,
     fields: Record<string, unknown> = {},
-    id: string | null = `c${++this.nextId}`,
+    id: string | null = `${this.idPrefix}-${++this.nextId}`,
   ): string | undefined {
     const payload = id === null ? { message, ...fields } : { message, ...fields, id };
     this.ws.send(JSON.stringify({ type: 'call', payload }));

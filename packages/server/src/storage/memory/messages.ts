@@ -1,4 +1,5 @@
 import { defaultName, type Message } from '@chat/protocol';
+import { isResend } from '../rules.ts';
 import type { MessageStore, NewMessage } from '../storage.ts';
 import type { MemoryState } from './state.ts';
 
@@ -8,6 +9,10 @@ export class MemoryMessages implements MessageStore {
   async add(m: NewMessage): Promise<Message | undefined> {
     const room = this.s.rooms.get(m.room_uuid);
     if (!room) return undefined;
+    const first = m.call_id === undefined ? undefined : room.calls.get(m.call_id);
+    if (first && isResend({ ...first, user_uuid: first.user.uuid, call_id: m.call_id! }, m)) {
+      return first;
+    }
     const message: Message = {
       uuid: m.uuid,
       body: m.body,
@@ -18,6 +23,7 @@ export class MemoryMessages implements MessageStore {
       seq: room.messages.length + 1,
     };
     room.messages.push(message);
+    if (m.call_id !== undefined) room.calls.set(m.call_id, message);
     return message;
   }
 

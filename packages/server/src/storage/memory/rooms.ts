@@ -23,6 +23,7 @@ export class MemoryRooms implements RoomStore {
       drawingUuid: room.drawing_uuid,
       members: [],
       messages: [],
+      calls: new Map(),
       lines: new Map(),
       chars: 0,
     };

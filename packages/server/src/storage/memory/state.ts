@@ -27,6 +27,8 @@ export interface RoomRecord {
   /** Sorted by (entered, uuid). */
   members: Member[];
   messages: Message[];
+  /** The newest message of each call id (see RESEND_WINDOW_MS). */
+  calls: Map<string, Message>;
   lines: Map<string, Line>;
   /** Characters of all of `lines`, as JSON (what `drawingChars` limits). */
   chars: number;

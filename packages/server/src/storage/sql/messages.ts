@@ -1,15 +1,29 @@
 import type { Message } from '@chat/protocol';
 import { defaultName } from '@chat/protocol';
+import { isResend } from '../rules.ts';
 import type { MessageStore, NewMessage } from '../storage.ts';
 import { Batcher } from './messageBatcher.ts';
 import { chunks, inTransaction } from './context.ts';
 import type { SqlContext } from './context.ts';
 import type { MessagesTable } from './schema.ts';
 
-/** Rows per INSERT: 7 parameters each stays far below both databases' parameter limits. */
+/** Rows per INSERT: 8 parameters each stays far below both databases' parameter limits. */
 const INSERT_ROWS = 500;
 /** PostgreSQL's INTEGER; seq parameters are clamped into it. */
 const MAX_SEQ = 2 ** 31 - 1;
+
+function rowOf(m: NewMessage, seq: number): MessagesTable {
+  return {
+    room_uuid: m.room_uuid,
+    seq,
+    uuid: m.uuid,
+    body: m.body,
+    user_uuid: m.user.uuid,
+    user_name: m.user.name,
+    created: m.created,
+    call_id: m.call_id ?? null,
+  };
+}
 
 function messageOf(r: MessagesTable): Message {
   return {
@@ -45,28 +59,56 @@ async function commitMessages(
     const rows: MessagesTable[] = [];
     for (const room of [...byRoom.keys()].sort()) {
       const indexes = byRoom.get(room)!;
-      const raised = await db
-        .updateTable('rooms')
-        .set((eb) => ({ sum: eb('sum', '+', indexes.length) }))
-        .where('uuid', '=', room)
-        .returning('sum')
-        .executeTakeFirst();
-      if (!raised) continue;
-      let seq = raised.sum - indexes.length;
+      // messages sent again (the same call): answered with what was stored the first time
+      const callIds = indexes.flatMap((i) => batch[i]!.call_id ?? []);
+      const earlier: MessagesTable[] =
+        callIds.length === 0
+          ? []
+          : await db
+              .selectFrom('messages')
+              .selectAll()
+              .where('room_uuid', '=', room)
+              .where('call_id', 'in', callIds)
+              .execute();
+      // each message is new, or the same call as one stored before or earlier in this batch
+      const fresh: number[] = [];
+      const sameAs = new Map<number, MessagesTable | number>();
+      const firstOfCall = new Map<string, number>();
       for (const i of indexes) {
         const m = batch[i]!;
-        const row: MessagesTable = {
-          room_uuid: room,
-          seq: ++seq,
-          uuid: m.uuid,
-          body: m.body,
-          user_uuid: m.user.uuid,
-          user_name: m.user.name,
-          created: m.created,
-        };
+        if (m.call_id !== undefined) {
+          const stored = earlier.find((r) => isResend(r, m));
+          const j = firstOfCall.get(m.call_id);
+          if (stored) {
+            sameAs.set(i, stored);
+            continue;
+          }
+          if (j !== undefined && isResend(rowOf(batch[j]!, 0), m)) {
+            sameAs.set(i, j);
+            continue;
+          }
+          firstOfCall.set(m.call_id, i);
+        }
+        fresh.push(i);
+      }
+      const raised =
+        fresh.length === 0
+          ? await db.selectFrom('rooms').select('sum').where('uuid', '=', room).executeTakeFirst()
+          : await db
+              .updateTable('rooms')
+              .set((eb) => ({ sum: eb('sum', '+', fresh.length) }))
+              .where('uuid', '=', room)
+              .returning('sum')
+              .executeTakeFirst();
+      if (!raised) continue;
+      let seq = raised.sum - fresh.length;
+      for (const i of fresh) {
+        const row = rowOf(batch[i]!, ++seq);
         rows.push(row);
         out[i] = messageOf(row);
       }
+      for (const [i, first] of sameAs)
+        out[i] = typeof first === 'number' ? out[first] : messageOf(first);
     }
     for (const part of chunks(rows, INSERT_ROWS)) {
       await db.insertInto('messages').values(part).execute();

@@ -17,7 +17,17 @@ function migrations(d: Dialect): Record<string, Migration> {
     '0003_room_search': { up: (db) => roomSearch(db, d) },
     '0004_drawing_chars': { up: (db) => drawingChars(db, d) },
     '0005_line_sizes': { up: (db) => lineSizes(db, d) },
+    '0006_message_calls': { up: (db) => messageCalls(db, d) },
   };
+}
+
+/** A message's call id: a message sent again (its answer lost with a connection) is stored once. */
+async function messageCalls(db: Kysely<unknown>, d: Dialect): Promise<void> {
+  if (!(await columnsOf(db, d, 'messages')).includes('call_id')) {
+    await sql`alter table messages add column call_id ${d.text}`.execute(db);
+  }
+  await sql`create index if not exists messages_room_call on messages (room_uuid, call_id)
+    where call_id is not null`.execute(db);
 }
 
 /** The columns of this schema's `table` (introspection would list every schema's on PostgreSQL). */

@@ -51,6 +51,8 @@ export interface MessagesTable {
   user_uuid: string;
   user_name: string;
   created: string;
+  /** The id of the call that sent it, to know it again when it is sent again. */
+  call_id: string | null;
 }
 
 export interface LinesTable {

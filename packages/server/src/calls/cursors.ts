@@ -1,5 +1,5 @@
 import type { MemberPosition, RoomPosition } from '../storage/storage.ts';
-import { ChatError } from './context.ts';
+import { ChatError } from './call.ts';
 
 /** Cursors are opaque to clients: base64url JSON of a position (and, for rooms, the query). */
 function encode(value: unknown): string {

@@ -1,0 +1,39 @@
+import { defineCall, event, requireRoom } from './call.ts';
+import { lineErrors } from './lineErrors.ts';
+
+export const appendDrawPoints = defineCall({
+  name: 'append_draw_points',
+  writes: true,
+  doc: {
+    payload: '`uuid`, `points`; `color`, `tool` (required when the line is new)',
+    success:
+      'the others in the room: `draw_points_appended` {uuid, points, color, tool, user_uuid}',
+    errors: ['no_selected_room', 'not_valid_line', 'not_valid_color', 'drawing_full'],
+  },
+  async handle(args, caller, { storage }) {
+    const room = requireRoom(caller);
+    const result = await storage.drawings.appendPoints(room, {
+      uuid: args.uuid,
+      points: args.points,
+      ...(args.color !== undefined ? { color: args.color } : {}),
+      ...(args.tool !== undefined ? { tool: args.tool } : {}),
+      user_uuid: caller.user.uuid,
+    });
+    if (!result.ok) throw lineErrors[result.error]();
+    return {
+      events: [
+        event(
+          { to: 'room', room, except: caller.session },
+          {
+            message: 'draw_points_appended',
+            uuid: args.uuid,
+            points: args.points,
+            color: result.color,
+            tool: result.tool,
+            user_uuid: result.user_uuid,
+          },
+        ),
+      ],
+    };
+  },
+});

@@ -1,0 +1,28 @@
+import { defaultName } from '@chat/protocol';
+import { defineCall, event, requireRoom } from './call.ts';
+import { lineErrors } from './lineErrors.ts';
+
+export const changeDrawLine = defineCall({
+  name: 'change_draw_line',
+  writes: true,
+  doc: {
+    payload: '`uuid`, `points`, `color`, `tool`',
+    success: 'room: `draw_line_changed` {object: line}',
+    errors: ['no_selected_room', 'not_valid_color', 'not_valid_line', 'drawing_full'],
+  },
+  async handle(args, caller, { storage }) {
+    const room = requireRoom(caller);
+    const result = await storage.drawings.putLine(room, {
+      uuid: args.uuid,
+      name: defaultName('line', args.uuid),
+      points: args.points,
+      tool: args.tool,
+      color: args.color,
+      user_uuid: caller.user.uuid,
+    });
+    if (!result.ok) throw lineErrors[result.error]();
+    return {
+      events: [event({ to: 'room', room }, { message: 'draw_line_changed', object: result.line })],
+    };
+  },
+});

@@ -1,0 +1,18 @@
+import { defineCall, event, requireRoom } from './call.ts';
+import { lineErrors } from './lineErrors.ts';
+
+export const resetDrawing = defineCall({
+  name: 'reset_drawing',
+  writes: true,
+  doc: {
+    payload: '',
+    success: 'room: `drawing_got` {object: drawing, empty}',
+    errors: ['no_selected_room'],
+  },
+  async handle(_args, caller, { storage }) {
+    const room = requireRoom(caller);
+    const object = await storage.drawings.reset(room);
+    if (!object) throw lineErrors.no_room();
+    return { events: [event({ to: 'room', room }, { message: 'drawing_got', object })] };
+  },
+});
