@@ -23,8 +23,8 @@ export const CALLS = [
 ] as const;
 export type CallName = (typeof CALLS)[number];
 
-/** Results: server to client. */
-export const RESULTS = [
+/** Results the original server sent: all an original client (no `?v=2`) is ever pushed. */
+export const ORIGINAL_RESULTS = [
   'user_created',
   'rooms_listed',
   'room_created',
@@ -37,6 +37,11 @@ export const RESULTS = [
   'message_created',
   'drawing_got',
   'draw_line_changed',
+] as const;
+
+/** Results: server to client. */
+export const RESULTS = [
+  ...ORIGINAL_RESULTS,
   // extensions
   'draw_points_appended',
   'draw_line_deleted',
@@ -68,6 +73,12 @@ export const ERRORS = [
 export type ErrorName = (typeof ERRORS)[number];
 
 const callSet: ReadonlySet<string> = new Set(CALLS);
+const originalResults: ReadonlySet<string> = new Set(ORIGINAL_RESULTS);
+
+/** Whether the original server ever sent this result (an original client can show it). */
+export function isOriginalResult(name: ResultName): boolean {
+  return originalResults.has(name);
+}
 export function isCallName(name: string): name is CallName {
   return callSet.has(name);
 }
