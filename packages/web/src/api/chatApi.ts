@@ -390,7 +390,7 @@ export class ChatApi {
    * itself when it appears. (Not while connecting: the greeting brings a fresh list.)
    */
   refreshRooms(): void {
-    if (!this.client.ready) return;
+    if (this.client.state !== 'online') return;
     this.client
       .request('list_rooms')
       .then(

@@ -16,10 +16,10 @@ const CONNECTION_TEXT: Record<Connection, string> = {
   taken_over: 'Open in another tab',
 };
 
-/** "12 s", "3 min": how long until `at`, rounded up. */
+/** "12 s", "3 min": a wait, as the server words its own (seconds up, minutes to the nearest). */
 export function waitText(ms: number): string {
   const s = Math.max(1, Math.ceil(ms / 1000));
-  return s < 60 ? `${s} s` : `${Math.ceil(s / 60)} min`;
+  return s < 60 ? `${s} s` : `${Math.max(1, Math.round(s / 60))} min`;
 }
 
 export function ConnectionStatus() {

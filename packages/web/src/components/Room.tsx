@@ -145,6 +145,7 @@ export function RoomList({ compact }: { compact?: boolean }) {
     s.rooms.search ? s.rooms.search.loading : s.rooms.loadingMore,
   );
   const current = useAppSelector((s) => s.rooms.current);
+  const offline = useAppSelector((s) => s.ui.connection === 'offline');
   const onSearch = useCallback((q: string) => api.searchRooms(q), [api]);
   const more = cursor !== null;
   useEffect(() => api.refreshRooms(), [api]);
@@ -165,7 +166,11 @@ export function RoomList({ compact }: { compact?: boolean }) {
       </div>
       <SearchState />
       {!loaded ? (
-        <Spinner label="Loading rooms" />
+        offline ? (
+          <p className="empty">Not connected: the rooms show once the connection is back.</p>
+        ) : (
+          <Spinner label="Loading rooms" />
+        )
       ) : empty !== null ? (
         <p className="empty">{empty}</p>
       ) : rooms.length === 0 ? null : (
