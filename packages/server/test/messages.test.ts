@@ -22,7 +22,7 @@ describe.each(STORAGES)('messages on %s', (kind) => {
   it('create_message: the room gets message_created, only the caller with its id; outsiders only see the sum move', async () => {
     // let the room go quiet after the fixture's entries: a quiet room's room_changed goes out at once
     // (the entries' broadcasts keep it throttled for up to two intervals)
-    await new Promise((r) => setTimeout(r, 2 * LIMITS.sumCoalesceMs + 100));
+    await new Promise((r) => setTimeout(r, 2 * server.config.roomChangeIntervalMs + 100));
     const id = a.call('create_message', { body: '  hello  ' });
     const mine = await a.next('message_created');
     const theirs = await b.next('message_created');
@@ -87,7 +87,7 @@ describe.each(STORAGES)('messages on %s', (kind) => {
     elsewhere.call('enter_room', { uuid: other.uuid });
     await elsewhere.next('drawing_got');
     // once the entries' own broadcasts are over (they go to everyone)
-    await new Promise((r) => setTimeout(r, 2 * LIMITS.sumCoalesceMs + 100));
+    await new Promise((r) => setTimeout(r, 2 * server.config.roomChangeIntervalMs + 100));
     elsewhere.drain();
     a.call('create_message', { body: 'counted' });
     await outsider.next('room_changed', (p) => p.object.uuid === room.uuid && p.object.sum === 1);

@@ -1,17 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
 import {
+  CLOSE_CODES,
   defaultName,
   ERROR_DETAILS,
+  errorFrame,
   LIMITS,
   resultFrame,
+  type ErrorPayload,
   type ResultPayloads,
   type User,
 } from '@chat/protocol';
 import type { Bus } from '../bus/bus.ts';
 import { ChatError, quotaError, type CallDeps } from '../calls/call.ts';
 import { everyRoom, roomsPage } from '../calls/pages.ts';
-import type { Connection } from '../hub/connection.ts';
+import { Connection, type ConnectionOptions } from '../hub/connection.ts';
 import type { Hub } from '../hub/hub.ts';
+import type { RateLimit } from '../hub/rateLimit.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { newId } from '../ids.ts';
 import type { Dispatcher } from './dispatch.ts';
 import { UNAVAILABLE } from './dispatch.ts';
@@ -36,11 +43,81 @@ export interface SessionDeps {
   presence: PresenceKeeper;
   dispatcher: Dispatcher;
   nodeId: string;
+  log: Logger;
+  metrics: Metrics;
+  connection: ConnectionOptions;
+}
+
+/** A socket's side of a new connection: who it claims to be and where it comes from. */
+export interface Opening {
+  session: string;
+  token: string | null;
+  address: string;
+  version: 1 | 2;
+  limit: RateLimit;
 }
 
 /** A connection's life: who it is, its greeting, its end, and a takeover of its identity. */
 export class Sessions {
   constructor(private readonly d: SessionDeps) {}
+
+  /**
+   * A new connection on `socket`: identifies its user and greets it; undefined when it is
+   * refused (told why, then closed: 1013 for a spent quota, 1011 when storage failed).
+   */
+  async open(socket: WebSocket, o: Opening): Promise<Connection | undefined> {
+    const { hub, log, metrics } = this.d;
+    try {
+      const identity = await this.identify(o.session, o.token, o.address);
+      const conn = new Connection(
+        o.session,
+        identity.user,
+        socket,
+        o.address,
+        o.limit,
+        o.version,
+        this.d.connection,
+      );
+      if (socket.readyState !== socket.OPEN) conn.closed = true;
+      hub.add(conn);
+      metrics.connections.inc();
+      log.info(
+        {
+          session: o.session,
+          user: identity.user.uuid,
+          resumed: identity.resumed,
+          address: o.address,
+        },
+        'connected',
+      );
+      await this.greet(conn, identity);
+      return conn;
+    } catch (err) {
+      const known = err instanceof ChatError;
+      if (known)
+        log.warn(
+          { session: o.session, address: o.address, reason: err.detail },
+          'refused a connection',
+        );
+      else log.error({ err, session: o.session }, 'could not identify a connection');
+      const error: ErrorPayload = known
+        ? err.payload()
+        : { message: 'unavailable', detail: UNAVAILABLE.storage };
+      metrics.errors.inc({ error: error.message });
+      socket.send(errorFrame(error));
+      // 1013: try again later (a quota), 1011: the server failed
+      if (error.message === 'rate_limited') socket.close(CLOSE_CODES.tryAgainLater, 'rate limited');
+      else socket.close(CLOSE_CODES.internalError, 'unavailable');
+      return undefined;
+    }
+  }
+
+  /** A connection's socket closed: at once out of the hub; its user leaves its room (farewell). */
+  closed(conn: Connection): void {
+    conn.closed = true;
+    this.d.hub.remove(conn);
+    this.d.metrics.connections.dec();
+  }
 
   /**
    * Who a new connection is: the user behind a live token (taking its place, room included,

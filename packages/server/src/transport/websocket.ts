@@ -15,15 +15,13 @@ import {
   VERSION_PARAM,
   type ErrorPayload,
 } from '@chat/protocol';
-import { ChatError } from '../calls/call.ts';
-import { UNAVAILABLE, type Dispatcher } from '../chat/dispatch.ts';
+import type { Dispatcher } from '../chat/dispatch.ts';
 import type { Sessions } from '../chat/sessions.ts';
 import type { Config } from '../config.ts';
-import type { Hub } from '../hub/hub.ts';
 import type { AddressQuotas } from '../hub/quotas.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { Connection } from '../hub/connection.ts';
+import type { Connection } from '../hub/connection.ts';
 import { addressKey } from '../hub/quotas.ts';
 import { RateLimit } from '../hub/rateLimit.ts';
 import type { SocketGuard } from './sockets.ts';
@@ -49,7 +47,6 @@ export interface EndpointDeps {
   config: Config;
   log: Logger;
   metrics: Metrics;
-  hub: Hub;
   quotas: AddressQuotas;
   sessions: Sessions;
   dispatcher: Dispatcher;
@@ -57,7 +54,7 @@ export interface EndpointDeps {
 
 export function attachWebSocket(
   server: Server,
-  { config, log, metrics, hub, quotas, sessions, dispatcher }: EndpointDeps,
+  { config, log, metrics, quotas, sessions, dispatcher }: EndpointDeps,
   sockets: SocketGuard,
 ): WebSocketEndpoint {
   const traceFrames = log.isLevelEnabled('debug');
@@ -179,11 +176,7 @@ export function attachWebSocket(
   function onClose(this: WebSocket, code: number): void {
     const link = asLink(this);
     const conn = link.conn;
-    if (conn) {
-      conn.closed = true;
-      hub.remove(conn);
-      metrics.connections.dec();
-    }
+    if (conn) sessions.closed(conn);
     log.info({ session: link.session, code }, 'disconnected');
     link.run(async () => {
       if (conn) await sessions.farewell(conn);
@@ -203,45 +196,11 @@ export function attachWebSocket(
     ws.on('error', onError);
     ws.on('message', onMessage);
     ws.on('close', onClose);
-    const session = link.session;
     link.run(async () => {
-      try {
-        const identity = await sessions.identify(session, token, address);
-        const conn = new Connection(
-          session,
-          identity.user,
-          ws,
-          address,
-          ws.limit,
-          version,
-          connectionOptions,
-        );
-        link.conn = conn;
-        if (ws.readyState !== ws.OPEN) conn.closed = true;
-        hub.add(conn);
-        metrics.connections.inc();
-        log.info(
-          { session, user: identity.user.uuid, resumed: identity.resumed, address },
-          'connected',
-        );
-        await sessions.greet(conn, identity);
-      } catch (err) {
-        const known = err instanceof ChatError;
-        if (known) log.warn({ session, address, reason: err.detail }, 'refused a connection');
-        else log.error({ err, session }, 'could not identify a connection');
-        const error: ErrorPayload = known
-          ? err.payload()
-          : { message: 'unavailable', detail: UNAVAILABLE.storage };
-        metrics.errors.inc({ error: error.message });
-        ws.send(errorFrame(error));
-        // 1013: try again later (a quota), 1011: the server failed
-        if (error.message === 'rate_limited') ws.close(CLOSE_CODES.tryAgainLater, 'rate limited');
-        else ws.close(CLOSE_CODES.internalError, 'unavailable');
-      }
+      const limit = ws.limit;
+      link.conn = await sessions.open(ws, { session: ws.session, token, address, version, limit });
     });
   }
-
-  const connectionOptions = { maxBufferedBytes: config.maxBufferedBytes, log, traceFrames };
 
   return {
     async close() {

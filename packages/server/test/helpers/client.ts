@@ -26,8 +26,11 @@ export interface OpenOptions {
 }
 type Predicate = (f: Frame) => boolean;
 
-/** A real WebSocket client speaking the chat protocol, with helpers to await frames in order. */
-export class TestClient {
+/**
+ * A client's view of the protocol, whatever carries it: frames received in order, with
+ * helpers to await them, and calls made with ids unique to its identity.
+ */
+export abstract class ProtocolClient {
   readonly received: Frame[] = [];
   private readonly queue: Frame[] = [];
   private waiters: { pred: Predicate; resolve: (f: Frame) => void }[] = [];
@@ -35,61 +38,32 @@ export class TestClient {
   token!: string;
   resumed!: boolean;
   closeCode: number | undefined;
-  readonly closed: Promise<number>;
+  abstract readonly closed: Promise<number>;
   private nextId = 0;
   /** Call ids are unique per identity, across connections (a repeated message id is a resend). */
   private readonly idPrefix = Math.random().toString(36).slice(2, 10);
 
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const frame = JSON.parse((data as Buffer).toString('utf8')) as Frame;
-      this.received.push(frame);
-      const i = this.waiters.findIndex((w) => w.pred(frame));
-      if (i >= 0) {
-        const [w] = this.waiters.splice(i, 1);
-        w!.resolve(frame);
-      } else this.queue.push(frame);
-    });
-    this.closed = new Promise((resolve) =>
-      ws.on('close', (code) => resolve((this.closeCode = code))),
-    );
+  /** Writes one frame to the server. */
+  abstract sendRaw(data: string): void;
+  abstract close(): Promise<number>;
+
+  /** A frame from the server. */
+  protected receive(frame: Frame): void {
+    this.received.push(frame);
+    const i = this.waiters.findIndex((w) => w.pred(frame));
+    if (i >= 0) {
+      const [w] = this.waiters.splice(i, 1);
+      w!.resolve(frame);
+    } else this.queue.push(frame);
   }
 
-  /** Connects and consumes the greeting (user_created, rooms_listed). */
-  static async connect(url: string, opts: OpenOptions = {}): Promise<TestClient> {
-    const client = await TestClient.open(url, opts);
-    const created = await client.next('user_created');
-    client.user = created.object;
-    client.token = created.token;
-    client.resumed = created.resumed;
-    await client.next('rooms_listed');
-    return client;
-  }
-
-  /** Opens the socket without consuming anything. */
-  static async open(url: string, opts: OpenOptions = {}): Promise<TestClient> {
-    const query = new URLSearchParams();
-    if (opts.version !== 1) query.set(VERSION_PARAM, String(PROTOCOL_VERSION));
-    if (opts.token !== undefined && opts.tokenIn !== 'protocol') query.set('token', opts.token);
-    const search = query.size > 0 ? `?${query.toString()}` : '';
-    const ws = new WebSocket(
-      url.replace(/^http/, 'ws') + (opts.path ?? '/ws') + search,
-      opts.tokenIn === 'protocol' ? socketProtocols(opts.token) : [],
-      {
-        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
-        ...(opts.headers ? { headers: opts.headers } : {}),
-      },
-    );
-    const client = new TestClient(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    return client;
-  }
-
-  sendRaw(data: string): void {
-    this.ws.send(data);
+  /** Consumes the greeting (user_created, rooms_listed). */
+  protected async greeted(): Promise<void> {
+    const created = await this.next('user_created');
+    this.user = created.object;
+    this.token = created.token;
+    this.resumed = created.resumed;
+    await this.next('rooms_listed');
   }
 
   /** Sends a call; returns the id it carries (one is generated unless `id: null`). */
@@ -99,7 +73,7 @@ export class TestClient {
     id: string | null = `${this.idPrefix}-${++this.nextId}`,
   ): string | undefined {
     const payload = id === null ? { message, ...fields } : { message, ...fields, id };
-    this.ws.send(JSON.stringify({ type: 'call', payload }));
+    this.sendRaw(JSON.stringify({ type: 'call', payload }));
     return id ?? undefined;
   }
 
@@ -168,6 +142,54 @@ export class TestClient {
   async sync(timeoutMs?: number): Promise<void> {
     const id = this.call('get_drawing');
     await this.take((f) => (f.payload as { id?: string }).id === id, timeoutMs);
+  }
+}
+
+/** A real WebSocket client speaking the chat protocol. */
+export class TestClient extends ProtocolClient {
+  readonly closed: Promise<number>;
+
+  private constructor(readonly ws: WebSocket) {
+    super();
+    ws.on('message', (data) => {
+      this.receive(JSON.parse((data as Buffer).toString('utf8')) as Frame);
+    });
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code) => resolve((this.closeCode = code))),
+    );
+  }
+
+  /** Connects and consumes the greeting (user_created, rooms_listed). */
+  static async connect(url: string, opts: OpenOptions = {}): Promise<TestClient> {
+    const client = await TestClient.open(url, opts);
+    await client.greeted();
+    return client;
+  }
+
+  /** Opens the socket without consuming anything. */
+  static async open(url: string, opts: OpenOptions = {}): Promise<TestClient> {
+    const query = new URLSearchParams();
+    if (opts.version !== 1) query.set(VERSION_PARAM, String(PROTOCOL_VERSION));
+    if (opts.token !== undefined && opts.tokenIn !== 'protocol') query.set('token', opts.token);
+    const search = query.size > 0 ? `?${query.toString()}` : '';
+    const ws = new WebSocket(
+      url.replace(/^http/, 'ws') + (opts.path ?? '/ws') + search,
+      opts.tokenIn === 'protocol' ? socketProtocols(opts.token) : [],
+      {
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+        ...(opts.headers ? { headers: opts.headers } : {}),
+      },
+    );
+    const client = new TestClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return client;
+  }
+
+  sendRaw(data: string): void {
+    this.ws.send(data);
   }
 
   close(): Promise<number> {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropSchema, postgresUrlOrSkip, testSchemaName } from './postgres.ts';
-import { GENEROUS_FLAGS, startServerProcess, type ServerProcess } from './process.ts';
+import { FAST_FLAGS, GENEROUS_FLAGS, startServerProcess, type ServerProcess } from './process.ts';
 
 /** The shared services of the cluster tests. */
 export interface ClusterServices {
@@ -63,7 +63,7 @@ export class Deployment {
       name,
       [
         ...['--storage', opts.storage ?? this.storage(), '--bus', opts.bus ?? this.bus()],
-        ...['--node-id', name, ...GENEROUS_FLAGS],
+        ...['--node-id', name, ...GENEROUS_FLAGS, ...FAST_FLAGS],
         ...(opts.args ?? []),
       ],
       this.dir,

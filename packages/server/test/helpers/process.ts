@@ -13,6 +13,9 @@ export const GENEROUS_FLAGS = [
   ...['--address-message-bytes-per-second', '1000000000'],
 ];
 
+/** The flags of FAST_TIMINGS (helpers/server.ts). */
+export const FAST_FLAGS = ['--room-change-interval-ms', '50'];
+
 /** One server process, started with the CLI. */
 export interface ServerProcess {
   name: string;
