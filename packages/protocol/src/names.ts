@@ -1,7 +1,7 @@
 /** Every statement name of PROTOCOL.md, spelled once. */
 
-/** Calls: client to server. */
-export const CALLS = [
+/** Calls of the original protocol. */
+export const ORIGINAL_CALLS = [
   'create_room',
   'delete_room',
   'list_rooms',
@@ -15,6 +15,11 @@ export const CALLS = [
   'change_draw_line',
   'get_drawing',
   'reset_drawing',
+] as const;
+
+/** Calls: client to server. */
+export const CALLS = [
+  ...ORIGINAL_CALLS,
   // extensions
   'append_draw_points',
   'delete_draw_line',

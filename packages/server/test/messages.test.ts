@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LIMITS, type Room } from '@chat/protocol';
+import type { Room } from '@chat/protocol';
 import { TestClient } from './helpers/client.ts';
 import { roomWithMembers, STORAGES, testServer, type TestServer } from './helpers/server.ts';
 

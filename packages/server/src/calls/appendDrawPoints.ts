@@ -5,10 +5,15 @@ export const appendDrawPoints = defineCall({
   name: 'append_draw_points',
   writes: true,
   doc: {
-    payload: '`uuid`, `points`; `color`, `tool` (required when the line is new)',
-    success:
-      'the others in the room: `draw_points_appended` {uuid, points, color, tool, user_uuid}',
-    errors: ['no_selected_room', 'not_valid_line', 'not_valid_color', 'drawing_full'],
+    payload: '`uuid`, `points`, `color?`, `tool?`',
+    success: 'others in room: `draw_points_appended`',
+    errors: [
+      'no_selected_room',
+      'not_valid_color',
+      'not_valid_line',
+      'drawing_full',
+      'not_sufficient_data',
+    ],
   },
   async handle(args, caller, { storage }) {
     const room = requireRoom(caller);

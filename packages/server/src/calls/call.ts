@@ -34,13 +34,16 @@ export interface CallModule<K extends CallName = CallName> {
   handle(args: CallPayloads[K], caller: Caller, deps: CallDeps): Promise<Outcome>;
 }
 
+/** A call's row in the index of docs/protocol.md (markdown, as the table shows it). */
 export interface CallDoc {
-  /** The payload beside `message`, as PROTOCOL.md writes it. */
+  /** The payload beside `message` (`—` when none; `name?` when optional). */
   payload: string;
-  /** Who receives what on success. */
+  /** Who receives what on success, in order. */
   success: string;
   /** The errors of the call's own (the envelope's errors apply to every call). */
   errors: readonly ErrorName[];
+  /** What the errors column says besides them. */
+  note?: string;
 }
 
 /** A call module, typed by its name. */

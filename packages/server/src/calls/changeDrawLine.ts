@@ -7,7 +7,7 @@ export const changeDrawLine = defineCall({
   writes: true,
   doc: {
     payload: '`uuid`, `points`, `color`, `tool`',
-    success: 'room: `draw_line_changed` {object: line}',
+    success: 'room: `draw_line_changed`',
     errors: ['no_selected_room', 'not_valid_color', 'not_valid_line', 'drawing_full'],
   },
   async handle(args, caller, { storage }) {

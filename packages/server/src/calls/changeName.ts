@@ -5,7 +5,7 @@ export const changeName = defineCall({
   name: 'change_name',
   writes: true,
   doc: {
-    payload: '`uuid`, `name` (room)',
+    payload: '`uuid`, `name`',
     success: 'all: `room_changed`',
     errors: ['no_specified_room', 'not_valid_name'],
   },

@@ -5,7 +5,7 @@ export const changeUserName = defineCall({
   writes: true,
   doc: {
     payload: '`name`',
-    success: 'caller: `user_changed` {object: user}; all: `room_changed` if the user is in a room',
+    success: 'caller: `user_changed`; all: `room_changed` (if in a room)',
     errors: ['not_valid_name'],
   },
   async handle(args, caller, { storage }) {

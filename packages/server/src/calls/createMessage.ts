@@ -9,7 +9,7 @@ export const createMessage = defineCall({
   writes: true,
   doc: {
     payload: '`body`',
-    success: 'room: `message_created` {object: message}; all: `room_changed` (the `sum` moved)',
+    success: 'room: `message_created`; all: `room_changed` (coalesced)',
     errors: ['no_selected_room', 'not_valid_body', 'rate_limited'],
   },
   async handle(args, caller, { storage, quotas, clock }) {

@@ -6,9 +6,9 @@ export const createRoom = defineCall({
   name: 'create_room',
   writes: true,
   doc: {
-    payload: '*(ext)* optional `name`, `color`',
-    success: 'all: `room_created` {object: room}',
-    errors: ['not_valid_color', 'not_valid_name', 'rate_limited'],
+    payload: '*(ext)* `name?`, `color?`',
+    success: 'all: `room_created`',
+    errors: ['not_valid_name', 'not_valid_color', 'rate_limited'],
   },
   async handle(args, caller, { storage, quotas, clock }) {
     const wait = quotas.take(caller.address, 'rooms');

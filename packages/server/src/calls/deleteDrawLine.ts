@@ -5,7 +5,7 @@ export const deleteDrawLine = defineCall({
   writes: true,
   doc: {
     payload: '`uuid`',
-    success: 'room: `draw_line_deleted` {uuid}; an unknown line is a no-op',
+    success: 'room: `draw_line_deleted` (unknown line: caller only)',
     errors: ['no_selected_room', 'not_valid_line'],
   },
   async handle(args, caller, { storage }) {

@@ -5,7 +5,7 @@ export const deleteRoom = defineCall({
   writes: true,
   doc: {
     payload: '`uuid`',
-    success: 'all: `room_deleted` {object: room}',
+    success: 'all: `room_deleted`',
     errors: ['no_specified_room', 'not_empty_room'],
   },
   async handle(args, _caller, { storage }) {

@@ -34,7 +34,7 @@ export const enterRoom = defineCall({
   doc: {
     payload: '`uuid`',
     success:
-      'caller: `room_entered` *(ext: object: room)*, then `messages_listed` {list}, then `drawing_got` {object}; all: `room_changed` for the new room and for the room left behind, if any',
+      'caller: `room_entered`, `messages_listed`, `drawing_got`; all: `room_changed` (new room), `room_changed` (room left)',
     errors: ['no_specified_room'],
   },
   async handle(args, caller, deps) {

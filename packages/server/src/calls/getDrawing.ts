@@ -7,8 +7,8 @@ export const getDrawing = defineCall({
   // a drawing may be 2 MB
   cost: 10,
   doc: {
-    payload: '',
-    success: 'caller: `drawing_got` {object: drawing}',
+    payload: '—',
+    success: 'caller: `drawing_got`',
     errors: ['no_selected_room'],
   },
   async handle(_args, caller, { storage }) {

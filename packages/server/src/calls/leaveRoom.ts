@@ -4,7 +4,7 @@ export const leaveRoom = defineCall({
   name: 'leave_room',
   writes: true,
   doc: {
-    payload: '',
+    payload: '—',
     success: 'caller: `room_left`; all: `room_changed`',
     errors: ['no_specified_room'],
   },

@@ -7,8 +7,8 @@ export const listMessages = defineCall({
   writes: false,
   cost: 3,
   doc: {
-    payload: '*(ext)* optional `before`, `after` (seq), `limit`',
-    success: 'caller: `messages_listed` {list}',
+    payload: '*(ext)* `before?`, `after?`, `limit?`',
+    success: 'caller: `messages_listed`',
     errors: ['no_selected_room'],
   },
   async handle(args, caller, { storage }) {

@@ -7,9 +7,10 @@ export const listRoomUsers = defineCall({
   writes: false,
   cost: 3,
   doc: {
-    payload: '`uuid`; optional `cursor`, `limit`',
-    success: 'caller: `room_users_listed` {uuid, list, cursor}',
+    payload: '`uuid`, `cursor?`, `limit?`',
+    success: 'caller: `room_users_listed`',
     errors: ['no_specified_room'],
+    note: '(`not_sufficient_data` for a bad cursor)',
   },
   async handle(args, _caller, { storage }) {
     if (!(await storage.rooms.get(args.uuid))) throw new ChatError('no_specified_room');

@@ -7,9 +7,10 @@ export const listRooms = defineCall({
   // about 2 ms of the server's time for a search over thousands of rooms, or a page of 200
   cost: 10,
   doc: {
-    payload: '*(ext)* optional `query`, `cursor`, `limit`',
-    success: 'caller: `rooms_listed` {list}',
+    payload: '*(ext)* `query?`, `cursor?`, `limit?`',
+    success: 'caller: `rooms_listed` (an original client: every room)',
     errors: ['not_valid_query'],
+    note: '(`not_sufficient_data` for a bad cursor)',
   },
   async handle(args, caller, deps) {
     // an original client never pages: it is given every room (PROTOCOL.md, "Versions")

@@ -5,8 +5,8 @@ export const resetDrawing = defineCall({
   name: 'reset_drawing',
   writes: true,
   doc: {
-    payload: '',
-    success: 'room: `drawing_got` {object: drawing, empty}',
+    payload: '—',
+    success: 'room: `drawing_got` (empty)',
     errors: ['no_selected_room'],
   },
   async handle(_args, caller, { storage }) {

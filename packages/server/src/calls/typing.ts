@@ -4,9 +4,8 @@ export const typing = defineCall({
   name: 'typing',
   writes: true,
   doc: {
-    payload: '',
-    success:
-      'the others in the room: `user_typing` {object: user}; more than one in 2 s per user is dropped silently',
+    payload: '—',
+    success: 'others in room: `user_typing` (≤ 1 per 2 s)',
     errors: ['no_selected_room'],
   },
   async handle(_args, caller, { typing: throttle }) {
