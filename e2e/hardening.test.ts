@@ -305,18 +305,16 @@ for (const [label, options] of [
 }
 
 describe('quotas of a network address', () => {
-  let strict: ChatServer;
-
-  beforeAll(async () => {
-    // two rooms an hour; one new identity per 15 minutes, none saved up
-    strict = await startChat({ addressRoomsPerHour: 2, addressNewUsersPerHour: 4 });
-  });
+  const strict: ChatServer[] = [];
   afterAll(async () => {
-    await strict?.stop();
+    for (const s of strict) await s.stop();
   });
 
   it('rooms: the refusal says why and for how long', async () => {
-    const o = await open(browser, strict.url);
+    // two rooms an hour from one address
+    const quota = await startChat({ addressRoomsPerHour: 2 });
+    strict.push(quota);
+    const o = await open(browser, quota.url);
     await addRoom(o.page);
     await addRoom(o.page);
     await o.page.getByRole('button', { name: 'Add room' }).click();
@@ -326,18 +324,22 @@ describe('quotas of a network address', () => {
       })
       .waitFor();
     await shot(o.page, 'desktop-quota-rooms');
-    // the same identity comes back (a resume is no new identity)
-    await o.page.reload();
-    await online(o.page);
     await o.context.close();
   });
 
   it('identities: a new one is refused, told why, and the page waits instead of hammering', async () => {
+    // one new identity per 15 minutes from one address, none saved up
+    const quota = await startChat({ addressNewUsersPerHour: 4 });
+    strict.push(quota);
+    const first = await open(browser, quota.url);
+    // coming back with its token is no new identity
+    await first.page.reload();
+    await online(first.page);
     const context = await browser.newContext(DESKTOP);
     const page = await context.newPage();
     let sockets = 0;
     page.on('websocket', () => sockets++);
-    await page.goto(strict.url);
+    await page.goto(quota.url);
     await page
       .locator('.notice', {
         hasText: /^Too many new users from your network address: try again in \d+ min\./,
@@ -352,5 +354,6 @@ describe('quotas of a network address', () => {
     await page.waitForTimeout(2_500);
     expect(sockets).toBe(1);
     await context.close();
+    await first.context.close();
   });
 });

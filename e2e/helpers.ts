@@ -14,27 +14,25 @@ export interface ChatServer {
   url: string;
   port: number;
   stop(): Promise<void>;
-  /** The server's own services; the history tests seed rooms and messages straight into storage. */
-  services?: {
-    storage: {
-      rooms: {
-        create(r: {
-          uuid: string;
-          name: string;
-          color: string;
-          created: string;
-          drawing_uuid: string;
-        }): Promise<unknown>;
-      };
-      messages: {
-        add(m: {
-          uuid: string;
-          room_uuid: string;
-          body: string;
-          user: { uuid: string; name: string; room_uuid: string | null };
-          created: string;
-        }): Promise<unknown>;
-      };
+  /** The server's own storage: the history tests seed rooms and messages straight into it. */
+  storage?: {
+    rooms: {
+      create(r: {
+        uuid: string;
+        name: string;
+        color: string;
+        created: string;
+        drawing_uuid: string;
+      }): Promise<unknown>;
+    };
+    messages: {
+      add(m: {
+        uuid: string;
+        room_uuid: string;
+        body: string;
+        user: { uuid: string; name: string; room_uuid: string | null };
+        created: string;
+      }): Promise<unknown>;
     };
   };
 }

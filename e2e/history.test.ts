@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('many rooms', () => {
   it('pages older rooms in as the list scrolls, and searches over all of them', async () => {
-    const storage = server.services!.storage;
+    const storage = server.storage!;
     const t0 = Date.parse('2025-01-01T00:00:00.000Z');
     for (let i = 1; i <= 250; i++) {
       const hex = i.toString(16).padStart(12, '0');
@@ -64,7 +64,7 @@ describe('many rooms', () => {
 describe('a search over many rooms', () => {
   it('finds a rare match thousands of rooms back: reads the short pages by itself, saying "Searching…"', async () => {
     // a search page examines at most 5,000 rooms: the one match is three pages back
-    const storage = server.services!.storage;
+    const storage = server.storage!;
     const t0 = Date.parse('2024-01-01T00:00:00.000Z');
     for (let i = 1; i <= 12_000; i++) {
       const hex = i.toString(16).padStart(12, '0');
@@ -113,8 +113,8 @@ describe('a search over many rooms', () => {
 
 describe('a room with 100,000 messages', () => {
   it('opens at the newest, pages back on scroll, stays virtualized and smooth', async () => {
-    const storage = server.services?.storage;
-    expect(storage, 'startServer exposes services.storage').toBeDefined();
+    const storage = server.storage;
+    expect(storage, 'startServer exposes its storage').toBeDefined();
     const a = await open(browser, server.url);
     const room = await addRoom(a.page);
     const author = {
