@@ -10,6 +10,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket, { type RawData } from 'ws';
+import { callFrame, readFrame } from '@chat/client';
+import {
+  CALL_REPLIES,
+  socketUrl,
+  type AnsweredCall,
+  type CallInput,
+  type ResultPayload,
+} from '@chat/protocol';
 import type {
   ClosedLoopResult,
   GeneratorCommands,
@@ -21,15 +29,10 @@ import type {
 import { Histogram } from './lib/histogram.ts';
 import { serve } from './lib/ipc.ts';
 
-interface Frame {
-  type: string;
-  payload: { message: string; id?: string; [key: string]: unknown };
-}
-
 interface Waiter {
   until: string;
-  frames: Frame[];
-  resolve: (frames: Frame[]) => void;
+  frames: ResultPayload[];
+  resolve: (frames: ResultPayload[]) => void;
   reject: (err: Error) => void;
 }
 
@@ -133,36 +136,40 @@ class Client {
     );
   }
 
+  /**
+   * A frame from the server. What is measured (benchmark messages) is read by its bytes;
+   * everything else by @chat/client's reader, which checks it against the protocol.
+   */
   private onFrame(data: Buffer): void {
     if (this.greeting > 0) {
-      const f = JSON.parse(data.toString('utf8')) as Frame;
-      if (f.type === 'error') {
-        this.failed(new Error(`greeting: ${JSON.stringify(f.payload)}`));
+      const f = readFrame(data.toString('utf8'));
+      if (f.kind !== 'result') {
+        this.failed(new Error(`greeting: ${data.toString('utf8').slice(0, 300)}`));
         return;
       }
-      if (f.payload.message === 'user_created') {
-        this.user = (f.payload.object as { uuid: string }).uuid;
-      }
+      if (f.payload.message === 'user_created') this.user = f.payload.object.uuid;
       if (--this.greeting === 0) this.greeted();
       return;
     }
     // an error frame: `{"type":"error",...`
     if (data[9] === 0x65 /* e */ && data.toString('latin1', 0, 16) === '{"type":"error",') {
-      const f = JSON.parse(data.toString('utf8')) as Frame;
-      const w = f.payload.id === undefined ? undefined : this.waiters.get(f.payload.id);
-      if (w && f.payload.id !== undefined) {
-        this.waiters.delete(f.payload.id);
-        w.reject(new Error(`error ${JSON.stringify(f.payload)}`));
-      } else noteError(JSON.stringify(f.payload));
+      const f = readFrame(data.toString('utf8'));
+      const id = f.kind === 'error' ? f.payload.id : undefined;
+      const w = id === undefined ? undefined : this.waiters.get(id);
+      if (w && id !== undefined) {
+        this.waiters.delete(id);
+        w.reject(new Error(`error ${data.toString('utf8').slice(0, 300)}`));
+      } else noteError(data.toString('utf8'));
       return;
     }
     if (this.waiters.size > 0 && data.lastIndexOf(ID_KEY) >= 0) {
-      const f = JSON.parse(data.toString('utf8')) as Frame;
-      const w = f.payload.id === undefined ? undefined : this.waiters.get(f.payload.id);
-      if (w && f.payload.id !== undefined) {
-        w.frames.push(f);
+      const f = readFrame(data.toString('utf8'));
+      const id = f.kind === 'result' ? f.payload.id : undefined;
+      const w = id === undefined ? undefined : this.waiters.get(id);
+      if (f.kind === 'result' && w && id !== undefined) {
+        w.frames.push(f.payload);
         if (f.payload.message === w.until) {
-          this.waiters.delete(f.payload.id);
+          this.waiters.delete(id);
           w.resolve(w.frames);
         }
         return;
@@ -177,12 +184,15 @@ class Client {
     otherBytes += data.length;
   }
 
-  /** Sends a call with a fresh id; resolves with every frame carrying that id, up to `until`. */
-  call(payload: Record<string, unknown>, until: string): Promise<Frame[]> {
-    const id = `b${++this.nextId}`;
-    return new Promise<Frame[]>((resolve, reject) => {
-      this.waiters.set(id, { until, frames: [], resolve, reject });
-      this.ws.send(JSON.stringify({ type: 'call', payload: { ...payload, id } }));
+  /**
+   * Sends a call with a fresh id; resolves with every result carrying that id, up to the
+   * one that answers it (CALL_REPLIES).
+   */
+  call<K extends AnsweredCall>(call: K, args: CallInput<K>): Promise<ResultPayload[]> {
+    const id = `b${GEN}-${this.idx}-${++this.nextId}`;
+    return new Promise<ResultPayload[]>((resolve, reject) => {
+      this.waiters.set(id, { until: CALL_REPLIES[call], frames: [], resolve, reject });
+      this.ws.send(callFrame(call, args, id));
     });
   }
 
@@ -193,6 +203,7 @@ class Client {
       bodyBytes,
       'x',
     );
+    // the measured load: built by hand (the body needs no escaping), no serializer in the way
     this.ws.send(`{"type":"call","payload":{"message":"create_message","body":"${body}"}}`);
   }
 
@@ -249,8 +260,9 @@ let loopBodyBytes = 100;
 
 let clients: Client[] = [];
 
+/** The chat server's socket as our clients open it (?v=2); the bare server's. */
 function wsUrl(url: string, kind: ServerKind): string {
-  return url.replace(/^http/, 'ws') + (kind === 'chat' ? '/ws' : '/');
+  return kind === 'chat' ? socketUrl(url) : `${url.replace(/^http/, 'ws')}/`;
 }
 
 function connect(url: string, kind: ServerKind, localAddress?: string): Client {
@@ -326,11 +338,11 @@ serve<GeneratorCommands>(
       return { ms: performance.now() - t0 };
     },
 
-    async call({ client, payload, until }) {
+    async call({ client, call, args }) {
       const c = clients[client];
       if (!c) throw new Error(`no client ${client}`);
-      const frames = await c.call(payload, until);
-      return frames.at(-1)?.payload;
+      const frames = await c.call(call, args);
+      return frames.at(-1);
     },
 
     async enter({ rooms, from, count, perRoom, concurrency }) {
@@ -339,7 +351,7 @@ serve<GeneratorCommands>(
         const c = clients[from + i];
         const room = rooms[Math.floor(i / perRoom)];
         if (!c || room === undefined) throw new Error(`no client ${from + i} or room`);
-        await c.call({ message: 'enter_room', uuid: room }, 'drawing_got');
+        await c.call('enter_room', { uuid: room });
       });
       return { ms: performance.now() - t0 };
     },
@@ -474,18 +486,15 @@ serve<GeneratorCommands>(
         const c = connect(url, 'chat');
         await c.ready;
         let t = performance.now();
-        const frames = await c.call({ message: 'enter_room', uuid: room }, 'drawing_got');
+        const frames = await c.call('enter_room', { uuid: room });
         enter.record(performance.now() - t);
-        const listed = frames.find((f) => f.payload.message === 'messages_listed');
-        let oldest = (listed?.payload.list as { seq: number }[] | undefined)?.[0]?.seq;
+        const listed = frames.find((f) => f.message === 'messages_listed');
+        let oldest = listed?.message === 'messages_listed' ? listed.list[0]?.seq : undefined;
         for (let p = 0; p < pages && oldest !== undefined && oldest > 1; p++) {
           t = performance.now();
-          const [f] = await c.call(
-            { message: 'list_messages', before: oldest, limit },
-            'messages_listed',
-          );
+          const [f] = await c.call('list_messages', { before: oldest, limit });
           page.record(performance.now() - t);
-          const list = (f?.payload.list ?? []) as { seq: number }[];
+          const list = f?.message === 'messages_listed' ? f.list : [];
           pageCount++;
           pageSizeMin = Math.min(pageSizeMin, list.length);
           oldest = list[0]?.seq;
@@ -495,7 +504,7 @@ serve<GeneratorCommands>(
         for (let d = 0; d < perIteration; d++) {
           const before = limit + 1 + Math.floor(Math.random() * Math.max(1, maxSeq - limit));
           t = performance.now();
-          await c.call({ message: 'list_messages', before, limit }, 'messages_listed');
+          await c.call('list_messages', { before, limit });
           deepH.record(performance.now() - t);
         }
         await c.close();
@@ -526,9 +535,9 @@ serve<GeneratorCommands>(
       for (let r = 0; r < searchesPerQuery; r++) {
         for (const query of queries) {
           const t = performance.now();
-          const [f] = await c.call({ message: 'list_rooms', query }, 'rooms_listed');
+          const [f] = await c.call('list_rooms', { query });
           (search[query] ??= new Histogram()).record(performance.now() - t);
-          hits[query] = ((f?.payload.list ?? []) as unknown[]).length;
+          hits[query] = f?.message === 'rooms_listed' ? f.list.length : 0;
         }
       }
       await c.close();

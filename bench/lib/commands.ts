@@ -1,3 +1,4 @@
+import type { AnsweredCall } from '@chat/protocol';
 /** What the orchestrator and its child processes say to each other (types only). */
 import type { HistogramData } from './histogram.ts';
 
@@ -136,9 +137,9 @@ export type GeneratorCommands = {
     result: OpenResult;
   };
   closeAll: { args: Record<string, never>; result: { ms: number } };
-  /** One client sends a call with an id and waits for the frame named `until` carrying it. */
+  /** One client sends a call and waits for the result that answers it (CALL_REPLIES). */
   call: {
-    args: { client: number; payload: Record<string, unknown>; until: string };
+    args: { client: number; call: AnsweredCall; args: Record<string, unknown> };
     result: unknown;
   };
   /** Clients [from, from + count) enter `rooms[floor((i - from) / perRoom)]`. */

@@ -123,8 +123,8 @@ export async function fanout(opts: Options): Promise<ScenarioOutput> {
     if (kind === 'chat') {
       const created = (await gens[0]!.request('call', {
         client: 0,
-        payload: { message: 'create_room', name: 'fanout' },
-        until: 'room_created',
+        call: 'create_room',
+        args: { name: 'fanout' },
       })) as { object: { uuid: string } };
       const room = created.object.uuid;
       await Promise.all(

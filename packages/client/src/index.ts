@@ -29,3 +29,4 @@ export {
 } from './socket.ts';
 export { Throttle } from './throttle.ts';
 export { createIdSource, type IdSource } from './ids.ts';
+export { callFrame, readFrame, type Incoming } from './frames.ts';
