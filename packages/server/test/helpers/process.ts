@@ -45,6 +45,7 @@ export async function startServerProcess(
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: Record<string, unknown>[] = [];
+  if (process.env.SERVER_STDOUT) child.stdout.on('data', (d: Buffer) => process.stderr.write(d));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let stopping = false;
