@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['*.test.ts'],
     globalSetup: ['./globalSetup.ts'],
     fileParallelism: false,
+    // after the server's load tests: browsers and measured loops do not share the machine
+    sequence: { groupOrder: 2 },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

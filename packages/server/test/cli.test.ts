@@ -79,18 +79,21 @@ describe('the command line', () => {
   });
 
   it('refuses a bad flag or environment value with a clear message', async () => {
-    for (const [args, env, text] of [
+    const cases = [
       [['--port', 'abc'], {}, /--port.*whole number/],
       [['--storage', 'mysql://x'], {}, /memory, sqlite:PATH .*postgres/],
       [['--log-level', 'loud'], {}, /expected one of/],
       [[], { PORT: '99999' }, /PORT.*whole number/],
-    ] as const) {
-      const child = run([...args], env);
-      let stderr = '';
-      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      expect(await exited(child)).not.toBe(0);
-      expect(stderr).toMatch(text);
-    }
+    ] as const;
+    await Promise.all(
+      cases.map(async ([args, env, text]) => {
+        const child = run([...args], env);
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+        expect(await exited(child)).not.toBe(0);
+        expect(stderr).toMatch(text);
+      }),
+    );
   });
 
   it('reads flags over environment over defaults', () => {

@@ -54,7 +54,7 @@ async function killedMidBurst(storage: string): Promise<{ acked: number; kept: n
     });
   };
   writers.forEach(collect);
-  while (acked.size < 2000) await new Promise((r) => setTimeout(r, 5));
+  while (acked.size < 1000) await new Promise((r) => setTimeout(r, 5));
   server.child.kill('SIGKILL');
   await Promise.all(writers.map((w) => w.closed));
   sending = false;

@@ -11,7 +11,7 @@ import { startServerProcess, type ServerProcess } from './helpers/process.ts';
 import { RawSocket } from './helpers/rawSocket.ts';
 import { testServer } from './helpers/server.ts';
 
-const FRAMES = Number(process.env.FUZZ_FRAMES ?? 20_000);
+const FRAMES = Number(process.env.FUZZ_FRAMES ?? 12_000);
 /** Each on an address of its own, each within the default budget of a connection. */
 const CONNECTIONS = 40;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Drawing, Line, Message, Room, User } from '@chat/protocol';
 import { describeStorage, openStorage } from '../src/storage/index.ts';
 import { SqlStorage } from '../src/storage/sql/sqlStorage.ts';
@@ -16,7 +16,7 @@ import type {
   StorageLimits,
 } from '../src/storage/storage.ts';
 import { SEARCH_INDEX_MAX } from '../src/storage/sql/rooms.ts';
-import { dropSchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
+import { dropSchema, emptySchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
 
 /** What a line made by line() takes in a drawing besides its points: its JSON but "[]". */
 const META = JSON.stringify(line([])).length - 2;
@@ -92,13 +92,18 @@ const sqliteBackend: Backend = {
   },
 };
 
+/**
+ * PostgreSQL stores share one schema for the file, emptied after each test: a schema made and
+ * migrated for every test cost most of the suite's time.
+ */
 function postgresBackend(url: string): Backend {
+  const schema = testSchemaName();
+  afterAll(() => dropSchema(url, schema));
   return {
     name: 'postgres',
     persistent: true,
     shared: true,
     async create() {
-      const schema = testSchemaName();
       const open = () =>
         SqlStorage.open({ kind: 'postgres', url, schema, limits: LIMITS, poolSize: 4 });
       const others: Storage[] = [];
@@ -116,7 +121,7 @@ function postgresBackend(url: string): Backend {
         },
         async dispose() {
           await Promise.all([store.storage.close(), ...others.map((o) => o.close())]);
-          await dropSchema(url, schema);
+          await emptySchema(url, schema);
         },
       };
       return store;

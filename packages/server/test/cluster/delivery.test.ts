@@ -11,7 +11,7 @@ import {
 const services = clusterServicesOrSkip();
 
 const CLIENTS_PER_NODE = 10;
-const MESSAGES_EACH = 200;
+const MESSAGES_EACH = 100;
 const TOTAL = 2 * CLIENTS_PER_NODE * MESSAGES_EACH;
 
 /** The message_created frames a client received, in arrival order. */

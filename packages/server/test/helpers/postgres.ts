@@ -30,3 +30,15 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Empties the chat's tables of a schema (its migrations stay applied). */
+export async function emptySchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`set search_path = ${client.escapeIdentifier(schema)}`);
+    await client.query('truncate rooms, drawings, users, messages, lines, nodes restart identity');
+  } finally {
+    await client.end();
+  }
+}
