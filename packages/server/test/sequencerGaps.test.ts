@@ -101,9 +101,17 @@ describe('Sequencer gaps', () => {
 });
 
 describe('Hub gaps', () => {
-  it("a sender's own message filled from storage still carries its call id, once", async () => {
-    const stored = (seq: number) =>
-      ({ seq, room_uuid: 'r', uuid: `m${seq}`, body: `b${seq}` }) as Message;
+  const stored = (seq: number) =>
+    ({ seq, room_uuid: 'r', uuid: `m${seq}`, body: `b${seq}` }) as Message;
+  const created = (seq: number, id?: string): Delivery => ({
+    kind: 'deliver',
+    audience: { to: 'room', room: 'r' },
+    payload: { message: 'message_created', object: stored(seq) },
+    ...(id === undefined ? {} : { origin: { session: 's', id } }),
+  });
+
+  /** A hub whose storage holds messages 1 and 2 of room r, and one connection in r, of session s. */
+  function hubWithSender() {
     const hub = new Hub(
       async (_room, after, before) =>
         [stored(1), stored(2)].filter((m) => m.seq > after && m.seq < before),
@@ -121,21 +129,42 @@ describe('Hub gaps', () => {
     });
     hub.add(conn);
     hub.track('r', 0);
-    const created = (seq: number, id?: string): Delivery => ({
-      kind: 'deliver',
-      audience: { to: 'room', room: 'r' },
-      payload: { message: 'message_created', object: stored(seq) },
-      ...(id === undefined ? {} : { origin: { session: 's', id } }),
-    });
+    /** What the connection was sent: seq and call id of each message. */
+    const sent = () =>
+      frames.map((f) => {
+        const p = (JSON.parse(f) as { payload: { id?: string; object: Message } }).payload;
+        return [p.object.seq, p.id];
+      });
+    return { hub, sent };
+  }
+
+  it("a sender's own message filled from storage still carries its call id, once", async () => {
+    const { hub, sent } = hubWithSender();
     // this node committed 1 and publishes it; another node's 2 overtakes it on the bus
     hub.expectOwn(created(1, 'call-1'));
     hub.deliver(created(2));
     await wait(GAP_WAIT_MS + 50);
     hub.deliver(created(1, 'call-1'));
-    const sent = frames.map(
-      (f) => (JSON.parse(f) as { payload: { id?: string; object: Message } }).payload,
-    );
-    expect(sent.map((p) => [p.object.seq, p.id])).toEqual([
+    expect(sent()).toEqual([
+      [1, 'call-1'],
+      [2, undefined],
+    ]);
+    hub.stop();
+  });
+
+  it('a page read while the call that committed a message is a step from registering it waits for that call', async () => {
+    const { hub, sent } = hubWithSender();
+    // the call committing 1 runs; 2 from another node makes a gap, read from storage meanwhile
+    const ended = hub.callStarted('r');
+    hub.deliver(created(2));
+    await wait(GAP_WAIT_MS + 50);
+    expect(sent()).toEqual([]);
+    // the call registers its message, and is done; its bus copy comes later
+    hub.expectOwn(created(1, 'call-1'));
+    ended();
+    await wait(10);
+    hub.deliver(created(1, 'call-1'));
+    expect(sent()).toEqual([
       [1, 'call-1'],
       [2, undefined],
     ]);

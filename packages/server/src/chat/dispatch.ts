@@ -58,6 +58,11 @@ export class Dispatcher {
     const { call, id } = parsed;
     metrics.calls.inc({ call: call.name });
     const module = callModule(call.name);
+    // a write with an id may commit a message its caller must get with that id (Hub.running)
+    const ended =
+      module.writes && id !== undefined && conn.room !== null
+        ? this.d.hub.callStarted(conn.room)
+        : undefined;
     try {
       // every frame paid 1 on arrival; dearer calls pay the rest, to the connection and address
       const cost = module.cost ?? 1;
@@ -76,6 +81,8 @@ export class Dispatcher {
       );
     } catch (err) {
       this.sendError(conn, this.callError(err, call.name, id));
+    } finally {
+      ended?.();
     }
   }
 

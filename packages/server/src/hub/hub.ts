@@ -18,6 +18,12 @@ export class Hub {
    * from storage before its bus copy came back still carries the sender's call id.
    */
   private readonly own = new Map<string, Map<number, Delivery>>();
+  /**
+   * Calls of this node's connections, by room, that may commit a message and then register it
+   * in `own`: a page read from storage waits for those running when it arrives, so that a
+   * message it holds is never sent without its call id because its call was a step behind.
+   */
+  private readonly running = new Map<string, Set<Promise<void>>>();
 
   /** `history` reads messages of a room with after < seq < before, to fill a gap in delivery. */
   constructor(
@@ -27,7 +33,11 @@ export class Hub {
     gapWaitMs?: number,
   ) {
     this.sequencer = new Sequencer(
-      history,
+      async (room, after, before) => {
+        const page = await history(room, after, before);
+        await Promise.all([...(this.running.get(room) ?? [])]);
+        return page;
+      },
       (object) => {
         this.metrics?.gapFills.inc();
         const d = this.takeOwn(object.room_uuid, object.seq) ?? {
@@ -51,6 +61,23 @@ export class Hub {
     let bySeq = this.own.get(room);
     if (!bySeq) this.own.set(room, (bySeq = new Map<number, Delivery>()));
     bySeq.set(p.object.seq, d);
+  }
+
+  /**
+   * A call that may commit a message in `room` with its id starts; the function returned is
+   * called once it has registered that message (expectOwn) or failed.
+   */
+  callStarted(room: string): () => void {
+    let done!: () => void;
+    const call = new Promise<void>((resolve) => (done = resolve));
+    let calls = this.running.get(room);
+    if (!calls) this.running.set(room, (calls = new Set()));
+    calls.add(call);
+    return () => {
+      done();
+      calls.delete(call);
+      if (calls.size === 0 && this.running.get(room) === calls) this.running.delete(room);
+    };
   }
 
   private takeOwn(room: string, seq: number): Delivery | undefined {
