@@ -1520,6 +1520,42 @@ describe('openStorage', () => {
     },
   );
 
+  it.skipIf(postgresUrl === undefined)(
+    'migrates while another client of the database drops schemas of its own',
+    async () => {
+      const url = postgresUrl!;
+      const base = testSchemaName();
+      const others = Array.from({ length: 60 }, (_, i) => `${base}_other_${i}`);
+      const ours = Array.from({ length: 6 }, (_, i) => `${base}_ours_${i}`);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        for (const o of others) {
+          await client.query(`create schema ${o}; create table ${o}.t (a int, b int, c int)`);
+        }
+        // the other client drops its schemas one by one while ours migrate
+        const dropping = (async () => {
+          for (const o of others) await client.query(`drop schema ${o} cascade`);
+        })();
+        for (const schema of ours) {
+          const s = await SqlStorage.open({
+            kind: 'postgres',
+            url,
+            schema,
+            limits: LIMITS,
+            poolSize: 2,
+          });
+          await s.close();
+        }
+        await dropping;
+      } finally {
+        for (const o of [...others, ...ours])
+          await client.query(`drop schema if exists ${o} cascade`);
+        await client.end();
+      }
+    },
+  );
+
   it('keeps PostgreSQL tables in the schema named by ?schema=', async ({ skip }) => {
     if (postgresUrl === undefined) return skip('no DATABASE_URL');
     const schema = testSchemaName();

@@ -1,4 +1,12 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type SchemaMetadata,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -38,7 +46,7 @@ export async function openPostgres(
   pool.on('connect', (client) => client.on('error', (err) => opts.onError?.(err)));
   // the same error of an idle connection, again from the pool: heard above already
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaDialect({ pool }) });
   try {
     if (opts.schema === undefined) {
       const r = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
@@ -58,5 +66,43 @@ async function createSchema(db: Kysely<Database>, schema: string): Promise<void>
   } catch (err) {
     // Two processes creating it at once: one of them loses on the catalog's unique index.
     if ((err as { code?: string }).code !== '23505') throw err;
+  }
+}
+
+/**
+ * Kysely's Migrator looks for its tables by listing the tables of every schema of the
+ * database, with a privilege check that fails on a schema another client drops meanwhile (a
+ * shared database, tests): this dialect lists the tables of the connection's schema alone.
+ */
+class OwnSchemaDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new OwnSchemaIntrospector(db);
+  }
+}
+
+class OwnSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<SchemaMetadata>`
+      select nspname as name from pg_catalog.pg_namespace`.execute(this.db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+      select c.relname as name, ns.nspname as schema, c.relkind as kind
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+      where ns.nspname = current_schema() and c.relkind in ('r', 'v', 'p')`.execute(this.db);
+    return rows.map((r) => ({
+      name: r.name,
+      schema: r.schema,
+      isView: r.kind === 'v',
+      columns: [],
+    }));
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
   }
 }
