@@ -10,7 +10,7 @@ export default defineConfig({
     globalSetup: ['./globalSetup.ts'],
     fileParallelism: false,
     // after the server's load tests: browsers and measured loops do not share the machine
-    sequence: { groupOrder: 2 },
+    sequence: { groupOrder: 3 },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -6,15 +6,14 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULTS, parseConfig, type Config } from '../src/config.ts';
 import { TestClient } from './helpers/client.ts';
+import { built, TSX_MAIN } from './helpers/process.ts';
 
-const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
-// the test runs the CLI from a temporary directory: load tsx from this repository
-const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const dir = mkdtempSync(join(tmpdir(), 'chat-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+/** Runs the CLI from its bundle or, with `asStarted`, from its sources as `npm start` does. */
+function run(args: string[], env: Record<string, string> = {}, asStarted = false): ChildProcess {
+  return spawn(process.execPath, [...(asStarted ? TSX_MAIN : [built('main')]), ...args], {
     cwd: dir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,7 +38,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 describe('the command line', () => {
   it('starts on SQLite in ./data by default and says where it listens', async () => {
-    const child = run(['--port', '0']);
+    const child = run(['--port', '0'], {}, true);
     const line = await listening(child);
     expect(line.msg).toMatch(
       /^listening on http:\/\/127\.0\.0\.1:\d+, storing in sqlite:\.\/data\/chat\.db$/,

@@ -106,9 +106,11 @@ const frame = fc.oneof(
   },
 );
 
-/** Cost units a fuzzer sends at once (within the default burst), and its sync's. */
-const BATCH_COST = 200;
+/** A fuzzer's sync (get_drawing) and its entry's cost. */
 const SYNC_COST = CALL_MODULES.get_drawing.cost ?? 1;
+const ENTRY_COST = CALL_MODULES.enter_room.cost ?? 1;
+/** Cost units a fuzzer sends at once: what the default burst holds beside its entry and sync. */
+const BATCH_COST = DEFAULTS.rateLimitBurst - ENTRY_COST - SYNC_COST;
 
 /** Calls whose success sends the caller nothing. */
 const SILENT_ON_SUCCESS = new Set(['typing', 'append_draw_points']);
@@ -193,13 +195,21 @@ describe('fuzzing', () => {
     await Promise.all(
       fuzzers.map(async (c, k) => {
         const mine = frames.slice(k * per, (k + 1) * per);
-        // batches that the connection's burst covers, then a pause for what they cost
-        for (let i = 0; i < mine.length;) {
-          const batch: string[] = [];
-          let spent = 0;
-          for (; i < mine.length && spent + cost(mine[i]!) <= BATCH_COST; i++) {
-            batch.push(mine[i]!);
-            spent += cost(mine[i]!);
+        // batches that the connection's burst covers; before each after the first, a pause
+        // while its budget refills with what the batch and its sync cost
+        const batches: { frames: string[]; spent: number }[] = [];
+        for (const f of mine) {
+          const last = batches.at(-1);
+          if (last && last.spent + cost(f) <= BATCH_COST) {
+            last.frames.push(f);
+            last.spent += cost(f);
+          } else batches.push({ frames: [f], spent: cost(f) });
+        }
+        for (const [b, { frames: batch, spent }] of batches.entries()) {
+          if (b > 0) {
+            await new Promise((r) =>
+              setTimeout(r, ((spent + SYNC_COST) * 1000) / DEFAULTS.rateLimitPerSecond),
+            );
           }
           // what PROTOCOL.md says each frame gets: the parse errors exactly, an answer for each id
           let parseErrors = 0;
@@ -224,9 +234,6 @@ describe('fuzzing', () => {
           expect([...ids]).toEqual([]);
           expect(answers.filter((a) => a.payload.message === 'rate_limited')).toEqual([]);
           c.drain();
-          await new Promise((r) =>
-            setTimeout(r, ((spent + SYNC_COST) * 1000) / DEFAULTS.rateLimitPerSecond),
-          );
         }
       }),
     );

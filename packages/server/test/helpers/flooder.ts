@@ -29,9 +29,9 @@ const flooders = await Promise.all(
     const ws = await openRaw(url, { localAddress: `127.0.0.${firstAddress + i}` });
     // one call at a time: the frame that carries its id answers it
     let waiting: { id: string; resolve: (frame: string) => void } | undefined;
+    // the room's flood reaches every flooder: look for the id in the bytes, decode only the answer
     ws.on('message', (d: Buffer) => {
-      const frame = d.toString('utf8');
-      if (waiting && frame.includes(`"id":"${waiting.id}"`)) waiting.resolve(frame);
+      if (waiting && d.includes(`"id":"${waiting.id}"`)) waiting.resolve(d.toString('utf8'));
     });
     const call = (message: string, fields: object, id: string) =>
       new Promise<string>((resolve) => {

@@ -1,9 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
-// servers may run from a temporary directory: load tsx from this repository
-export const TSX = new URL('../../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+const here = (path: string) => new URL(path, import.meta.url).pathname;
+
+/** The programs tests start as processes, by name: test/globalSetup.ts bundles each. */
+export const PROGRAMS = { main: here('../../src/main.ts'), flooder: here('./flooder.ts') };
+/**
+ * Where the bundles go: at the depth of src/, so that the server finds the web client
+ * (../../web/dist) as it does from its sources.
+ */
+export const BUILD_DIR = here('../../dist');
+/** The bundle of a program, run with plain node. */
+export const built = (name: keyof typeof PROGRAMS) => `${BUILD_DIR}/${name}.js`;
+/** The CLI as `npm start` runs it: tsx from this repository, whatever the working directory. */
+export const TSX_MAIN = [
+  '--import',
+  new URL('../../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href,
+  PROGRAMS.main,
+];
 
 /** The flags of GENEROUS_LIMITS (helpers/server.ts): limits that tests on one address never reach. */
 export const GENEROUS_FLAGS = [
@@ -37,11 +51,12 @@ export async function startServerProcess(
   args: string[],
   cwd: string,
 ): Promise<ServerProcess> {
-  // SERVER_NODE_ARGS: options for node itself, e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile
+  // SERVER_NODE_ARGS: options for node itself, e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile,
+  // "--enable-source-maps" for stacks that name the sources
   const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '--import', TSX, MAIN, '--port', '0', '--log-level', 'info', ...args],
+    [...nodeArgs, built('main'), '--port', '0', '--log-level', 'info', ...args],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: Record<string, unknown>[] = [];
