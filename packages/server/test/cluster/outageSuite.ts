@@ -35,6 +35,11 @@ export class Chatter {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.client.sync();
+    // a message's answer is its copy coming back through the bus (and in seq order), so it
+    // may follow the answer of a later read
+    await waitFor('an answer to every message call', () =>
+      [...this.answers().values()].every((frames) => frames.length > 0),
+    );
   }
 
   /** The message_created or error frames that answer each message call, by call id. */

@@ -138,7 +138,10 @@ export abstract class ProtocolClient {
     return this.queue.filter(pred);
   }
 
-  /** A round trip: resolves once every frame sent before it has been answered. */
+  /**
+   * A round trip: resolves once every call sent before it has been carried out. Their direct
+   * answers came before it; a message's own copy comes back through the bus, and may follow.
+   */
   async sync(timeoutMs?: number): Promise<void> {
     const id = this.call('get_drawing');
     await this.take((f) => (f.payload as { id?: string }).id === id, timeoutMs);
