@@ -224,6 +224,36 @@ describe('two browsers (desktop)', () => {
     await a.page.locator('.log-item', { hasText: 'create_message' }).last().waitFor();
     const text = await a.page.locator('.log-item').last().textContent();
     expect(text).toMatch(/^\d\d:\d\d:\d\d\.\d{3} [↑↓] (call|result|error) \w+/);
+    // statements arriving faster than frames are painted: the log still follows them
+    for (let i = 0; i < 30; i++) await send(a.page, `burst ${i}`);
+    await waitFor(
+      () =>
+        a.page.locator('.log-list').evaluate((el) => {
+          const count = /^(\d+) statements/.exec(
+            el.closest('.log')?.querySelector('.panel-toolbar span')?.textContent ?? '',
+          );
+          const last = [...el.querySelectorAll('[data-index]')].at(-1);
+          const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+          return (
+            atEnd && count !== null && last?.getAttribute('data-index') === String(+count[1]! - 1)
+          );
+        }),
+      5_000,
+      'the log at its newest statement after a burst',
+    );
+    // and the other browser's message list follows the burst to its last message
+    await b.page.getByRole('button', { name: 'Show messages' }).click();
+    await waitFor(
+      () =>
+        b.page.locator('.message-list').evaluate((el) => {
+          const bodies = el.querySelectorAll('.message-body');
+          const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+          return atEnd && bodies[bodies.length - 1]?.textContent === 'burst 29';
+        }),
+      5_000,
+      'the last message of the burst in view in the other browser',
+    );
+    await expect(b.page.getByRole('button', { name: 'Jump to latest' }).count()).resolves.toBe(0);
     await a.page.getByRole('button', { name: 'Show rooms' }).click();
     await roomItem(a.page, room).waitFor();
     await shot(a.page, 'desktop-room-log-rooms');

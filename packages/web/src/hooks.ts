@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useAppSelector } from './store/index.ts';
 
 /** Phone layout below this width. */
@@ -53,3 +53,50 @@ export function useTicker(ms: number, active: boolean): number {
  * component tests render lists from the top instead.
  */
 export const SCROLL_TO_END_ON_MOUNT = import.meta.env.MODE !== 'test';
+
+/** How close to the bottom, in pixels, a list still counts as read to the end. */
+const BOTTOM_SLACK_PX = 60;
+/** A scroll this soon after the reader's own wheel, touch, key or pointer is theirs. */
+const OWN_SCROLL_MS = 500;
+
+/**
+ * Keeps a Virtuoso list at its end while its reader is there: from the start, and again once
+ * scrolled to the bottom; no longer once the reader scrolls up themselves. Virtuoso's own
+ * bottom state turns false for a moment when items arrive fast (react-virtuoso#317, #844),
+ * which left the list behind for good; here only the reader's own scrolling lets go.
+ */
+export function useFollowOutput(): {
+  following: () => boolean;
+  /** The list shows its end (for a "Jump to latest" while it does not). */
+  atEnd: boolean;
+  scrollerRef: (el: HTMLElement | Window | null) => void;
+} {
+  const following = useRef(true);
+  const [atEnd, setAtEnd] = useState(true);
+  const detach = useRef<(() => void) | null>(null);
+  const scrollerRef = useCallback((el: HTMLElement | Window | null) => {
+    detach.current?.();
+    detach.current = null;
+    if (!(el instanceof HTMLElement)) return;
+    let ownAt = -Infinity;
+    const own = () => (ownAt = performance.now());
+    const onScroll = () => {
+      const end = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
+      setAtEnd(end);
+      if (end) following.current = true;
+      else if (performance.now() - ownAt < OWN_SCROLL_MS) following.current = false;
+    };
+    const events = ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const;
+    for (const e of events) el.addEventListener(e, own, { passive: true });
+    el.addEventListener('scroll', onScroll, { passive: true });
+    detach.current = () => {
+      for (const e of events) el.removeEventListener(e, own);
+      el.removeEventListener('scroll', onScroll);
+    };
+  }, []);
+  return {
+    following: useCallback(() => following.current, []),
+    atEnd,
+    scrollerRef,
+  };
+}

@@ -3,7 +3,7 @@ import { Virtuoso } from 'react-virtuoso';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { logActions, type LogEntry } from '../store/log.ts';
 import { formatLogTime } from '../format.ts';
-import { SCROLL_TO_END_ON_MOUNT } from '../hooks.ts';
+import { SCROLL_TO_END_ON_MOUNT, useFollowOutput } from '../hooks.ts';
 import { Button } from './Buttons.tsx';
 
 function LogItem({ entry }: { entry: LogEntry }) {
@@ -35,6 +35,7 @@ export function Log() {
   const dispatch = useAppDispatch();
   const entries = useAppSelector((s) => s.log.entries);
   const dropped = useAppSelector((s) => s.log.dropped);
+  const { following, scrollerRef } = useFollowOutput();
   return (
     <section className="log panel-body" aria-label="Event log">
       <div className="panel-toolbar">
@@ -51,7 +52,8 @@ export function Log() {
           className="log-list"
           data={entries}
           computeItemKey={(_, e) => e.id}
-          followOutput="auto"
+          followOutput={() => (following() ? 'auto' : false)}
+          scrollerRef={scrollerRef}
           initialTopMostItemIndex={SCROLL_TO_END_ON_MOUNT ? entries.length - 1 : undefined}
           itemContent={(_, e) => <LogItem entry={e} />}
         />

@@ -1,11 +1,11 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message as ChatMessage } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { messagesActions, type PendingMessage } from '../store/messages.ts';
 import { formatDateTime, formatTime, linkify } from '../format.ts';
-import { SCROLL_TO_END_ON_MOUNT, useTicker } from '../hooks.ts';
+import { SCROLL_TO_END_ON_MOUNT, useFollowOutput, useTicker } from '../hooks.ts';
 import { Button } from './Buttons.tsx';
 import { MessageInput } from './Input.tsx';
 import { Spinner } from './Spinner.tsx';
@@ -130,8 +130,8 @@ export function MessageList() {
   const meName = useAppSelector((s) => s.user.me?.name ?? '');
   const dispatch = useAppDispatch();
   const ref = useRef<VirtuosoHandle>(null);
-  const [atBottom, setAtBottom] = useState(true);
   const stick = useRef(false);
+  const { following, atEnd, scrollerRef } = useFollowOutput();
 
   const items = useMemo<Item[]>(
     () => (pending.length === 0 ? list : [...list, ...pending]),
@@ -167,19 +167,20 @@ export function MessageList() {
         className="message-list"
         data={items}
         firstItemIndex={firstItemIndex}
-        initialTopMostItemIndex={SCROLL_TO_END_ON_MOUNT ? items.length - 1 : undefined}
+        initialTopMostItemIndex={
+          SCROLL_TO_END_ON_MOUNT ? { index: items.length - 1, align: 'end' } : undefined
+        }
         alignToBottom
         increaseViewportBy={{ top: 400, bottom: 200 }}
         computeItemKey={(_, item) => (isPending(item) ? `p-${item.id}` : item.uuid)}
-        followOutput={(bottom) => {
+        followOutput={() => {
           if (stick.current) {
             stick.current = false;
             return 'auto';
           }
-          return bottom ? 'auto' : false;
+          return following() ? 'auto' : false;
         }}
-        atBottomStateChange={setAtBottom}
-        atBottomThreshold={60}
+        scrollerRef={scrollerRef}
         startReached={() => api.loadOlder()}
         components={{
           Header: () =>
@@ -199,7 +200,7 @@ export function MessageList() {
           )
         }
       />
-      {!atBottom && (
+      {!atEnd && (
         <Button
           variant="primary"
           className="jump-latest"
