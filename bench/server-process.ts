@@ -41,6 +41,9 @@ if (config.kind === 'chat') {
     rateLimitPerSecond: MAX,
     rateLimitBurst: MAX,
     maxConnectionsPerIp: MAX,
+    // as many sockets as the bare server may hold (by default a tenth of the descriptors stays
+    // free for the database and logs: the idle scenario leaves 100 itself)
+    maxSockets: MAX,
     // every generated client comes from one address
     addressCallsPerSecond: MAX,
     addressNewUsersPerHour: MAX,

@@ -16,6 +16,10 @@ const REFUSED_LINGER_MS = 1000;
 /** At most one log line about refused sockets per this many milliseconds. */
 const LOG_EVERY_MS = 10_000;
 
+/** The address a counted socket counts under, kept on the socket. */
+const ADDRESS = Symbol('address');
+type Counted = Socket & { [ADDRESS]?: string };
+
 export interface SocketGuard {
   /** Whether this socket was refused at accept (its answer is already on its way). */
   refused(socket: Socket): boolean;
@@ -69,13 +73,18 @@ export function guardSockets(
     }
     open++;
     perAddress.set(address, mine + 1);
-    socket.once('close', () => {
-      open--;
-      const n = (perAddress.get(address) ?? 1) - 1;
-      if (n > 0) perAddress.set(address, n);
-      else perAddress.delete(address);
-    });
+    (socket as Counted)[ADDRESS] = address;
+    socket.on('close', uncount);
   });
+
+  // one listener for all sockets (`this` is the socket): no closure per connection
+  function uncount(this: Counted): void {
+    open--;
+    const address = this[ADDRESS]!;
+    const n = (perAddress.get(address) ?? 1) - 1;
+    if (n > 0) perAddress.set(address, n);
+    else perAddress.delete(address);
+  }
 
   return {
     refused: (socket) => refusedSockets.has(socket),
