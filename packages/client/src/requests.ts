@@ -31,6 +31,7 @@ export const READ_ONLY: ReadonlySet<CallName> = new Set([
   'list_messages',
   'get_drawing',
   'list_room_users',
+  'search_messages',
 ]);
 
 /**
@@ -44,6 +45,10 @@ export const ROOM_CALLS: ReadonlySet<CallName> = new Set([
   'reset_drawing',
   'change_draw_line',
   'delete_draw_line',
+  'edit_message',
+  'delete_message',
+  'react',
+  'search_messages',
 ]);
 
 /**

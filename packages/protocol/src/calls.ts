@@ -50,6 +50,14 @@ export function isValidName(name: string): boolean {
 export function isValidQuery(query: string): boolean {
   return query.length <= 2 * LIMITS.queryChars && codePoints(query) <= LIMITS.queryChars;
 }
+/** Unicode's recommended emoji, sequences included (a flag, a family, a skin tone, a keycap). */
+const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+/** A pictograph with or without its emoji presentation selector (❤ as well as ❤️). */
+const PICTOGRAPH = /^\p{Extended_Pictographic}\uFE0F?$/u;
+/** Exactly one emoji. */
+export function isEmoji(s: string): boolean {
+  return s.length <= 32 && (RGI_EMOJI.test(s) || PICTOGRAPH.test(s));
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A UUID in its usual 36-character form (any version, either case). */
 export function isUuid(s: string): boolean {
@@ -78,6 +86,12 @@ const query = z.string().refine(isValidQuery, bad('not_valid_query'));
 const name = z.string().trim().refine(isValidName, bad('not_valid_name'));
 const color = z.string().refine(isValidColor, bad('not_valid_color'));
 const body = z.string().trim().refine(isValidBody, bad('not_valid_body'));
+const emoji = z.string().refine(isEmoji, bad('not_valid_emoji'));
+/** A message search: 1 to LIMITS.queryChars code points, not only spaces. */
+const messageQuery = z
+  .string()
+  .trim()
+  .refine((q) => q.length > 0 && isValidQuery(q), bad('not_valid_query'));
 const points = z
   .array(z.unknown())
   .refine(isValidPoints, bad('not_valid_line'))
@@ -102,10 +116,13 @@ export const callSchemas = {
   change_color: z.object({ uuid, color }),
   change_name: z.object({ uuid, name }),
   change_user_name: z.object({ name }),
-  create_message: z.object({ body }),
+  create_message: z.object({ body, reply_to: uuid.optional() }),
   list_messages: z
-    .object({ before: seq, after: seq, limit })
-    .refine((p) => p.before === undefined || p.after === undefined, bad('not_sufficient_data')),
+    .object({ before: seq, after: seq, changed_after: seq, limit })
+    .refine(
+      (p) => [p.before, p.after, p.changed_after].filter((v) => v !== undefined).length <= 1,
+      bad('not_sufficient_data'),
+    ),
   change_draw_line: z.object({ uuid: lineUuid, points, color, tool }),
   get_drawing: z.object({}),
   reset_drawing: z.object({}),
@@ -118,6 +135,10 @@ export const callSchemas = {
   delete_draw_line: z.object({ uuid: lineUuid }),
   list_room_users: z.object({ uuid, cursor, limit }),
   typing: z.object({}),
+  edit_message: z.object({ uuid, body }),
+  delete_message: z.object({ uuid }),
+  react: z.object({ uuid, emoji }),
+  search_messages: z.object({ query: messageQuery, before: seq, limit }),
 } as const satisfies Record<CallName, z.ZodType>;
 
 export type CallPayloads = { [K in CallName]: z.output<(typeof callSchemas)[K]> };

@@ -29,6 +29,25 @@ export const roomSchema = z.object({
 });
 export type Room = z.infer<typeof roomSchema>;
 
+/** The message a reply answers, as it was when the reply was made. */
+export const replyToSchema = z.object({
+  uuid: z.string(),
+  seq: z.number(),
+  /** Its author's name. */
+  name: z.string(),
+  /** Its first LIMITS.excerptChars code points. */
+  excerpt: z.string(),
+});
+export type ReplyTo = z.infer<typeof replyToSchema>;
+
+export const reactionSchema = z.object({
+  emoji: z.string(),
+  count: z.number(),
+  /** The first LIMITS.reactionUsers user uuids that reacted with it, in order. */
+  users: z.array(z.string()),
+});
+export type Reaction = z.infer<typeof reactionSchema>;
+
 export const messageSchema = z.object({
   uuid: z.string(),
   body: z.string(),
@@ -39,6 +58,19 @@ export const messageSchema = z.object({
   created: z.string(),
   /** 1, 2, 3 ... per room, without gaps. */
   seq: z.number(),
+  // wave 2 (absent from older servers' messages: their defaults)
+  /** Time of the last edit. */
+  edited: z.string().nullable().default(null),
+  /** Time of deletion: the body is then "", with no reply_to and no reactions. */
+  deleted: z.string().nullable().default(null),
+  reply_to: replyToSchema.nullable().default(null),
+  /** In order of each emoji's first use. */
+  reactions: z.array(reactionSchema).default([]),
+  /**
+   * The room's change number when this message was last created or changed: a client keeps
+   * the copy with the highest, and catches up with `list_messages {changed_after}`.
+   */
+  rev: z.number().default(0),
 });
 export type Message = z.infer<typeof messageSchema>;
 

@@ -28,6 +28,12 @@ export const LIMITS = {
   pageBytes: 1_048_576,
   /** Users inlined in a room object. */
   roomUsersInline: 100,
+  /** Different emoji one message may hold. */
+  messageEmoji: 20,
+  /** User uuids listed with each emoji of a message (the count is exact). */
+  reactionUsers: 50,
+  /** Code points of the original kept in a reply's `reply_to.excerpt`. */
+  excerptChars: 200,
   /** Milliseconds between two typing notices of one user that are passed on. */
   typingIntervalMs: 2_000,
   /** Milliseconds between two broadcasts of a room whose only change is its `sum`. */
@@ -48,6 +54,7 @@ export const PAGES = {
   messages: { min: 1, max: 200, default: 50 },
   rooms: { min: 1, max: 200, default: 100 },
   roomUsers: { min: 1, max: 200, default: 100 },
+  search: { min: 1, max: 50, default: 20 },
 } as const satisfies Record<string, PageLimit>;
 
 export function clampLimit(limit: number | undefined, page: PageLimit): number {

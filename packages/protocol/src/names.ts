@@ -25,6 +25,11 @@ export const CALLS = [
   'delete_draw_line',
   'list_room_users',
   'typing',
+  // wave 2: the conversation
+  'edit_message',
+  'delete_message',
+  'react',
+  'search_messages',
 ] as const;
 export type CallName = (typeof CALLS)[number];
 
@@ -52,6 +57,9 @@ export const RESULTS = [
   'draw_line_deleted',
   'room_users_listed',
   'user_typing',
+  'message_changed',
+  'message_deleted',
+  'messages_found',
 ] as const;
 export type ResultName = (typeof RESULTS)[number];
 
@@ -72,6 +80,9 @@ export const ERRORS = [
   'drawing_full',
   'rate_limited',
   'session_taken_over',
+  'no_specified_message',
+  'not_message_author',
+  'not_valid_emoji',
   // not in the original table: a storage or bus outage (clear error, nothing half-done)
   'unavailable',
 ] as const;
@@ -101,13 +112,17 @@ export const ERROR_DETAILS: Record<ErrorName, string> = {
   not_valid_name:
     'A name must be 1 to 64 characters with at least one visible character, and no control characters or direction overrides.',
   not_valid_body: 'A message must be 1 to 10,000 characters.',
-  not_valid_query: 'A search must be at most 200 characters.',
+  not_valid_query: 'A search must be 1 to 200 characters (a room search may be empty).',
   not_valid_line:
     'A line needs a UUID, an even number of finite numbers (at most 20,000) and the tool pen or eraser.',
   drawing_full:
     'The drawing is full: it holds as many lines or points as it may. Delete some, or reset it.',
   rate_limited: 'Too many calls: slow down.',
   session_taken_over: 'This identity was resumed on another connection.',
+  no_specified_message: 'No such message in this room, or it was deleted.',
+  not_message_author: 'Only its author may change this message.',
+  not_valid_emoji:
+    'A reaction must be exactly one emoji, and a message holds at most 20 different ones.',
   unavailable: 'The service is temporarily unavailable; try again shortly.',
 };
 

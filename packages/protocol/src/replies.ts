@@ -23,6 +23,10 @@ export const CALL_REPLIES = {
   delete_draw_line: 'draw_line_deleted',
   list_room_users: 'room_users_listed',
   typing: null,
+  edit_message: 'message_changed',
+  delete_message: 'message_deleted',
+  react: 'message_changed',
+  search_messages: 'messages_found',
 } as const satisfies Record<CallName, ResultName | null>;
 
 /** The result that completes call K (null: none). */

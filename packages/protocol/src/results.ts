@@ -24,6 +24,8 @@ export const resultFields = {
     list: z.array(messageSchema),
     has_more: z.boolean(),
     room_uuid: z.string(),
+    /** Echoed when the page is of changes (ascending `rev`), not of seqs. */
+    changed_after: z.number().optional(),
   }),
   message_created: z.object({ object: messageSchema }),
   drawing_got: z.object({ object: drawingSchema }),
@@ -42,6 +44,14 @@ export const resultFields = {
     cursor: z.string().nullable(),
   }),
   user_typing: z.object({ object: userSchema }),
+  message_changed: z.object({ object: messageSchema }),
+  message_deleted: z.object({ object: messageSchema }),
+  messages_found: z.object({
+    list: z.array(messageSchema),
+    query: z.string(),
+    has_more: z.boolean(),
+    room_uuid: z.string(),
+  }),
 } as const satisfies Record<ResultName, z.ZodObject>;
 
 /** The data each result carries beside `message` (and `id` for the caller's copy). */
@@ -75,6 +85,9 @@ export const resultSchemas = {
   draw_line_deleted: resultFields.draw_line_deleted.extend(head('draw_line_deleted')),
   room_users_listed: resultFields.room_users_listed.extend(head('room_users_listed')),
   user_typing: resultFields.user_typing.extend(head('user_typing')),
+  message_changed: resultFields.message_changed.extend(head('message_changed')),
+  message_deleted: resultFields.message_deleted.extend(head('message_deleted')),
+  messages_found: resultFields.messages_found.extend(head('messages_found')),
 } as const satisfies { [N in ResultName]: z.ZodType<ResultPayload<N>> };
 
 export const errorPayloadSchema = z.object({

@@ -39,6 +39,12 @@ interface OldMessage {
   room_uuid: string;
   created: string;
   seq: number;
+  // wave 2
+  edited: string | null;
+  deleted: string | null;
+  reply_to: { uuid: string; seq: number; name: string; excerpt: string } | null;
+  reactions: { emoji: string; count: number; users: string[] }[];
+  rev: number;
 }
 interface OldLine {
   uuid: string;
@@ -63,7 +69,12 @@ interface OldResultPayloads {
   room_left: { object: OldRoom };
   room_changed: { object: OldRoom };
   user_changed: { object: OldUser };
-  messages_listed: { list: OldMessage[]; has_more: boolean; room_uuid: string };
+  messages_listed: {
+    list: OldMessage[];
+    has_more: boolean;
+    room_uuid: string;
+    changed_after?: number;
+  };
   message_created: { object: OldMessage };
   drawing_got: { object: OldDrawing };
   draw_line_changed: { object: OldLine };
@@ -77,6 +88,9 @@ interface OldResultPayloads {
   draw_line_deleted: { uuid: string };
   room_users_listed: { uuid: string; list: OldUser[]; cursor: string | null };
   user_typing: { object: OldUser };
+  message_changed: { object: OldMessage };
+  message_deleted: { object: OldMessage };
+  messages_found: { list: OldMessage[]; query: string; has_more: boolean; room_uuid: string };
 }
 interface OldErrorPayload {
   message: ErrorName;
@@ -125,10 +139,15 @@ describe('result schemas', () => {
     const parsed = resultSchemas.message_created.parse({
       message: 'message_created',
       id: 'a1',
-      object: { ...message, edited: null, reactions: [], user: { ...user, avatar: 'x' } },
+      object: { ...message, pinned: true, user: { ...user, avatar: 'x' } },
       extra: true,
     });
-    expect(parsed).toEqual({ message: 'message_created', id: 'a1', object: message });
+    // an older server's message: the wave-2 fields take their defaults
+    expect(parsed).toEqual({
+      message: 'message_created',
+      id: 'a1',
+      object: { ...message, edited: null, deleted: null, reply_to: null, reactions: [], rev: 0 },
+    });
   });
 
   it('rejects a missing field, a wrong type and a wrong message name', () => {

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Drawing, Line, Message, Room, User } from '@chat/protocol';
+import {
+  LIMITS as WIRE,
+  type Drawing,
+  type Line,
+  type Message,
+  type Room,
+  type User,
+} from '@chat/protocol';
 import { describeStorage, openStorage } from '../src/storage/index.ts';
 import { SqlStorage } from '../src/storage/sql/sqlStorage.ts';
 import type {
@@ -16,6 +23,7 @@ import type {
   StorageLimits,
 } from '../src/storage/storage.ts';
 import { SEARCH_INDEX_MAX } from '../src/storage/sql/rooms.ts';
+import { replyOf } from '../src/storage/rules.ts';
 import { dropSchema, emptySchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
 
 /** What a line made by line() takes in a drawing besides its points: its JSON but "[]". */
@@ -786,6 +794,11 @@ describe.each(backends)('$name storage', (backend) => {
         room_uuid: room.uuid,
         created: t(5),
         seq: 1,
+        edited: null,
+        deleted: null,
+        reply_to: null,
+        reactions: [],
+        rev: 1,
       });
       await s.identity.rename(u.uuid, 'anna');
       const second = await s.messages.add(newMessage(room.uuid, { ...u, name: 'anna' }, 'second'));
@@ -871,6 +884,237 @@ describe.each(backends)('$name storage', (backend) => {
         list: [],
         has_more: false,
       });
+    });
+  });
+
+  describe('the conversation (storage.messages: replies, edits, deletions, reactions, changes, search)', () => {
+    const emojiOf = (m: Message) => m.reactions.map((r) => [r.emoji, r.count, r.users]);
+
+    it('stores a reply with the answered message as it was, and finds a message by uuid', async () => {
+      const room = await makeRoom(s);
+      const [ann, bob] = [await makeUser(s, 'ann'), await makeUser(s, 'bob')];
+      const first = (await s.messages.add(newMessage(room.uuid, ann, 'é'.repeat(250))))!;
+      const reply_to = replyOf(first);
+      expect(reply_to).toEqual({ uuid: first.uuid, seq: 1, name: 'ann', excerpt: 'é'.repeat(200) });
+      const answer = (await s.messages.add({ ...newMessage(room.uuid, bob, 'yes'), reply_to }))!;
+      expect(answer.reply_to).toEqual(reply_to);
+      expect(await s.messages.get(room.uuid, answer.uuid)).toEqual(answer);
+      expect((await s.messages.list(room.uuid, { limit: 5 })).list[1]).toEqual(answer);
+      expect(await s.messages.get(randomUUID(), answer.uuid)).toBeUndefined();
+      expect(await s.messages.get(room.uuid, randomUUID())).toBeUndefined();
+    });
+
+    it("edits and deletes: each change takes the room's next rev; a deleted message keeps its place", async () => {
+      const room = await makeRoom(s);
+      const other = await makeRoom(s);
+      const u = await makeUser(s, 'ann');
+      const m1 = (await s.messages.add(newMessage(room.uuid, u, 'one')))!;
+      const m2 = (await s.messages.add(newMessage(room.uuid, u, 'two')))!;
+      expect([m1.rev, m2.rev]).toEqual([1, 2]);
+      const edited = await s.messages.change(room.uuid, m1.uuid, {
+        kind: 'edit',
+        body: 'uno',
+        at: t(9),
+      });
+      expect(edited).toEqual({ ok: true, message: { ...m1, body: 'uno', edited: t(9), rev: 3 } });
+      const reply = (await s.messages.add({
+        ...newMessage(room.uuid, u, 're'),
+        reply_to: replyOf(m2),
+      }))!;
+      expect([reply.seq, reply.rev]).toEqual([3, 4]);
+      await s.messages.change(room.uuid, reply.uuid, { kind: 'react', emoji: '👍', user: u.uuid });
+      const deleted = await s.messages.change(room.uuid, reply.uuid, { kind: 'delete', at: t(10) });
+      expect(deleted).toEqual({
+        ok: true,
+        message: { ...reply, body: '', deleted: t(10), reply_to: null, reactions: [], rev: 6 },
+      });
+      // gone for every further change, but still in its place in history
+      for (const change of [
+        { kind: 'edit', body: 'x', at: t(11) },
+        { kind: 'delete', at: t(11) },
+        { kind: 'react', emoji: '👍', user: u.uuid },
+      ] as const) {
+        expect(await s.messages.change(room.uuid, reply.uuid, change)).toEqual({
+          ok: false,
+          error: 'not_found',
+        });
+      }
+      expect(await s.messages.change(other.uuid, m1.uuid, { kind: 'delete', at: t(11) })).toEqual({
+        ok: false,
+        error: 'not_found',
+      });
+      expect(await s.messages.change(randomUUID(), m1.uuid, { kind: 'delete', at: t(11) })).toEqual(
+        {
+          ok: false,
+          error: 'not_found',
+        },
+      );
+      const { list } = await s.messages.list(room.uuid, { limit: 10 });
+      expect(list.map((m) => [m.seq, m.body, m.deleted !== null])).toEqual([
+        [1, 'uno', false],
+        [2, 'two', false],
+        [3, '', true],
+      ]);
+      // the new message after the changes goes on from the room's rev, its seq from the sum
+      const m4 = (await s.messages.add(newMessage(room.uuid, u, 'four')))!;
+      expect([m4.seq, m4.rev]).toEqual([4, 7]);
+      expect((await s.rooms.get(room.uuid))?.sum).toBe(4);
+    });
+
+    it('reactions toggle; emoji keep the order of first use, counts are exact, 50 users are listed, 20 emoji at most', async () => {
+      const room = await makeRoom(s);
+      const u = await makeUser(s);
+      const m = (await s.messages.add(newMessage(room.uuid, u)))!;
+      const react = (emoji: string, user: string) =>
+        s.messages.change(room.uuid, m.uuid, { kind: 'react', emoji, user });
+      await react('🎉', 'a');
+      await react('👍', 'b');
+      await react('🎉', 'b');
+      let r = await react('👍', 'c');
+      expect(r.ok && emojiOf(r.message)).toEqual([
+        ['🎉', 2, ['a', 'b']],
+        ['👍', 2, ['b', 'c']],
+      ]);
+      // taking one back; the last one of an emoji takes the emoji away
+      await react('🎉', 'a');
+      r = await react('🎉', 'b');
+      expect(r.ok && emojiOf(r.message)).toEqual([['👍', 2, ['b', 'c']]]);
+      r = await react('🎉', 'd');
+      expect(r.ok && emojiOf(r.message)).toEqual([
+        ['👍', 2, ['b', 'c']],
+        ['🎉', 1, ['d']],
+      ]);
+      const users = Array.from({ length: 60 }, (_, i) => `user-${String(i).padStart(2, '0')}`);
+      for (const user of users) r = await react('❤️', user);
+      expect(r.ok && r.message.reactions[2]).toEqual({
+        emoji: '❤️',
+        count: 60,
+        users: users.slice(0, WIRE.reactionUsers),
+      });
+      const more = [
+        '😀',
+        '😃',
+        '😄',
+        '😁',
+        '😆',
+        '😅',
+        '😂',
+        '🤣',
+        '😊',
+        '😇',
+        '🙂',
+        '🙃',
+        '😉',
+        '😌',
+        '😍',
+        '😘',
+        '😗',
+      ];
+      for (const e of more) expect((await react(e, 'a')).ok).toBe(true);
+      expect(r.ok && (await s.messages.get(room.uuid, m.uuid))!.reactions).toHaveLength(20);
+      expect(await react('🚀', 'a')).toEqual({ ok: false, error: 'too_many_emoji' });
+      // an emoji already there still takes more users
+      expect((await react('🎉', 'e')).ok).toBe(true);
+      const stored = (await s.messages.list(room.uuid, { limit: 1 })).list[0]!;
+      expect(stored.reactions.find((x) => x.emoji === '🎉')).toEqual({
+        emoji: '🎉',
+        count: 2,
+        users: ['d', 'e'],
+      });
+    });
+
+    it('lists what changed after a rev, oldest change first, each message as it is now', async () => {
+      const room = await makeRoom(s);
+      const other = await makeRoom(s);
+      const u = await makeUser(s);
+      const ms: Message[] = [];
+      for (let i = 1; i <= 5; i++)
+        ms.push((await s.messages.add(newMessage(room.uuid, u, `m${i}`)))!);
+      await s.messages.add(newMessage(other.uuid, u, 'elsewhere'));
+      await s.messages.change(room.uuid, ms[1]!.uuid, { kind: 'edit', body: 'two', at: t(1) }); // rev 6
+      await s.messages.change(room.uuid, ms[0]!.uuid, { kind: 'react', emoji: '👍', user: u.uuid }); // 7
+      await s.messages.change(room.uuid, ms[1]!.uuid, { kind: 'delete', at: t(2) }); // 8
+      const changes = async (after: number, limit = 10) => {
+        const r = await s.messages.changes(room.uuid, { after, limit });
+        return [r.list.map((m) => [m.seq, m.rev, m.body]), r.has_more];
+      };
+      expect(await changes(5)).toEqual([
+        [
+          [1, 7, 'm1'],
+          [2, 8, ''],
+        ],
+        false,
+      ]);
+      expect(await changes(3)).toEqual([
+        [
+          [4, 4, 'm4'],
+          [5, 5, 'm5'],
+          [1, 7, 'm1'],
+          [2, 8, ''],
+        ],
+        false,
+      ]);
+      expect(await changes(0, 3)).toEqual([
+        [
+          [3, 3, 'm3'],
+          [4, 4, 'm4'],
+          [5, 5, 'm5'],
+        ],
+        true,
+      ]);
+      expect(await changes(8)).toEqual([[], false]);
+      expect((await s.messages.changes(randomUUID(), { after: 0, limit: 5 })).list).toEqual([]);
+    });
+
+    it('searches a room by the starts of words, any case, newest first, paged by seq', async () => {
+      const room = await makeRoom(s);
+      const other = await makeRoom(s);
+      const u = await makeUser(s);
+      const bodies = [
+        'Hello, World',
+        'the world is wide',
+        'HELLO again, world!',
+        'nothing here',
+        'Café au lait',
+        'naïve 東京 test',
+        'hello-world_joined',
+        'worldly hellos',
+      ];
+      const ms: Message[] = [];
+      for (const b of bodies) ms.push((await s.messages.add(newMessage(room.uuid, u, b)))!);
+      await s.messages.add(newMessage(other.uuid, u, 'hello world'));
+      const find = async (query: string, opts: { before?: number; limit?: number } = {}) => {
+        const r = await s.messages.search(room.uuid, { query, limit: opts.limit ?? 20, ...opts });
+        return [seqsOf(r.list), r.has_more];
+      };
+      expect(await find('hello world')).toEqual([[8, 7, 3, 1], false]);
+      expect(await find('WOR hel')).toEqual([[8, 7, 3, 1], false]);
+      expect(await find('world')).toEqual([[8, 7, 3, 2, 1], false]);
+      expect(await find('world', { limit: 2 })).toEqual([[8, 7], true]);
+      expect(await find('world', { before: 7, limit: 2 })).toEqual([[3, 2], true]);
+      expect(await find('world', { before: 2, limit: 2 })).toEqual([[1], false]);
+      expect(await find('world', { before: 1 })).toEqual([[], false]);
+      expect(await find('orld')).toEqual([[], false]);
+      expect(await find('café')).toEqual([[5], false]);
+      expect(await find('cafe')).toEqual([[], false]);
+      expect(await find('東京')).toEqual([[6], false]);
+      // the databases' query syntax is only text here
+      expect(await find('"hello" (world* -')).toEqual([[8, 7, 3, 1], false]);
+      expect(await find("hello:* & world' |")).toEqual([[8, 7, 3, 1], false]);
+      expect(await find('!!! ???')).toEqual([[], false]);
+      // an edit is found by its new words only; a deleted message not at all
+      await s.messages.change(room.uuid, ms[3]!.uuid, {
+        kind: 'edit',
+        body: 'hello there',
+        at: t(1),
+      });
+      expect(await find('nothing')).toEqual([[], false]);
+      expect(await find('hello')).toEqual([[8, 7, 4, 3, 1], false]);
+      await s.messages.change(room.uuid, ms[0]!.uuid, { kind: 'delete', at: t(2) });
+      expect(await find('hello')).toEqual([[8, 7, 4, 3], false]);
+      expect((await s.messages.search(randomUUID(), { query: 'hello', limit: 5 })).list).toEqual(
+        [],
+      );
     });
   });
 
@@ -1456,6 +1700,103 @@ describe('openStorage', () => {
       await second.close();
     }
   }
+
+  /**
+   * Messages as the release before migration 0007 left them (no edits, replies, reactions,
+   * change numbers or message search): afterwards they have their seq as rev, are found by
+   * search, and take changes; the room's next change goes on after them.
+   */
+  async function upgradesMessages(
+    open: () => Promise<Storage>,
+    raw: (statements: string[]) => Promise<void>,
+    undo: string[],
+  ) {
+    const first = await open();
+    const room = await makeRoom(first);
+    const u = await makeUser(first);
+    for (const body of ['hello from before', 'second', 'hello again'])
+      await first.messages.add(newMessage(room.uuid, u, body));
+    await first.close();
+    await raw([...undo, `delete from kysely_migration where name >= '0007'`]);
+    const second = await open();
+    try {
+      const { list } = await second.messages.list(room.uuid, { limit: 10 });
+      expect(list.map((m) => [m.seq, m.rev, m.edited, m.reactions])).toEqual([
+        [1, 1, null, []],
+        [2, 2, null, []],
+        [3, 3, null, []],
+      ]);
+      const found = await second.messages.search(room.uuid, { query: 'hello', limit: 10 });
+      expect(seqsOf(found.list)).toEqual([3, 1]);
+      const edited = await second.messages.change(room.uuid, list[1]!.uuid, {
+        kind: 'edit',
+        body: 'hello edited',
+        at: t(5),
+      });
+      expect(edited.ok && edited.message.rev).toBe(4);
+      expect((await second.messages.add(newMessage(room.uuid, u, 'new')))?.rev).toBe(5);
+    } finally {
+      await second.close();
+    }
+  }
+
+  it('brings SQLite messages from before the conversation up to date', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-open-'));
+    const file = join(dir, 'chat.db');
+    try {
+      await upgradesMessages(
+        () => openStorage(`sqlite:${file}`, LIMITS),
+        async (statements) => {
+          const db = new Database(file);
+          for (const statement of statements) db.exec(statement);
+          db.close();
+        },
+        [
+          `drop trigger messages_search_insert; drop trigger messages_search_delete;
+           drop trigger messages_search_update; drop table messages_search`,
+          `drop index messages_room_rev; drop index messages_room_uuid; drop table reactions`,
+          ...['edited', 'deleted', 'reply_to', 'reactions', 'rev'].map(
+            (c) => `alter table messages drop column ${c}`,
+          ),
+          `alter table rooms drop column rev`,
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(postgresUrl === undefined)(
+    'brings PostgreSQL messages from before the conversation up to date',
+    async () => {
+      const url = postgresUrl!;
+      const schema = testSchemaName();
+      try {
+        await upgradesMessages(
+          () => SqlStorage.open({ kind: 'postgres', url, schema, limits: LIMITS, poolSize: 2 }),
+          async (statements) => {
+            const client = new pg.Client({ connectionString: url });
+            await client.connect();
+            try {
+              await client.query(`set search_path = ${schema}`);
+              for (const statement of statements) await client.query(statement);
+            } finally {
+              await client.end();
+            }
+          },
+          [
+            `drop index messages_body_search, messages_room_rev, messages_room_uuid`,
+            `drop table reactions`,
+            `alter table messages drop column edited, drop column deleted, drop column reply_to,
+               drop column reactions, drop column rev`,
+            `alter table rooms drop column rev`,
+          ],
+        );
+      } finally {
+        await dropSchema(url, schema);
+      }
+    },
+  );
 
   it('repairs a SQLite drawing that holds lines with oversized uuids', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chat-open-'));

@@ -154,6 +154,11 @@ export function msg(
     room_uuid: roomUuid,
     created: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
     seq,
+    edited: null,
+    deleted: null,
+    reply_to: null,
+    reactions: [],
+    rev: seq,
   };
 }
 

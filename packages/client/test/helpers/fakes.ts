@@ -159,6 +159,11 @@ export function message(roomUuid: string, seq: number, author: User, body = `m${
     room_uuid: roomUuid,
     created: '2026-11-28T01:02:03.456Z',
     seq,
+    edited: null,
+    deleted: null,
+    reply_to: null,
+    reactions: [],
+    rev: seq,
   };
 }
 

@@ -8,6 +8,8 @@ import { changeUserName } from './changeUserName.ts';
 import { createMessage } from './createMessage.ts';
 import { createRoom } from './createRoom.ts';
 import { deleteDrawLine } from './deleteDrawLine.ts';
+import { deleteMessage } from './deleteMessage.ts';
+import { editMessage } from './editMessage.ts';
 import { deleteRoom } from './deleteRoom.ts';
 import { enterRoom } from './enterRoom.ts';
 import { getDrawing } from './getDrawing.ts';
@@ -15,7 +17,9 @@ import { leaveRoom } from './leaveRoom.ts';
 import { listMessages } from './listMessages.ts';
 import { listRooms } from './listRooms.ts';
 import { listRoomUsers } from './listRoomUsers.ts';
+import { react } from './react.ts';
 import { resetDrawing } from './resetDrawing.ts';
+import { searchMessages } from './searchMessages.ts';
 import { typing } from './typing.ts';
 
 /**
@@ -40,6 +44,10 @@ export const CALL_MODULES: { readonly [K in CallName]: CallModule<K> } = {
   delete_draw_line: deleteDrawLine,
   list_room_users: listRoomUsers,
   typing,
+  edit_message: editMessage,
+  delete_message: deleteMessage,
+  react,
+  search_messages: searchMessages,
 };
 
 /** A call's module, for a name read off the wire. */

@@ -15,7 +15,11 @@ const STEP = 500;
 /** At most the bytes an item takes in a frame: 6 per UTF-16 unit of its text, and the rest. */
 const roomBytes = (r: Room) =>
   6 * r.name.length + r.users.reduce((n, u) => n + 6 * u.name.length + 120, 0) + 250;
-export const messageBytes = (m: Message) => 6 * (m.body.length + m.user.name.length) + 400;
+export const messageBytes = (m: Message) =>
+  6 * (m.body.length + m.user.name.length) +
+  (m.reply_to ? 6 * (m.reply_to.excerpt.length + m.reply_to.name.length) + 150 : 0) +
+  m.reactions.reduce((n, r) => n + 6 * r.emoji.length + 40 * r.users.length + 40, 0) +
+  500;
 
 /**
  * The items nearest a list's start that fit `budget` bytes (at least one): the newest of a

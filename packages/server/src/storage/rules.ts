@@ -1,3 +1,4 @@
+import { LIMITS, type Message, type Reaction, type ReplyTo } from '@chat/protocol';
 import type { StorageLimits } from './storage.ts';
 
 /*
@@ -91,4 +92,75 @@ export function isResend(
     stored.body === m.body &&
     Date.parse(m.created) - Date.parse(stored.created) <= RESEND_WINDOW_MS
   );
+}
+
+/** A reply's view of the message it answers: its author's name and its first words. */
+export function replyOf(m: Message): ReplyTo {
+  return {
+    uuid: m.uuid,
+    seq: m.seq,
+    name: m.user.name,
+    excerpt: [...m.body].slice(0, LIMITS.excerptChars).join(''),
+  };
+}
+
+/**
+ * Toggles `user`'s reaction `emoji` in `reactors` (each emoji's users in order, emoji in order
+ * of first use; changed in place). False when it would be a message's 21st emoji.
+ */
+export function toggleReaction(
+  reactors: Map<string, string[]>,
+  emoji: string,
+  user: string,
+): boolean {
+  const users = reactors.get(emoji);
+  if (!users) {
+    if (reactors.size >= LIMITS.messageEmoji) return false;
+    reactors.set(emoji, [user]);
+    return true;
+  }
+  const i = users.indexOf(user);
+  if (i < 0) users.push(user);
+  else users.splice(i, 1);
+  if (users.length === 0) reactors.delete(emoji);
+  return true;
+}
+
+/** What a message shows of its reactions: each emoji, its count, its first users. */
+export function reactionsOf(
+  reactors: Iterable<readonly [string, { count: number; users: readonly string[] }]>,
+): Reaction[] {
+  return [...reactors].map(([emoji, r]) => ({
+    emoji,
+    count: r.count,
+    users: r.users.slice(0, LIMITS.reactionUsers),
+  }));
+}
+
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+
+/**
+ * The words of a text as a message search sees them: runs of letters, digits and marks, lowercased
+ * (SQLite's unicode61 tokenizer without diacritic folding, PostgreSQL's `simple` parser).
+ */
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
+/** Words of a message query that are looked for; the rest are ignored. */
+export const MAX_SEARCH_WORDS = 8;
+
+/**
+ * The words a message query looks for, each as the start of a word of the body (all of them
+ * must be found). A query without letters or digits finds nothing.
+ */
+export function searchWords(query: string): string[] {
+  return [...new Set(wordsOf(query))].slice(0, MAX_SEARCH_WORDS);
+}
+
+/** Whether `body` matches the query `words` (memory storage; the databases use their indexes). */
+export function bodyMatches(body: string, words: readonly string[]): boolean {
+  if (words.length === 0) return false;
+  const have = wordsOf(body);
+  return words.every((w) => have.some((h) => h.startsWith(w)));
 }

@@ -3,6 +3,7 @@ import {
   type Drawing,
   type Line,
   type Message,
+  type ReplyTo,
   type Room,
   type Tool,
   type User,
@@ -46,7 +47,22 @@ export interface NewMessage {
    * answer when its connection dropped) is the same message (see RESEND_WINDOW_MS).
    */
   call_id?: string;
+  /** The message it answers, as that message is now (see `replyOf`). */
+  reply_to?: ReplyTo;
 }
+
+/** A change to a stored message; each gives the message the room's next `rev`. */
+export type MessageChange =
+  | { kind: 'edit'; body: string; at: string }
+  /** The body, reply and reactions go; the message keeps its place and author. */
+  | { kind: 'delete'; at: string }
+  /** Adds the user's reaction with `emoji`, or takes it back when it is there. */
+  | { kind: 'react'; emoji: string; user: string };
+
+export type MessageChangeResult =
+  | { ok: true; message: Message }
+  /** `not_found`: no such message in the room, or it is deleted. */
+  | { ok: false; error: 'not_found' | 'too_many_emoji' };
 
 export interface PointsAppend {
   uuid: string;
@@ -183,6 +199,25 @@ export interface MessageStore {
   list(
     roomUuid: string,
     opts: { before?: number; after?: number; limit: number },
+  ): Promise<{ list: Message[]; has_more: boolean }>;
+  /** The message with this uuid in the room, deleted or not. */
+  get(roomUuid: string, uuid: string): Promise<Message | undefined>;
+  change(roomUuid: string, uuid: string, change: MessageChange): Promise<MessageChangeResult>;
+  /**
+   * The oldest `limit` messages created or changed after the room's change number `after`,
+   * each as it is now, in ascending `rev`: what a client that saw up to `after` missed.
+   */
+  changes(
+    roomUuid: string,
+    opts: { after: number; limit: number },
+  ): Promise<{ list: Message[]; has_more: boolean }>;
+  /**
+   * The newest `limit` messages older than `before` whose body holds every word of `query`
+   * (see searchWords: a word of the body that starts with it), newest first.
+   */
+  search(
+    roomUuid: string,
+    opts: { query: string; before?: number; limit: number },
   ): Promise<{ list: Message[]; has_more: boolean }>;
 }
 

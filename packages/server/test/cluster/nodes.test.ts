@@ -62,6 +62,39 @@ describe.skipIf(!services)('rooms, presence and identity across two nodes', () =
     await onA.next('room_created', (p) => p.object.name === 'made on B');
   });
 
+  it('edits, deletions, reactions and replies made on one node reach the other; a client back on the other catches up', async () => {
+    const [onA, onB, away] = [await connect(a), await connect(b), await connect(b)];
+    const room = await newRoom(onA, 'the conversation');
+    for (const c of [onA, onB, away]) await enter(c, room);
+    onA.call('create_message', { body: 'first' });
+    const first = (await onB.next('message_created')).object;
+    onB.call('create_message', { body: 'reply from B', reply_to: first.uuid });
+    const reply = (await onA.next('message_created', (p) => p.object.seq === 2)).object;
+    expect(reply.reply_to).toMatchObject({ uuid: first.uuid, name: onA.user.name });
+    onA.call('react', { uuid: reply.uuid, emoji: '👍' });
+    expect((await onB.next('message_changed')).object.reactions).toEqual([
+      { emoji: '👍', count: 1, users: [onA.user.uuid] },
+    ]);
+    // one client of B goes away; changes go on from both nodes
+    const seen = reply.rev + 1;
+    await away.next('message_changed');
+    const token = away.token;
+    await away.close();
+    onA.call('edit_message', { uuid: first.uuid, body: 'first, edited on A' });
+    expect((await onB.next('message_changed')).object.body).toBe('first, edited on A');
+    onB.call('delete_message', { uuid: reply.uuid });
+    expect((await onA.next('message_deleted')).object.uuid).toBe(reply.uuid);
+    // back on the other node: everything after the change it saw
+    const back = await connect(a, token);
+    await enter(back, room);
+    back.call('list_messages', { changed_after: seen });
+    const caught = await back.next('messages_listed', (p) => p.changed_after === seen);
+    expect(caught.list.map((m) => [m.seq, m.body, m.deleted !== null])).toEqual([
+      [1, 'first, edited on A', false],
+      [2, '', true],
+    ]);
+  });
+
   it("enter_room on B sees A's users, and A's users see B's user arrive", async () => {
     const [a1, a2, b1] = [await connect(a), await connect(a), await connect(b)];
     const room = await newRoom(a1, 'meeting');

@@ -37,7 +37,9 @@ export async function emptySchema(url: string, schema: string): Promise<void> {
   await client.connect();
   try {
     await client.query(`set search_path = ${client.escapeIdentifier(schema)}`);
-    await client.query('truncate rooms, drawings, users, messages, lines, nodes restart identity');
+    await client.query(
+      'truncate rooms, drawings, users, messages, lines, nodes, reactions restart identity',
+    );
   } finally {
     await client.end();
   }

@@ -24,6 +24,9 @@ export class MemoryRooms implements RoomStore {
       members: [],
       messages: [],
       calls: new Map(),
+      rev: 0,
+      reactors: new Map(),
+      seqOf: new Map(),
       lines: new Map(),
       chars: 0,
     };

@@ -29,6 +29,12 @@ export interface RoomRecord {
   messages: Message[];
   /** The newest message of each call id (see RESEND_WINDOW_MS). */
   calls: Map<string, Message>;
+  /** The room's change number: the `rev` of its newest created or changed message. */
+  rev: number;
+  /** Each message's reactions in full, by seq: each emoji's users, emoji in order of first use. */
+  reactors: Map<number, Map<string, string[]>>;
+  /** Each message's seq by uuid. */
+  seqOf: Map<string, number>;
   lines: Map<string, Line>;
   /** Characters of all of `lines`, as JSON (what `drawingChars` limits). */
   chars: number;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ColumnDefinitionBuilder, RawBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
-import type { Database } from './schema.ts';
+import type { Database, Db, MessagesTable } from './schema.ts';
 
 export type SqlKind = 'sqlite' | 'postgres';
 
@@ -24,6 +24,14 @@ export interface Dialect {
   roomNameIndex(needle: string): RoomNameIndex | undefined;
   /** `expr` of each of a room's lines, joined with commas in drawing order. */
   joinLines(expr: RawBuilder<string>, roomUuid: string): RawBuilder<{ json: string | null }>;
+  /**
+   * Messages of `room` with seq below `before` (when given) whose body has, for each of
+   * `words` (see searchWords), a word starting with it; newest first, at most `limit`.
+   */
+  searchMessages(
+    db: Db,
+    q: { room: string; words: readonly string[]; before?: number; limit: number },
+  ): Promise<MessagesTable[]>;
   /**
    * Locks the selected rows until the transaction ends. On SQLite a no-op: its
    * transactions start with BEGIN IMMEDIATE and so already hold the only write lock.
@@ -85,6 +93,32 @@ export const sqliteDialect: Dialect = {
   // index in order); a subquery in order is not flattened into an aggregate, so keeps it
   joinLines: (expr, roomUuid) => sql<{ json: string | null }>`select group_concat(j, ',') as json
     from (select ${expr} as j from lines where room_uuid = ${roomUuid} order by position)`,
+  // the FTS index (migration 0007) in rowid order, which is seq order within a room
+  async searchMessages(db, { room, words, before, limit }) {
+    let upTo: number | undefined;
+    if (before !== undefined) {
+      const last = await sql<{ rowid: number }>`select rowid from messages
+        where room_uuid = ${room} and seq < ${before} order by seq desc limit 1`.execute(db);
+      if (last.rows.length === 0) return [];
+      upTo = last.rows[0]!.rowid;
+    }
+    const match = `room_uuid : ^ ${phrase(room)} AND body : (${words.map((w) => `${phrase(w)} *`).join(' AND ')})`;
+    const found = await sql<{ rowid: number }>`select rowid from messages_search
+      where messages_search match ${match} ${upTo === undefined ? sql`` : sql`and rowid <= ${upTo}`}
+      order by rowid desc limit ${limit}`.execute(db);
+    if (found.rows.length === 0) return [];
+    return db
+      .selectFrom('messages')
+      .selectAll()
+      .where('room_uuid', '=', room)
+      .where(
+        sql<number>`rowid`,
+        'in',
+        found.rows.map((r) => r.rowid),
+      )
+      .orderBy('seq', 'desc')
+      .execute();
+  },
   lock: (query) => query,
 };
 
@@ -97,6 +131,18 @@ export const postgresDialect: Dialect = {
   roomNameIndex: () => undefined,
   joinLines: (expr, roomUuid) => sql<{ json: string | null }>`select
     string_agg(${expr}, ',' order by position) as json from lines where room_uuid = ${roomUuid}`,
+  // the GIN index of to_tsvector('simple', body) (migration 0007)
+  searchMessages: (db, { room, words, before, limit }) => {
+    let q = db
+      .selectFrom('messages')
+      .selectAll()
+      .where('room_uuid', '=', room)
+      .where(
+        sql<boolean>`to_tsvector('simple', body) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`,
+      );
+    if (before !== undefined) q = q.where('seq', '<', before);
+    return q.orderBy('seq', 'desc').limit(limit).execute();
+  },
   lock: (query, mode) => (mode === 'update' ? query.forUpdate() : query.forKeyShare()),
 };
 

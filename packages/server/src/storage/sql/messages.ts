@@ -1,18 +1,19 @@
-import type { Message } from '@chat/protocol';
-import { defaultName } from '@chat/protocol';
-import { isResend } from '../rules.ts';
-import type { MessageStore, NewMessage } from '../storage.ts';
+import type { Message, Reaction } from '@chat/protocol';
+import { defaultName, LIMITS } from '@chat/protocol';
+import { sql } from 'kysely';
+import { isResend, reactionsOf, searchWords } from '../rules.ts';
+import type { MessageChange, MessageChangeResult, MessageStore, NewMessage } from '../storage.ts';
 import { Batcher } from './messageBatcher.ts';
 import { chunks, inTransaction } from './context.ts';
 import type { SqlContext } from './context.ts';
 import type { MessagesTable } from './schema.ts';
 
-/** Rows per INSERT: 8 parameters each stays far below both databases' parameter limits. */
+/** Rows per INSERT: 13 parameters each stays far below both databases' parameter limits. */
 const INSERT_ROWS = 500;
 /** PostgreSQL's INTEGER; seq parameters are clamped into it. */
 const MAX_SEQ = 2 ** 31 - 1;
 
-function rowOf(m: NewMessage, seq: number): MessagesTable {
+function rowOf(m: NewMessage, seq: number, rev: number): MessagesTable {
   return {
     room_uuid: m.room_uuid,
     seq,
@@ -22,6 +23,11 @@ function rowOf(m: NewMessage, seq: number): MessagesTable {
     user_name: m.user.name,
     created: m.created,
     call_id: m.call_id ?? null,
+    edited: null,
+    deleted: null,
+    reply_to: m.reply_to ? JSON.stringify(m.reply_to) : null,
+    reactions: null,
+    rev,
   };
 }
 
@@ -34,6 +40,11 @@ function messageOf(r: MessagesTable): Message {
     room_uuid: r.room_uuid,
     created: r.created,
     seq: r.seq,
+    edited: r.edited,
+    deleted: r.deleted,
+    reply_to: r.reply_to === null ? null : (JSON.parse(r.reply_to) as Message['reply_to']),
+    reactions: r.reactions === null ? [] : (JSON.parse(r.reactions) as Reaction[]),
+    rev: r.rev,
   };
 }
 
@@ -83,7 +94,7 @@ async function commitMessages(
             sameAs.set(i, stored);
             continue;
           }
-          if (j !== undefined && isResend(rowOf(batch[j]!, 0), m)) {
+          if (j !== undefined && isResend(rowOf(batch[j]!, 0, 0), m)) {
             sameAs.set(i, j);
             continue;
           }
@@ -93,17 +104,25 @@ async function commitMessages(
       }
       const raised =
         fresh.length === 0
-          ? await db.selectFrom('rooms').select('sum').where('uuid', '=', room).executeTakeFirst()
+          ? await db
+              .selectFrom('rooms')
+              .select(['sum', 'rev'])
+              .where('uuid', '=', room)
+              .executeTakeFirst()
           : await db
               .updateTable('rooms')
-              .set((eb) => ({ sum: eb('sum', '+', fresh.length) }))
+              .set((eb) => ({
+                sum: eb('sum', '+', fresh.length),
+                rev: eb('rev', '+', fresh.length),
+              }))
               .where('uuid', '=', room)
-              .returning('sum')
+              .returning(['sum', 'rev'])
               .executeTakeFirst();
       if (!raised) continue;
       let seq = raised.sum - fresh.length;
+      let rev = raised.rev - fresh.length;
       for (const i of fresh) {
-        const row = rowOf(batch[i]!, ++seq);
+        const row = rowOf(batch[i]!, ++seq, ++rev);
         rows.push(row);
         out[i] = messageOf(row);
       }
@@ -167,4 +186,163 @@ export class SqlMessages implements MessageStore {
     if (opts.after === undefined) list.reverse();
     return { list, has_more: rows.length > limit };
   }
+
+  async get(roomUuid: string, uuid: string): Promise<Message | undefined> {
+    const row = await this.ctx.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('room_uuid', '=', roomUuid)
+      .where('uuid', '=', uuid)
+      .executeTakeFirst();
+    return row && messageOf(row);
+  }
+
+  async change(
+    roomUuid: string,
+    uuid: string,
+    change: MessageChange,
+  ): Promise<MessageChangeResult> {
+    try {
+      return await inTransaction(this.ctx, async ({ db }) => {
+        // the room's row first, as a new message takes it: its changes commit in rev order
+        const room = await db
+          .updateTable('rooms')
+          .set((eb) => ({ rev: eb('rev', '+', 1) }))
+          .where('uuid', '=', roomUuid)
+          .returning('rev')
+          .executeTakeFirst();
+        const row =
+          room &&
+          (await db
+            .selectFrom('messages')
+            .selectAll()
+            .where('room_uuid', '=', roomUuid)
+            .where('uuid', '=', uuid)
+            .executeTakeFirst());
+        // refused: rolled back, so that the rev taken above is not spent
+        if (!room || !row || row.deleted !== null) throw new Refused('not_found');
+        const at = { room_uuid: roomUuid, seq: row.seq };
+        let set: Partial<MessagesTable>;
+        if (change.kind === 'edit') set = { body: change.body, edited: change.at };
+        else if (change.kind === 'delete') {
+          await db
+            .deleteFrom('reactions')
+            .where('room_uuid', '=', roomUuid)
+            .where('seq', '=', row.seq)
+            .execute();
+          set = { body: '', deleted: change.at, reply_to: null, reactions: null };
+        } else {
+          const reactions = await react(db, at, change.emoji, change.user);
+          if (!reactions) throw new Refused('too_many_emoji');
+          set = { reactions: reactions.length === 0 ? null : JSON.stringify(reactions) };
+        }
+        await db
+          .updateTable('messages')
+          .set({ ...set, rev: room.rev })
+          .where('room_uuid', '=', roomUuid)
+          .where('seq', '=', row.seq)
+          .execute();
+        return { ok: true, message: messageOf({ ...row, ...set, rev: room.rev }) } as const;
+      });
+    } catch (err) {
+      if (err instanceof Refused) return { ok: false, error: err.error };
+      throw err;
+    }
+  }
+
+  async changes(
+    roomUuid: string,
+    opts: { after: number; limit: number },
+  ): Promise<{ list: Message[]; has_more: boolean }> {
+    const limit = Math.max(0, opts.limit);
+    const rows = await this.ctx.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('room_uuid', '=', roomUuid)
+      .where('rev', '>', Math.max(-1, Math.min(MAX_SEQ, Math.floor(opts.after))))
+      .orderBy('rev', 'asc')
+      .limit(limit + 1)
+      .execute();
+    return { list: rows.slice(0, limit).map(messageOf), has_more: rows.length > limit };
+  }
+
+  async search(
+    roomUuid: string,
+    opts: { query: string; before?: number; limit: number },
+  ): Promise<{ list: Message[]; has_more: boolean }> {
+    const words = searchWords(opts.query);
+    const limit = Math.max(0, opts.limit);
+    if (words.length === 0 || limit === 0) return { list: [], has_more: false };
+    const before =
+      opts.before === undefined
+        ? undefined
+        : Math.max(0, Math.min(MAX_SEQ, Math.ceil(opts.before)));
+    const rows = await this.ctx.dialect.searchMessages(this.ctx.db, {
+      room: roomUuid,
+      words,
+      before,
+      limit: limit + 1,
+    });
+    return { list: rows.slice(0, limit).map(messageOf), has_more: rows.length > limit };
+  }
+}
+
+/** A change storage refuses: thrown to roll its transaction back. */
+class Refused extends Error {
+  constructor(readonly error: 'not_found' | 'too_many_emoji') {
+    super(error);
+  }
+}
+
+/**
+ * Toggles a user's reaction; returns what the message shows of its reactions afterwards, or
+ * undefined when it would be the message's 21st emoji.
+ */
+async function react(
+  db: SqlContext['db'],
+  at: { room_uuid: string; seq: number },
+  emoji: string,
+  user: string,
+): Promise<Reaction[] | undefined> {
+  const ofMessage = db
+    .selectFrom('reactions')
+    .where('room_uuid', '=', at.room_uuid)
+    .where('seq', '=', at.seq);
+  const removed = await db
+    .deleteFrom('reactions')
+    .where('room_uuid', '=', at.room_uuid)
+    .where('seq', '=', at.seq)
+    .where('emoji', '=', emoji)
+    .where('user_uuid', '=', user)
+    .executeTakeFirst();
+  if (Number(removed.numDeletedRows) === 0) {
+    const emojis = await ofMessage.select('emoji').distinct().execute();
+    if (!emojis.some((e) => e.emoji === emoji) && emojis.length >= LIMITS.messageEmoji) {
+      return undefined;
+    }
+    await db
+      .insertInto('reactions')
+      .values({ ...at, emoji, user_uuid: user })
+      .execute();
+  }
+  // each emoji in order of first use, its count, and its first users
+  const counts = await ofMessage
+    .select(['emoji', sql<number>`count(*)`.as('n'), sql<string>`min(position)`.as('first')])
+    .groupBy('emoji')
+    .execute();
+  const firstUsers = await sql<{ emoji: string; user_uuid: string }>`select emoji, user_uuid
+    from (select emoji, user_uuid, position,
+      row_number() over (partition by emoji order by position) as k
+      from reactions where room_uuid = ${at.room_uuid} and seq = ${at.seq}) ranked
+    where k <= ${LIMITS.reactionUsers} order by position`.execute(db);
+  const users = new Map<string, string[]>();
+  for (const r of firstUsers.rows) {
+    const list = users.get(r.emoji);
+    if (list) list.push(r.user_uuid);
+    else users.set(r.emoji, [r.user_uuid]);
+  }
+  counts.sort((a, b) => Number(a.first) - Number(b.first));
+  return reactionsOf(
+    counts.map((c) => [c.emoji, { count: Number(c.n), users: users.get(c.emoji) ?? [] }]),
+  );
 }

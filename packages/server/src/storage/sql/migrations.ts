@@ -18,7 +18,76 @@ function migrations(d: Dialect): Record<string, Migration> {
     '0004_drawing_chars': { up: (db) => drawingChars(db, d) },
     '0005_line_sizes': { up: (db) => lineSizes(db, d) },
     '0006_message_calls': { up: (db) => messageCalls(db, d) },
+    '0007_conversation': { up: (db) => conversation(db, d) },
   };
+}
+
+/**
+ * Edits, deletions, replies, reactions and search. Every message and room gets a change
+ * number (`rev`): a message's is the room's counter when it was created or last changed, so
+ * a client catches up with the messages whose rev is above the newest it saw. Messages stored
+ * before take their seq as rev, rooms their sum (the same numbers they would have had).
+ */
+async function conversation(db: Kysely<unknown>, d: Dialect): Promise<void> {
+  const columns = await columnsOf(db, d, 'messages');
+  // reply_to and reactions are JSON text; no reactions is null
+  for (const name of ['edited', 'deleted', 'reply_to', 'reactions']) {
+    if (!columns.includes(name)) {
+      await sql`alter table messages add column ${sql.ref(name)} ${d.text}`.execute(db);
+    }
+  }
+  if (!columns.includes('rev')) {
+    await sql`alter table messages add column rev integer not null default 0`.execute(db);
+  }
+  if (!(await columnsOf(db, d, 'rooms')).includes('rev')) {
+    await sql`alter table rooms add column rev integer not null default 0`.execute(db);
+  }
+  // safe to run again: afterwards a message's rev is never 0, nor a room's below its sum
+  await sql`update messages set rev = seq where rev = 0`.execute(db);
+  await sql`update rooms set rev = sum where rev < sum`.execute(db);
+  await sql`create index if not exists messages_room_rev on messages (room_uuid, rev)`.execute(db);
+  await sql`create index if not exists messages_room_uuid on messages (room_uuid, uuid)`.execute(
+    db,
+  );
+
+  // every reaction, one row each: the message row keeps what is shown (counts, first users)
+  await db.schema
+    .createTable('reactions')
+    .ifNotExists()
+    .addColumn('position', d.serial, (c) => d.serialKey(c))
+    .addColumn('room_uuid', d.text, (c) => c.notNull().references('rooms.uuid').onDelete('cascade'))
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('emoji', d.text, (c) => c.notNull())
+    .addColumn('user_uuid', d.text, (c) => c.notNull())
+    .execute();
+  await sql`create unique index if not exists reactions_key
+    on reactions (room_uuid, seq, emoji, user_uuid)`.execute(db);
+  await sql`create index if not exists reactions_message
+    on reactions (room_uuid, seq, position)`.execute(db);
+
+  if (d.kind === 'postgres') {
+    await sql`create index if not exists messages_body_search
+      on messages using gin (to_tsvector('simple', body))`.execute(db);
+    return;
+  }
+  // words as searchWords sees them: letters and digits, lowercased, accents kept
+  await sql`create virtual table if not exists messages_search using fts5(
+    room_uuid, body, content='messages', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 0')`.execute(db);
+  await sql`create trigger if not exists messages_search_insert after insert on messages begin
+    insert into messages_search(rowid, room_uuid, body) values (new.rowid, new.room_uuid, new.body);
+  end`.execute(db);
+  await sql`create trigger if not exists messages_search_delete after delete on messages begin
+    insert into messages_search(messages_search, rowid, room_uuid, body)
+      values ('delete', old.rowid, old.room_uuid, old.body);
+  end`.execute(db);
+  await sql`create trigger if not exists messages_search_update after update of body on messages
+  begin
+    insert into messages_search(messages_search, rowid, room_uuid, body)
+      values ('delete', old.rowid, old.room_uuid, old.body);
+    insert into messages_search(rowid, room_uuid, body) values (new.rowid, new.room_uuid, new.body);
+  end`.execute(db);
+  await sql`insert into messages_search(messages_search) values ('rebuild')`.execute(db);
 }
 
 /** A message's call id: a message sent again (its answer lost with a connection) is stored once. */

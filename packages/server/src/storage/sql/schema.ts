@@ -8,6 +8,7 @@ export interface Database {
   messages: MessagesTable;
   lines: LinesTable;
   nodes: NodesTable;
+  reactions: ReactionsTable;
 }
 
 export interface RoomsTable {
@@ -19,6 +20,8 @@ export interface RoomsTable {
   created: string;
   /** Message count: the last seq given out. */
   sum: number;
+  /** Change number: the last rev given to one of its messages (created or changed). */
+  rev: Generated<number>;
 }
 
 /** One per room. Its row is the lock that serializes changes to the room's set of lines. */
@@ -53,6 +56,24 @@ export interface MessagesTable {
   created: string;
   /** The id of the call that sent it, to know it again when it is sent again. */
   call_id: string | null;
+  edited: string | null;
+  deleted: string | null;
+  /** JSON of its ReplyTo. */
+  reply_to: string | null;
+  /** JSON of what it shows of its reactions (Reaction[]); null for none. */
+  reactions: string | null;
+  /** The room's change number when it was created or last changed. */
+  rev: number;
+}
+
+/** One user's reaction to one message. */
+export interface ReactionsTable {
+  /** Order of reacting. BIGINT on PostgreSQL (read back as a string). */
+  position: Generated<number | string>;
+  room_uuid: string;
+  seq: number;
+  emoji: string;
+  user_uuid: string;
 }
 
 export interface LinesTable {
