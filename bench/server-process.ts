@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ROOM_COLORS, type User } from '@chat/protocol';
 import { monotonicClock, startServer, type RunningServer } from '../packages/server/src/app.ts';
+import { newTimeId } from '../packages/server/src/ids.ts';
 
 /** Creation times that keep the order rooms are made in, as the server's own. */
 const roomClock = monotonicClock();
@@ -107,7 +108,8 @@ serve<ServerCommands>(
       const user: User = { uuid, name: `user-${uuid}`, room_uuid: room };
       return inBatches(count, concurrency, (k) =>
         storage.messages.add({
-          uuid: randomUUID(),
+          // as the server makes a message's uuid
+          uuid: newTimeId(),
           room_uuid: room,
           body: body(k, bodyBytes),
           user,

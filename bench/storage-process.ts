@@ -5,6 +5,7 @@
  * `'{"kind":"postgres","url":"postgres://...","schema":"bench_..."}'`.
  */
 import { randomUUID } from 'node:crypto';
+import { newTimeId } from '../packages/server/src/ids.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +79,8 @@ serve<StorageCommands>(
           while (performance.now() < end) {
             const t = performance.now();
             const m = await storage.messages.add({
-              uuid: randomUUID(),
+              // as the server makes a message's uuid
+              uuid: newTimeId(),
               room_uuid: roomIds[k]!,
               body,
               user: users[k]!,

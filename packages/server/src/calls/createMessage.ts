@@ -1,4 +1,4 @@
-import { newId } from '../ids.ts';
+import { newTimeId } from '../ids.ts';
 import { replyOf } from '../storage/rules.ts';
 import { ChatError, defineCall, event, quotaError, reply, requireRoom } from './call.ts';
 import { liveMessage, MESSAGE_OVERHEAD } from './messageRules.ts';
@@ -19,7 +19,7 @@ export const createMessage = defineCall({
     if (wait > 0) throw quotaError(wait, 'Too many messages from your network address');
     const answered =
       args.reply_to === undefined ? undefined : await liveMessage(storage, room, args.reply_to);
-    const uuid = newId();
+    const uuid = newTimeId();
     // resolves only after the row is committed: what the sender sees confirmed survives a crash
     const object = await storage.messages.add({
       uuid,
