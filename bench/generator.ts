@@ -548,6 +548,27 @@ serve<GeneratorCommands>(
       };
     },
 
+    async messageSearch({ url, room, queries, searchesPerQuery }) {
+      const c = connect(url, 'chat');
+      await c.ready;
+      await c.call('enter_room', { uuid: room });
+      const search: Record<string, Histogram> = {};
+      const hits: Record<string, number> = {};
+      for (let r = 0; r < searchesPerQuery; r++) {
+        for (const query of queries) {
+          const t = performance.now();
+          const [f] = await c.call('search_messages', { query });
+          (search[query] ??= new Histogram()).record(performance.now() - t);
+          hits[query] = f?.message === 'messages_found' ? f.list.length : -1;
+        }
+      }
+      await c.close();
+      return {
+        search: Object.fromEntries(Object.entries(search).map(([k, h]) => [k, h.data()])),
+        hits,
+      };
+    },
+
     cpu() {
       return { cpuMs: cpuMs(), wallMs: performance.now() };
     },

@@ -185,6 +185,11 @@ export type GeneratorCommands = {
       hits: Record<string, number>;
     };
   };
+  /** Enters a room, then searches its messages (`search_messages`), each query in turn. */
+  messageSearch: {
+    args: { url: string; room: string; queries: string[]; searchesPerQuery: number };
+    result: { search: Record<string, HistogramData>; hits: Record<string, number> };
+  };
   cpu: { args: Record<string, never>; result: CpuSample };
   /** Waits until no benchmark message has arrived for `quietMs` (at most `maxMs`). */
   quiet: { args: { quietMs: number; maxMs: number }; result: { waitedMs: number } };

@@ -1,7 +1,8 @@
 /**
  * History: a room of M messages (1,000,000) and one of 1,000. A fresh connection enters
  * the room, then pages back 20 times (`list_messages {before, limit: 50}`); also pages at
- * random depths. p50 and p99 of each, and the ratio of the page p99s.
+ * random depths. p50 and p99 of each, and the ratio of the page p99s. Then searches of the
+ * big room's messages (`search_messages`): a word in every message, a few, one, none.
  */
 import type { TimedCalls } from '../lib/commands.ts';
 import { Histogram } from '../lib/histogram.ts';
@@ -35,6 +36,15 @@ export async function history(opts: Options): Promise<ScenarioOutput> {
   const deep = opts.quick ? 10 : 200;
   const problems: string[] = [];
   const runs: HistoryRun[] = [];
+  const searches = opts.quick ? 5 : 100;
+  // the seeded bodies are "seed message <k> xxx…", k from 0: every message, 11, one, none
+  const queries = {
+    'every message': 'seed',
+    '11 messages': 'message 12345',
+    'one message': `message ${big - 12}`,
+    'no message': 'nothing',
+  } as const;
+  const searchRuns: Record<string, { p50: number; p99: number; hits: number }[]> = {};
 
   log(`history: seeding rooms of ${big} and ${small} messages`);
   const { server, url } = await startServerProcess(
@@ -121,6 +131,35 @@ export async function history(opts: Options): Promise<ScenarioOutput> {
           );
       }
     }
+    for (let run = 1; run <= opts.runs; run++) {
+      const found = await gen!.request('messageSearch', {
+        url,
+        room: bigRoom,
+        queries: Object.values(queries),
+        searchesPerQuery: searches,
+      });
+      for (const [what, query] of Object.entries(queries)) {
+        const h = Histogram.from(found.search[query]!);
+        const r = { p50: h.quantile(0.5), p99: h.quantile(0.99), hits: found.hits[query]! };
+        (searchRuns[what] ??= []).push(r);
+        log(
+          `  run ${run} search "${query}" (${what}): p50 ${fmt(r.p50, 2)} p99 ${fmt(r.p99, 2)} ms, ${r.hits} on the first page`,
+        );
+      }
+    }
+    const expectHits = {
+      'every message': 20,
+      '11 messages': 11,
+      'one message': 1,
+      'no message': 0,
+    };
+    for (const [what, want] of Object.entries(expectHits)) {
+      const got = searchRuns[what]?.[0]?.hits;
+      if (big >= 20_000 && got !== want)
+        problems.push(
+          `history: search for ${what} found ${got} on its first page, expected ${want}`,
+        );
+    }
     const p = await gen!.request('problems', {});
     if (p.errorFrames > 0)
       problems.push(`history: ${p.errorFrames} error frames, e.g. ${p.errorSamples[0]}`);
@@ -151,6 +190,13 @@ export async function history(opts: Options): Promise<ScenarioOutput> {
     smallDeepP50: m('small', (r) => r.deepP50),
     smallDeepP99: m('small', (r) => r.deepP99),
   };
+  const search = Object.fromEntries(
+    Object.entries(searchRuns).map(([what, rs]) => [
+      what,
+      { p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) },
+    ]),
+  );
+  const worstSearchP99 = Math.max(...Object.values(search).map((x) => x.p99));
   const ratio = summary.bigPageP99 / summary.smallPageP99;
   const ms = (a: number, b: number) => `${fmt(a, 2)} / ${fmt(b, 2)}`;
   return {
@@ -185,6 +231,15 @@ export async function history(opts: Options): Promise<ScenarioOutput> {
           ],
         ) +
         `\nSeeding: ${fmt(seedPerSec)} messages/s through storage.addMessage (1,000 concurrent callers).`,
+      `message search in the room of ${big.toLocaleString('en-US')} messages, medians of ${opts.runs} run(s) of ${searches} searches per query (search_messages, first page of 20):\n` +
+        table(
+          ['query', 'matches', 'p50 / p99, ms'],
+          Object.entries(queries).map(([what, query]) => [
+            `"${query}"`,
+            what,
+            ms(search[what]!.p50, search[what]!.p99),
+          ]),
+        ),
     ],
     targets: [
       {
@@ -199,8 +254,14 @@ export async function history(opts: Options): Promise<ScenarioOutput> {
         measured: `${fmt(ratio, 2)}x (${fmt(summary.bigPageP99, 2)} vs ${fmt(summary.smallPageP99, 2)} ms)`,
         ...atMost(ratio, 1.5, 'x'),
       },
+      {
+        scenario: 'history',
+        target: `message search p99 < 50 ms at ${big.toLocaleString('en-US')} messages`,
+        measured: `${fmt(worstSearchP99, 2)} ms (the slowest of its queries)`,
+        ...atMost(worstSearchP99, 50, 'ms'),
+      },
     ],
     problems,
-    data: { summary, runs },
+    data: { summary, runs, search, searchRuns },
   };
 }

@@ -167,10 +167,11 @@ describe.each(STORAGES)('the conversation on %s', (kind) => {
     for (const body of ['Hello world', 'unrelated', 'hello there, World!', 'worldwide hellos']) {
       await say(a, body);
     }
-    const id = b.call('search_messages', { query: ' hello WORLD ', limit: 2 });
+    // "hello" as a word, "world" as the start of one ("worldwide hellos" has no "hello")
+    const id = b.call('search_messages', { query: ' hello WORLD ', limit: 1 });
     const found = await b.next('messages_found', (p) => p.id === id);
     expect(found).toMatchObject({ query: 'hello WORLD', has_more: true, room_uuid: room.uuid });
-    expect(found.list.map((m) => m.seq)).toEqual([4, 3]);
+    expect(found.list.map((m) => m.seq)).toEqual([3]);
     const next = b.call('search_messages', { query: 'hello WORLD', before: 3 });
     const rest = await b.next('messages_found', (p) => p.id === next);
     expect([rest.list.map((m) => m.seq), rest.has_more]).toEqual([[1], false]);

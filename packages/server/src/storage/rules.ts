@@ -151,8 +151,9 @@ function wordsOf(text: string): string[] {
 export const MAX_SEARCH_WORDS = 8;
 
 /**
- * The words a message query looks for, each as the start of a word of the body (all of them
- * must be found). A query without letters or digits finds nothing.
+ * The words a message query looks for: each as a whole word of the body, the last one also as
+ * the start of one (results come as the query is typed). A query without letters or digits
+ * finds nothing.
  */
 export function searchWords(query: string): string[] {
   return [...new Set(wordsOf(query))].slice(0, MAX_SEARCH_WORDS);
@@ -161,6 +162,7 @@ export function searchWords(query: string): string[] {
 /** Whether `body` matches the query `words` (memory storage; the databases use their indexes). */
 export function bodyMatches(body: string, words: readonly string[]): boolean {
   if (words.length === 0) return false;
-  const have = wordsOf(body);
-  return words.every((w) => have.some((h) => h.startsWith(w)));
+  const have = new Set(wordsOf(body));
+  const last = words.length - 1;
+  return words.every((w, i) => (i === last ? [...have].some((h) => h.startsWith(w)) : have.has(w)));
 }

@@ -102,22 +102,29 @@ export const sqliteDialect: Dialect = {
       if (last.rows.length === 0) return [];
       upTo = last.rows[0]!.rowid;
     }
-    const match = `room_uuid : ^ ${phrase(room)} AND body : (${words.map((w) => `${phrase(w)} *`).join(' AND ')})`;
+    // the room's token, every word whole, the last one also as the start of a word
+    const last = words.length - 1;
+    const match = [
+      phrase(`r${room.replaceAll('-', '')}`),
+      ...words.map((w, i) => (i === last ? `${phrase(w)} *` : phrase(w))),
+    ].join(' AND ');
     const found = await sql<{ rowid: number }>`select rowid from messages_search
       where messages_search match ${match} ${upTo === undefined ? sql`` : sql`and rowid <= ${upTo}`}
       order by rowid desc limit ${limit}`.execute(db);
     if (found.rows.length === 0) return [];
-    return db
+    // by rowid alone: with the room in the WHERE, SQLite would walk the room's whole history
+    // in seq order to find these few rows
+    const rows = await db
       .selectFrom('messages')
       .selectAll()
-      .where('room_uuid', '=', room)
       .where(
         sql<number>`rowid`,
         'in',
         found.rows.map((r) => r.rowid),
       )
-      .orderBy('seq', 'desc')
       .execute();
+    // the room's token is in the index; a body that spells another room's token is not it
+    return rows.filter((r) => r.room_uuid === room).sort((a, b) => b.seq - a.seq);
   },
   lock: (query) => query,
 };
@@ -138,7 +145,9 @@ export const postgresDialect: Dialect = {
       .selectAll()
       .where('room_uuid', '=', room)
       .where(
-        sql<boolean>`to_tsvector('simple', body) @@ to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' & ')})`,
+        sql<boolean>`to_tsvector('simple', body) @@ to_tsquery('simple', ${words
+          .map((w, i) => (i === words.length - 1 ? `${w}:*` : w))
+          .join(' & ')})`,
       );
     if (before !== undefined) q = q.where('seq', '<', before);
     return q.orderBy('seq', 'desc').limit(limit).execute();

@@ -70,24 +70,30 @@ async function conversation(db: Kysely<unknown>, d: Dialect): Promise<void> {
       on messages using gin (to_tsvector('simple', body))`.execute(db);
     return;
   }
-  // words as searchWords sees them: letters and digits, lowercased, accents kept
+  // words as searchWords sees them (letters, digits and marks, lowercased, accents kept),
+  // led by a token of the room: a search asks for the room's token and the words at once.
+  // Contentless (it keeps only the index): the triggers give it what to index and unindex.
   await sql`create virtual table if not exists messages_search using fts5(
-    room_uuid, body, content='messages', content_rowid='rowid',
-    tokenize='unicode61 remove_diacritics 0')`.execute(db);
+    words, content='', tokenize='unicode61 remove_diacritics 0')`.execute(db);
+  const words = (row: 'new' | 'old') =>
+    sql.raw(`'r' || replace(${row}.room_uuid, '-', '') || ' ' || ${row}.body`);
   await sql`create trigger if not exists messages_search_insert after insert on messages begin
-    insert into messages_search(rowid, room_uuid, body) values (new.rowid, new.room_uuid, new.body);
+    insert into messages_search(rowid, words) values (new.rowid, ${words('new')});
   end`.execute(db);
   await sql`create trigger if not exists messages_search_delete after delete on messages begin
-    insert into messages_search(messages_search, rowid, room_uuid, body)
-      values ('delete', old.rowid, old.room_uuid, old.body);
+    insert into messages_search(messages_search, rowid, words)
+      values ('delete', old.rowid, ${words('old')});
   end`.execute(db);
   await sql`create trigger if not exists messages_search_update after update of body on messages
   begin
-    insert into messages_search(messages_search, rowid, room_uuid, body)
-      values ('delete', old.rowid, old.room_uuid, old.body);
-    insert into messages_search(rowid, room_uuid, body) values (new.rowid, new.room_uuid, new.body);
+    insert into messages_search(messages_search, rowid, words)
+      values ('delete', old.rowid, ${words('old')});
+    insert into messages_search(rowid, words) values (new.rowid, ${words('new')});
   end`.execute(db);
-  await sql`insert into messages_search(messages_search) values ('rebuild')`.execute(db);
+  // the messages stored before: indexed once (a contentless index cannot 'rebuild')
+  await sql`delete from messages_search`.execute(db);
+  await sql`insert into messages_search(rowid, words)
+    select rowid, 'r' || replace(room_uuid, '-', '') || ' ' || body from messages`.execute(db);
 }
 
 /** A message's call id: a message sent again (its answer lost with a connection) is stored once. */
