@@ -167,7 +167,7 @@ describe.each(STORAGES)('the conversation on %s', (kind) => {
     for (const body of ['Hello world', 'unrelated', 'hello there, World!', 'worldwide hellos']) {
       await say(a, body);
     }
-    // "hello" as a word, "world" as the start of one ("worldwide hellos" has no "hello")
+    // whole words: "worldwide hellos" has neither
     const id = b.call('search_messages', { query: ' hello WORLD ', limit: 1 });
     const found = await b.next('messages_found', (p) => p.id === id);
     expect(found).toMatchObject({ query: 'hello WORLD', has_more: true, room_uuid: room.uuid });

@@ -151,9 +151,10 @@ function wordsOf(text: string): string[] {
 export const MAX_SEARCH_WORDS = 8;
 
 /**
- * The words a message query looks for: each as a whole word of the body, the last one also as
- * the start of one (results come as the query is typed). A query without letters or digits
- * finds nothing.
+ * The words a message query looks for, each as a whole word of the body (in any order). Whole
+ * words, not starts of words: an index finds a word at the same small cost however many
+ * messages hold it, where a prefix costs as much as all the words it starts. A query without
+ * letters or digits finds nothing.
  */
 export function searchWords(query: string): string[] {
   return [...new Set(wordsOf(query))].slice(0, MAX_SEARCH_WORDS);
@@ -163,6 +164,5 @@ export function searchWords(query: string): string[] {
 export function bodyMatches(body: string, words: readonly string[]): boolean {
   if (words.length === 0) return false;
   const have = new Set(wordsOf(body));
-  const last = words.length - 1;
-  return words.every((w, i) => (i === last ? [...have].some((h) => h.startsWith(w)) : have.has(w)));
+  return words.every((w) => have.has(w));
 }

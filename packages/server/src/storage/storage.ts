@@ -212,8 +212,8 @@ export interface MessageStore {
     opts: { after: number; limit: number },
   ): Promise<{ list: Message[]; has_more: boolean }>;
   /**
-   * The newest `limit` messages older than `before` whose body holds the words of `query`
-   * (see searchWords: each whole, the last also as the start of a word), newest first.
+   * The newest `limit` messages older than `before` whose body holds every word of `query`
+   * (see searchWords: as whole words), newest first.
    */
   search(
     roomUuid: string,

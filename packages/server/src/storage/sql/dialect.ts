@@ -102,12 +102,9 @@ export const sqliteDialect: Dialect = {
       if (last.rows.length === 0) return [];
       upTo = last.rows[0]!.rowid;
     }
-    // the room's token, every word whole, the last one also as the start of a word
-    const last = words.length - 1;
-    const match = [
-      phrase(`r${room.replaceAll('-', '')}`),
-      ...words.map((w, i) => (i === last ? `${phrase(w)} *` : phrase(w))),
-    ].join(' AND ');
+    // the room's token and every word, whole: terms, whose lookups cost little however common
+    // (a prefix merges every matching term's whole list: 25 ms for one in every message)
+    const match = [phrase(`r${room.replaceAll('-', '')}`), ...words.map(phrase)].join(' AND ');
     const found = await sql<{ rowid: number }>`select rowid from messages_search
       where messages_search match ${match} ${upTo === undefined ? sql`` : sql`and rowid <= ${upTo}`}
       order by rowid desc limit ${limit}`.execute(db);
@@ -145,9 +142,7 @@ export const postgresDialect: Dialect = {
       .selectAll()
       .where('room_uuid', '=', room)
       .where(
-        sql<boolean>`to_tsvector('simple', body) @@ to_tsquery('simple', ${words
-          .map((w, i) => (i === words.length - 1 ? `${w}:*` : w))
-          .join(' & ')})`,
+        sql<boolean>`to_tsvector('simple', body) @@ to_tsquery('simple', ${words.join(' & ')})`,
       );
     if (before !== undefined) q = q.where('seq', '<', before);
     return q.orderBy('seq', 'desc').limit(limit).execute();
