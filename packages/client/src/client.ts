@@ -567,7 +567,15 @@ export class ChatClient {
         if (pending?.flags.history) emit = false;
         break;
       case 'message_created':
-        if (emit) emit = this.session.accept(payload, meta);
+        if (emit) {
+          const accepted = this.session.accept(payload, meta);
+          emit = accepted !== null;
+          if (accepted) payload = accepted;
+        }
+        break;
+      case 'message_changed':
+      case 'message_deleted':
+        if (emit) emit = this.session.change(payload.object);
         break;
     }
     if (emit) this.emitResult(payload, meta);

@@ -30,12 +30,14 @@ export interface Identity {
 /**
  * Messages of the entered room: `initial` is the newest page on first entry; `newer` is what
  * was missed while away, after each re-entry (possibly empty); `older` is a page loadOlder()
- * asked for. `has_more`: older messages remain (always false for `newer`).
+ * asked for; `changed`: messages the client had that were edited, deleted or reacted to while
+ * it was away, as they are now (to replace, by seq, those it holds; never to add).
+ * `has_more`: older messages remain (always false for `newer` and `changed`).
  */
 export interface History {
   room: string;
   list: Message[];
-  mode: 'initial' | 'newer' | 'older';
+  mode: 'initial' | 'newer' | 'older' | 'changed';
   has_more: boolean;
 }
 

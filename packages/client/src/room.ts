@@ -64,6 +64,13 @@ export class RoomSession {
   private lastSeq: number | null = null;
   /** Oldest seq passed on, for loadOlder(). */
   private oldestSeq: number | null = null;
+  /** Newest change number (`rev`) seen in this room: where catching up starts after a drop. */
+  private lastRev = 0;
+  /**
+   * Changes to messages not passed on yet (by seq, the newest copy): a change made on another
+   * node can overtake the message_created this one is still ordering. Applied when it comes.
+   */
+  private readonly early = new Map<number, Message>();
   private olderRemain = false;
   private readonly held = new Map<number, Held>();
   private entered: EnterReply | null = null;
@@ -175,18 +182,57 @@ export class RoomSession {
     this.rejectWaiters(error);
   }
 
-  /** A message_created: whether to pass it on now (held while entering, dropped if seen). */
-  accept(payload: ResultPayload<'message_created'>, meta: FrameMeta): boolean {
+  /**
+   * A message_created: what to pass on now (null: held while entering, or dropped as seen);
+   * a change that overtook it is applied to it.
+   */
+  accept(
+    payload: ResultPayload<'message_created'>,
+    meta: FrameMeta,
+  ): ResultPayload<'message_created'> | null {
     const m = payload.object;
-    if (this.wanted === null || m.room_uuid !== this.wanted) return true;
+    if (this.wanted === null || m.room_uuid !== this.wanted) return payload;
     if (this.phase !== 'in') {
       if (!this.held.has(m.seq)) this.held.set(m.seq, { payload, meta });
-      return false;
+      return null;
     }
-    if (this.lastSeq !== null && m.seq <= this.lastSeq) return false;
+    if (this.lastSeq !== null && m.seq <= this.lastSeq) return null;
     this.lastSeq = m.seq;
     this.oldestSeq ??= m.seq;
+    const newer = this.early.get(m.seq);
+    this.early.delete(m.seq);
+    const object = newer !== undefined && newer.rev > m.rev ? newer : m;
+    this.seen(object);
+    return object === m ? payload : { ...payload, object };
+  }
+
+  /**
+   * A message_changed or message_deleted: whether to pass it on now. Kept back while entering,
+   * and for a message not passed on yet (it is applied when that message comes).
+   */
+  change(m: Message): boolean {
+    if (this.wanted === null || m.room_uuid !== this.wanted) return true;
+    if (this.phase !== 'in' || this.lastSeq === null || m.seq > this.lastSeq) {
+      const kept = this.early.get(m.seq);
+      if (kept === undefined || kept.rev < m.rev) this.early.set(m.seq, m);
+      return false;
+    }
+    this.seen(m);
     return true;
+  }
+
+  private seen(m: Message): void {
+    if (m.rev > this.lastRev) this.lastRev = m.rev;
+  }
+
+  /** The newest copy of each message of `list`, with the changes kept back applied. */
+  private applyEarly(list: Message[]): Message[] {
+    return list.map((m) => {
+      const newer = this.early.get(m.seq);
+      if (newer === undefined) return m;
+      this.early.delete(m.seq);
+      return newer.rev > m.rev ? newer : m;
+    });
   }
 
   private reset(room: string | null): void {
@@ -204,6 +250,8 @@ export class RoomSession {
     this.attempt++;
     this.lastSeq = null;
     this.oldestSeq = null;
+    this.lastRev = 0;
+    this.early.clear();
     this.olderRemain = false;
     this.held.clear();
     this.entered = null;
@@ -246,6 +294,8 @@ export class RoomSession {
     if (attempt !== this.attempt) return;
     const page = reply.messages_listed;
     let history: History;
+    /** Older messages that changed while this client was away, as they are now. */
+    let changes: Message[] = [];
     if (this.lastSeq === null) {
       history = { room, list: page.list, mode: 'initial', has_more: page.has_more };
       this.oldestSeq = page.list[0]?.seq ?? null;
@@ -272,18 +322,48 @@ export class RoomSession {
           after = last.seq;
         }
       }
+      // edits, deletions and reactions of the messages it had: every change after the newest
+      // it saw (new messages are in `list` already, as they are now)
+      for (let after = this.lastRev; after > 0;) {
+        const next = await this.deps.request(
+          'list_messages',
+          { changed_after: after, limit: PAGES.messages.max },
+          { direct: true, history: true },
+        );
+        if (attempt !== this.attempt) return;
+        changes.push(...next.list.filter((m) => m.seq <= from));
+        const last = next.list.at(-1);
+        if (!next.has_more || last === undefined) break;
+        after = last.rev;
+      }
       this.lastSeq = list.at(-1)?.seq ?? from;
       this.oldestSeq ??= list[0]?.seq ?? null;
       history = { room, list, mode: 'newer', has_more: false };
     }
+    history.list = this.applyEarly(history.list);
+    for (const m of history.list) this.seen(m);
+    // changes kept back for messages this page now holds or older ones: told with the rest
+    for (const [seq, m] of this.early) {
+      if (seq > this.lastSeq) continue;
+      this.early.delete(seq);
+      changes.push(m);
+    }
+    changes = newestCopies(changes);
+    for (const m of changes) this.seen(m);
     this.entered = reply;
     this.phase = 'in';
     this.deps.history(history);
+    if (changes.length > 0) {
+      this.deps.history({ room, list: changes, mode: 'changed', has_more: false });
+    }
     const held = [...this.held.values()].sort(
       (a, b) => a.payload.object.seq - b.payload.object.seq,
     );
     this.held.clear();
-    for (const h of held) if (this.accept(h.payload, h.meta)) this.deps.message(h.payload, h.meta);
+    for (const h of held) {
+      const accepted = this.accept(h.payload, h.meta);
+      if (accepted) this.deps.message(accepted, h.meta);
+    }
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w.resolve(reply);
@@ -328,4 +408,14 @@ export class RoomSession {
       });
     this.deps.settled();
   }
+}
+
+/** One copy of each message (the highest rev), in ascending seq. */
+function newestCopies(list: Message[]): Message[] {
+  const bySeq = new Map<number, Message>();
+  for (const m of list) {
+    const kept = bySeq.get(m.seq);
+    if (kept === undefined || kept.rev < m.rev) bySeq.set(m.seq, m);
+  }
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }

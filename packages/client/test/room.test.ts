@@ -92,6 +92,10 @@ describe('room session', () => {
     expect(socket().last('list_messages')).toMatchObject({ after: 411 });
     answerFill(socket(), messages(r.uuid, 412, 501, other), false, r.uuid);
     await settle();
+    // then what changed among those it had, after the newest change it saw (none here)
+    expect(socket().last('list_messages')).toMatchObject({ changed_after: 11, limit: 200 });
+    answerFill(socket(), [], false, r.uuid);
+    await settle();
     // after the fill: a duplicate of what was filled, then a new one
     socket().result('message_created', { object: message(r.uuid, 500, other) });
     socket().result('message_created', { object: message(r.uuid, 502, other) });
@@ -111,11 +115,15 @@ describe('room session', () => {
     socket().greet(me, 'tok', true);
     socket().answerEnter(r, messages(r.uuid, 1, 40, other));
     await settle();
+    // no page of messages: only what changed since the newest change it saw
     expect(
       socket()
         .calls()
-        .filter((c) => c.message === 'list_messages'),
-    ).toEqual([]);
+        .filter((c) => c.message === 'list_messages')
+        .map(({ id: _, ...c }) => c),
+    ).toEqual([{ message: 'list_messages', changed_after: 30, limit: 200 }]);
+    answerFill(socket(), [], false, r.uuid);
+    await settle();
     expect(histories.map((h) => [h.mode, h.list.length])).toEqual([
       ['initial', 30],
       ['newer', 10],
@@ -248,8 +256,72 @@ describe('room session', () => {
     await settle();
     answerFill(socket(), messages(r.uuid, 211, 302, other), false, r.uuid);
     await settle();
+    expect(socket().last('list_messages')).toMatchObject({ changed_after: 10 });
+    answerFill(socket(), [], false, r.uuid);
+    await settle();
     expect(histories.map((h) => h.mode)).toEqual(['initial', 'newer']);
     expect(seen).toEqual(Array.from({ length: 302 }, (_, i) => i + 1));
+  });
+
+  it('catches up on changes made while away, and applies a change that overtook its message', async () => {
+    const { client, socket, me, other } = setup();
+    const { seen, histories } = timeline(client);
+    const changed = record(client, 'message_changed');
+    const created = record(client, 'message_created');
+    const r = room();
+    const entering = client.enterRoom(r.uuid);
+    socket().answerEnter(r, messages(r.uuid, 1, 10, other));
+    await entering;
+    socket().drop();
+    socket().greet(me, 'tok', true);
+    socket().answerEnter(r, messages(r.uuid, 1, 12, other));
+    await settle();
+    // while it was away: 11 and 12 were written (revs 11, 12), 3 edited (13), 3 reacted to (14)
+    const edited = { ...message(r.uuid, 3, other, 'edited'), rev: 13 };
+    const reacted = { ...edited, rev: 14, reactions: [{ emoji: '👍', count: 1, users: ['u'] }] };
+    expect(socket().last('list_messages')).toMatchObject({ changed_after: 10 });
+    answerFill(
+      socket(),
+      [message(r.uuid, 11, other), message(r.uuid, 12, other), edited],
+      true,
+      r.uuid,
+    );
+    await settle();
+    expect(socket().last('list_messages')).toMatchObject({ changed_after: 13 });
+    answerFill(socket(), [reacted], false, r.uuid);
+    await settle();
+    expect(histories.map((h) => [h.mode, h.list.map((m) => [m.seq, m.rev])])).toEqual([
+      ['initial', messages(r.uuid, 1, 10, other).map((m) => [m.seq, m.rev])],
+      [
+        'newer',
+        [
+          [11, 11],
+          [12, 12],
+        ],
+      ],
+      ['changed', [[3, 14]]],
+    ]);
+    // live: a change of 13 overtakes message 13 itself; a change of 5 goes out at once
+    socket().result('message_changed', {
+      object: { ...message(r.uuid, 13, other, 'fixed'), rev: 16 },
+    });
+    socket().result('message_created', {
+      object: { ...message(r.uuid, 13, other, 'fxied'), rev: 15 },
+    });
+    socket().result('message_changed', {
+      object: { ...message(r.uuid, 5, other, 'five'), rev: 17 },
+    });
+    expect(seen.at(-1)).toBe(13);
+    expect(created.map(([p]) => [p.object.seq, p.object.body, p.object.rev])).toEqual([
+      [13, 'fixed', 16],
+    ]);
+    expect(changed.map(([p]) => [p.object.seq, p.object.body])).toEqual([[5, 'five']]);
+    // the next re-entry asks for changes after the newest rev it saw
+    socket().drop();
+    socket().greet(me, 'tok', true);
+    socket().answerEnter(r, messages(r.uuid, 1, 13, other));
+    await settle();
+    expect(socket().last('list_messages')).toMatchObject({ changed_after: 17 });
   });
 
   it('a re-entry refused with rate_limited is tried again after retry_after_ms', async () => {

@@ -269,6 +269,11 @@ describe('ChatApi on @chat/client', () => {
       fill.id,
     );
     await settle();
+    // then the changes to what it had, since the newest change it saw: none
+    fill = s.lastCall('list_messages')!;
+    expect(fill).toMatchObject({ changed_after: 50 });
+    s.result('messages_listed', { list: [], has_more: false, room_uuid: 'r1' }, fill.id);
+    await settle();
 
     expect(t.store.getState().messages.list.map((m) => m.seq)).toEqual(server.map((m) => m.seq));
     // both go now: the one in flight again with the same id (the server answers it with the
@@ -303,10 +308,26 @@ describe('ChatApi on @chat/client', () => {
     s.result('user_created', { object: user(1), token: 'tok', resumed: true });
     answerEnter(s, range(11, 60), true);
     await settle();
-    expect(t.store.getState().messages.list.map((m) => m.seq)).toEqual(
-      range(1, 60).map((m) => m.seq),
+    // no fill; the changes since the newest it saw: message 5 was edited meanwhile
+    const changes = s.callsOf('list_messages');
+    expect(changes).toEqual([expect.objectContaining({ changed_after: 50 })]);
+    const edited = { ...msg(5), body: 'edited', edited: msg(61).created, rev: 61 };
+    s.result(
+      'messages_listed',
+      { list: [edited], has_more: false, room_uuid: 'r1', changed_after: 50 },
+      changes[0]!.id,
     );
-    expect(s.callsOf('list_messages')).toHaveLength(0);
+    await settle();
+    const list = t.store.getState().messages.list;
+    expect(list.map((m) => m.seq)).toEqual(range(1, 60).map((m) => m.seq));
+    expect(list[4]).toEqual(edited);
+    // live changes replace what it holds; an older copy never replaces a newer one
+    s.result('message_deleted', {
+      object: { ...edited, body: '', deleted: edited.edited, rev: 63 },
+    });
+    s.result('message_changed', { object: { ...edited, body: 'stale', rev: 62 } });
+    await settle();
+    expect(t.store.getState().messages.list[4]).toMatchObject({ body: '', rev: 63 });
   });
 
   it('a message written offline in one room is not sent in the next', async () => {

@@ -157,6 +157,8 @@ export class ChatApi {
     });
     c.on('history', (h) => this.onHistory(h));
     c.on('message_created', (p) => this.onMessage(p.object));
+    c.on('message_changed', (p) => d(messagesActions.changed(p.object)));
+    c.on('message_deleted', (p) => d(messagesActions.changed(p.object)));
     c.on('drawing_got', (p) => {
       if (c.room !== null && p.object.room_uuid === c.room) d(drawingActions.got(p.object));
     });
@@ -196,7 +198,7 @@ export class ChatApi {
       }),
     );
     // in the room and in sync: what waited for the connection goes out now
-    if (h.mode !== 'older') d(messagesActions.pendingResumed());
+    if (h.mode === 'initial' || h.mode === 'newer') d(messagesActions.pendingResumed());
   }
 
   private onMessage(message: Message): void {

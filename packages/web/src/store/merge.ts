@@ -1,8 +1,11 @@
 import type { Message } from '@chat/protocol';
 
+/** Of two copies of one message, the one to keep: the higher rev, else the later one. */
+const newer = (a: Message, b: Message) => (a.rev > b.rev ? a : b);
+
 /**
  * Merges two lists of messages, each in ascending `seq`, into one ascending list without
- * duplicates (a message seen twice keeps its newer copy). The common cases (a page of older
+ * duplicates (a message seen twice keeps its newer copy: the higher `rev`). The common cases (a page of older
  * messages, a page of newer ones, one live message) take the fast paths.
  */
 export function mergeBySeq(current: readonly Message[], incoming: readonly Message[]): Message[] {
@@ -35,12 +38,12 @@ export function mergeBySeq(current: readonly Message[], incoming: readonly Messa
       next = b;
       j++;
     } else {
-      next = b;
+      next = newer(a, b);
       i++;
       j++;
     }
     const prev = out[out.length - 1];
-    if (prev !== undefined && prev.seq === next.seq) out[out.length - 1] = next;
+    if (prev !== undefined && prev.seq === next.seq) out[out.length - 1] = newer(prev, next);
     else out.push(next);
   }
   return out;
@@ -55,10 +58,29 @@ function dedupeSorted(list: readonly Message[]): Message[] {
   const out: Message[] = [];
   for (const m of list) {
     const prev = out[out.length - 1];
-    if (prev !== undefined && prev.seq === m.seq) out[out.length - 1] = m;
+    if (prev !== undefined && prev.seq === m.seq) out[out.length - 1] = newer(prev, m);
     else out.push(m);
   }
   return out;
+}
+
+/**
+ * The list with the messages it holds replaced by `changes` where those are newer (by seq
+ * and rev); a change to a message the list does not hold is left out (it comes with its page).
+ */
+export function applyChanges(list: readonly Message[], changes: readonly Message[]): Message[] {
+  const first = list[0];
+  if (first === undefined) return list as Message[];
+  let out: Message[] | undefined;
+  for (const c of changes) {
+    // seqs are contiguous from the first one held (pages never leave holes)
+    let i = c.seq - first.seq;
+    if (list[i]?.seq !== c.seq) i = list.findIndex((m) => m.seq === c.seq);
+    if (i < 0 || list[i]!.rev >= c.rev) continue;
+    out ??= list.slice();
+    out[i] = c;
+  }
+  return out ?? (list as Message[]);
 }
 
 /** The last seq of the run of consecutive seqs that starts at the first message. */

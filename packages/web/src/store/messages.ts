@@ -1,6 +1,6 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import type { Message, User } from '@chat/protocol';
-import { mergeBySeq } from './merge.ts';
+import { applyChanges, mergeBySeq } from './merge.ts';
 
 /**
  * An own message sent (or waiting to be sent) but not yet confirmed. Its create_message call
@@ -47,7 +47,7 @@ export const initialMessagesState: MessagesState = {
   typing: {},
 };
 
-export type ListMode = 'initial' | 'older' | 'newer';
+export type ListMode = 'initial' | 'older' | 'newer' | 'changed';
 
 export interface ListedPayload {
   room_uuid: string;
@@ -75,6 +75,10 @@ const messagesSlice = createSlice({
         if (mode !== 'initial') return;
         resetFor(state, room_uuid);
       }
+      if (mode === 'changed') {
+        state.list = applyChanges(state.list, list);
+        return;
+      }
       state.list = mergeBySeq(state.list, list);
       if (mode === 'initial') {
         if (!state.loaded) state.hasOlder = has_more;
@@ -96,6 +100,11 @@ const messagesSlice = createSlice({
       if (message.room_uuid !== state.roomUuid) return;
       state.list = mergeBySeq(state.list, [message]);
       delete state.typing[message.user.uuid];
+    },
+    /** A message edited, deleted or reacted to (message_changed, message_deleted). */
+    changed(state, action: PayloadAction<Message>) {
+      if (action.payload.room_uuid !== state.roomUuid) return;
+      state.list = applyChanges(state.list, [action.payload]);
     },
     pendingAdded(state, action: PayloadAction<PendingMessage>) {
       state.pending.push(action.payload);
