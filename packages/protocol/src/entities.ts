@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TOOLS } from './limits.ts';
+import { LIMITS, TOOLS } from './limits.ts';
 
 /**
  * The `object` shapes of PROTOCOL.md, as zod schemas; the types are derived from them. Times
@@ -91,3 +91,13 @@ export const drawingSchema = z.object({
   room_uuid: z.string(),
 });
 export type Drawing = z.infer<typeof drawingSchema>;
+
+/** How a reply shows the message it answers: its author's name and its first words. */
+export function replyOf(m: Message): ReplyTo {
+  return {
+    uuid: m.uuid,
+    seq: m.seq,
+    name: m.user.name,
+    excerpt: [...m.body].slice(0, LIMITS.excerptChars).join(''),
+  };
+}

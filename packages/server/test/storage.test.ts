@@ -12,6 +12,7 @@ import {
   type Message,
   type Room,
   type User,
+  replyOf,
 } from '@chat/protocol';
 import { describeStorage, openStorage } from '../src/storage/index.ts';
 import { SqlStorage } from '../src/storage/sql/sqlStorage.ts';
@@ -23,7 +24,6 @@ import type {
   StorageLimits,
 } from '../src/storage/storage.ts';
 import { SEARCH_INDEX_MAX } from '../src/storage/sql/rooms.ts';
-import { replyOf } from '../src/storage/rules.ts';
 import { dropSchema, emptySchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
 
 /** What a line made by line() takes in a drawing besides its points: its JSON but "[]". */

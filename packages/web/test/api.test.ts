@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CLOSE_CODES } from '@chat/protocol';
+import { CLOSE_CODES, replyOf } from '@chat/protocol';
+import { messagesActions } from '../src/store/messages.ts';
 import {
   MEMBERS_REFRESH_MS,
   SEARCH_FILL,
@@ -647,5 +648,63 @@ describe('room search', () => {
     s.result('rooms_listed', { list: [room(4)], cursor: null }, s.lastCall('list_rooms')!.id);
     await settle();
     expect(t.store.getState().rooms.main).toEqual(['r5', 'r4']);
+  });
+});
+
+describe('the conversation', () => {
+  it('replies, edits, deletes and reacts through their calls; a reply waits with its quote', async () => {
+    const t = setup();
+    const s = connect(t);
+    const list = range(1, 5, 'r1', user(1));
+    await enter(t, list);
+    const quote = replyOf(list[2]!);
+    t.api.sendMessage('  yes  ', quote);
+    expect(s.lastCall('create_message')).toMatchObject({ body: 'yes', reply_to: list[2]!.uuid });
+    expect(t.store.getState().messages.pending).toEqual([
+      expect.objectContaining({ body: 'yes', reply_to: quote }),
+    ]);
+    t.api.editMessage(list[4]!.uuid, ' fixed ');
+    expect(s.lastCall('edit_message')).toMatchObject({ uuid: list[4]!.uuid, body: 'fixed' });
+    t.api.deleteMessage(list[3]!.uuid);
+    expect(s.lastCall('delete_message')).toMatchObject({ uuid: list[3]!.uuid });
+    t.api.react(list[0]!.uuid, '🎉');
+    expect(s.lastCall('react')).toMatchObject({ uuid: list[0]!.uuid, emoji: '🎉' });
+    // the server's answer to the edit is the room's message_changed, with the call's id
+    const edited = { ...list[4]!, body: 'fixed', edited: list[4]!.created, rev: 6 };
+    s.result('message_changed', { object: edited }, s.lastCall('edit_message')!.id);
+    await settle();
+    expect(t.store.getState().messages.list[4]).toEqual(edited);
+    // a refused change is told, and changes nothing
+    s.error('not_message_author', {
+      detail: 'Only its author may change this message.',
+      call: 'delete_message',
+      id: s.lastCall('delete_message')!.id,
+    });
+    await settle();
+    expect(t.store.getState().messages.list[3]).toEqual(list[3]);
+    expect(
+      t.store
+        .getState()
+        .ui.notices.map((n) => n.text)
+        .join(' '),
+    ).toContain('Only its author');
+  });
+
+  it('the message being answered or edited is let go when it is deleted', async () => {
+    const t = setup();
+    const s = connect(t);
+    const list = range(1, 3);
+    await enter(t, list);
+    t.store.dispatch(messagesActions.composingStarted({ kind: 'reply', message: list[1]! }));
+    s.result('message_deleted', {
+      object: { ...list[0]!, body: '', deleted: list[0]!.created, rev: 4 },
+    });
+    await settle();
+    expect(t.store.getState().messages.composing?.message.uuid).toBe(list[1]!.uuid);
+    s.result('message_deleted', {
+      object: { ...list[1]!, body: '', deleted: list[1]!.created, rev: 5 },
+    });
+    await settle();
+    expect(t.store.getState().messages.composing).toBeNull();
   });
 });

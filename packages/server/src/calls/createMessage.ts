@@ -1,5 +1,5 @@
 import { newTimeId } from '../ids.ts';
-import { replyOf } from '../storage/rules.ts';
+import { replyOf } from '@chat/protocol';
 import { ChatError, defineCall, event, quotaError, reply, requireRoom } from './call.ts';
 import { liveMessage, MESSAGE_OVERHEAD } from './messageRules.ts';
 

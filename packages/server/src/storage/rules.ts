@@ -1,4 +1,4 @@
-import { LIMITS, type Message, type Reaction, type ReplyTo } from '@chat/protocol';
+import { LIMITS, type Reaction } from '@chat/protocol';
 import type { StorageLimits } from './storage.ts';
 
 /*
@@ -92,16 +92,6 @@ export function isResend(
     stored.body === m.body &&
     Date.parse(m.created) - Date.parse(stored.created) <= RESEND_WINDOW_MS
   );
-}
-
-/** A reply's view of the message it answers: its author's name and its first words. */
-export function replyOf(m: Message): ReplyTo {
-  return {
-    uuid: m.uuid,
-    seq: m.seq,
-    name: m.user.name,
-    excerpt: [...m.body].slice(0, LIMITS.excerptChars).join(''),
-  };
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   type History,
   type KeyValueStore,
 } from '@chat/client';
-import { PAGES, type CallInput, type Message, type Tool } from '@chat/protocol';
+import { PAGES, type CallInput, type Message, type ReplyTo, type Tool } from '@chat/protocol';
 import type { AppStore } from '../store/index.ts';
 import { userActions } from '../store/user.ts';
 import { roomsActions, searchReadsOn } from '../store/rooms.ts';
@@ -284,8 +284,11 @@ export class ChatApi {
 
   // ---- messages ----------------------------------------------------------------------------
 
-  /** Shows the message as pending at once and sends it; returns its pending key. */
-  sendMessage(body: string): string | null {
+  /**
+   * Shows the message as pending at once and sends it, as a reply to `replyTo` when given;
+   * returns its pending key.
+   */
+  sendMessage(body: string, replyTo?: ReplyTo): string | null {
     const text = body.trim();
     if (text === '' || this.client.room === null) return null;
     const id = `p${++this.pendingSeq}`;
@@ -295,10 +298,27 @@ export class ChatApi {
         body: text,
         created: new Date(this.now()).toISOString(),
         unsent: !this.client.ready,
+        ...(replyTo ? { reply_to: replyTo } : {}),
       }),
     );
-    this.post(id, text);
+    this.post(id, text, replyTo?.uuid);
     return id;
+  }
+
+  /** Edits one's own message; the room (this page too) hears of it as message_changed. */
+  editMessage(uuid: string, body: string): void {
+    const text = body.trim();
+    if (text === '') return;
+    this.client.request('edit_message', { uuid, body: text }).catch(this.tell);
+  }
+
+  deleteMessage(uuid: string): void {
+    this.client.request('delete_message', { uuid }).catch(this.tell);
+  }
+
+  /** Adds this user's reaction, or takes it back. */
+  react(uuid: string, emoji: string): void {
+    this.client.request('react', { uuid, emoji }).catch(this.tell);
   }
 
   /**
@@ -306,14 +326,15 @@ export class ChatApi {
    * and after a reconnect sends the same call with the same id, which the server answers
    * with the message it stored): never by comparing texts.
    */
-  private post(id: string, body: string): void {
-    this.client.request('create_message', { body }, { timeoutMs: MESSAGE_TIMEOUT_MS }).then(
+  private post(id: string, body: string, replyTo?: string): void {
+    const args = replyTo === undefined ? { body } : { body, reply_to: replyTo };
+    this.client.request('create_message', args, { timeoutMs: MESSAGE_TIMEOUT_MS }).then(
       (reply) => this.dispatch(messagesActions.created({ message: reply.object, id })),
-      (error: unknown) => this.refused(id, body, error),
+      (error: unknown) => this.refused(id, body, error, replyTo),
     );
   }
 
-  private refused(id: string, body: string, error: unknown): void {
+  private refused(id: string, body: string, error: unknown, replyTo?: string): void {
     const d = this.dispatch;
     const waiting = () => this.store.getState().messages.pending.find((p) => p.id === id);
     if (!waiting()) return;
@@ -327,7 +348,7 @@ export class ChatApi {
         const p = waiting();
         if (!p || p.failed !== undefined) return;
         d(messagesActions.pendingResent(id));
-        this.post(id, body);
+        this.post(id, body, replyTo);
       });
       return;
     }
@@ -341,7 +362,7 @@ export class ChatApi {
     const p = this.store.getState().messages.pending.find((m) => m.id === id);
     if (!p) return;
     this.dispatch(messagesActions.pendingRemoved(id));
-    this.sendMessage(p.body);
+    this.sendMessage(p.body, p.reply_to);
   }
 
   loadOlder(): void {

@@ -1,5 +1,5 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
-import type { Message, User } from '@chat/protocol';
+import type { Message, ReplyTo, User } from '@chat/protocol';
 import { applyChanges, mergeBySeq } from './merge.ts';
 
 /**
@@ -17,7 +17,12 @@ export interface PendingMessage {
   delayed?: string;
   /** The server's error sentence, when the call failed for good. */
   failed?: string;
+  /** The message it answers, as shown above it. */
+  reply_to?: ReplyTo;
 }
+
+/** What the message box is doing besides writing a new message. */
+export type Composing = { kind: 'reply' | 'edit'; message: Message } | null;
 
 export interface TypingEntry {
   name: string;
@@ -35,6 +40,7 @@ export interface MessagesState {
   loadingOlder: boolean;
   /** Who is typing, by user uuid. */
   typing: Record<string, TypingEntry>;
+  composing: Composing;
 }
 
 export const initialMessagesState: MessagesState = {
@@ -45,6 +51,7 @@ export const initialMessagesState: MessagesState = {
   hasOlder: false,
   loadingOlder: false,
   typing: {},
+  composing: null,
 };
 
 export type ListMode = 'initial' | 'older' | 'newer' | 'changed';
@@ -103,8 +110,15 @@ const messagesSlice = createSlice({
     },
     /** A message edited, deleted or reacted to (message_changed, message_deleted). */
     changed(state, action: PayloadAction<Message>) {
-      if (action.payload.room_uuid !== state.roomUuid) return;
-      state.list = applyChanges(state.list, [action.payload]);
+      const m = action.payload;
+      if (m.room_uuid !== state.roomUuid) return;
+      state.list = applyChanges(state.list, [m]);
+      // a message answered or being edited that is deleted meanwhile: nothing to do with it
+      if (m.deleted !== null && state.composing?.message.uuid === m.uuid) state.composing = null;
+    },
+    /** The message box answers `message`, or edits it (one's own), until sent or cancelled. */
+    composingStarted(state, action: PayloadAction<Composing>) {
+      state.composing = action.payload;
     },
     pendingAdded(state, action: PayloadAction<PendingMessage>) {
       state.pending.push(action.payload);
