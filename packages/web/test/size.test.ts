@@ -28,11 +28,14 @@ describe('production bundle', () => {
     } finally {
       process.env.NODE_ENV = nodeEnv;
     }
-    // a production bundle: React's development JSX runtime is not in it
+    // a production bundle: no JSX compiled for React's development runtime, none of React's
+    // development warnings (the bare word jsxDEV is in react-markdown's JSX options)
     const scripts = readdirSync(join(out, 'assets')).filter((f) => f.endsWith('.js'));
     expect(scripts.length).toBeGreaterThan(0);
     for (const f of scripts) {
-      expect(readFileSync(join(out, 'assets', f), 'utf8'), f).not.toContain('jsxDEV');
+      const code = readFileSync(join(out, 'assets', f), 'utf8');
+      expect(code, f).not.toMatch(/\bjsxDEV\)\(/);
+      expect(code, f).not.toContain('Each child in a list should have a unique');
     }
     // size.mjs exits non-zero over the limit, which makes execFileSync throw
     const report = execFileSync(
