@@ -1,26 +1,3 @@
-/** Pieces of a message body: plain text, or an http(s) link. Nothing here is ever HTML. */
-export type Piece = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
-
-const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
-const TRAILING = /[.,;:!?)\]}'"]+$/;
-
-export function linkify(body: string): Piece[] {
-  const out: Piece[] = [];
-  let last = 0;
-  for (const m of body.matchAll(URL_RE)) {
-    let url = m[0];
-    const trail = TRAILING.exec(url);
-    if (trail) url = url.slice(0, url.length - trail[0].length);
-    const start = m.index;
-    if (url.length <= 'https://'.length) continue;
-    if (start > last) out.push({ kind: 'text', text: body.slice(last, start) });
-    out.push({ kind: 'link', text: url, href: url });
-    last = start + url.length;
-  }
-  if (last < body.length) out.push({ kind: 'text', text: body.slice(last) });
-  return out;
-}
-
 export function formatTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
@@ -31,6 +8,35 @@ export function formatDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   return d.toLocaleString();
+}
+
+/** The local calendar day of a moment, as a number that compares: 20261123 (NaN if invalid). */
+export function localDay(ms: number): number {
+  const d = new Date(ms);
+  return d.getFullYear() * 10_000 + (d.getMonth() + 1) * 100 + d.getDate();
+}
+
+let dayFormat: Intl.DateTimeFormat | null = null;
+
+/** A day separator's label: "Today", "Yesterday", else the full date ("Monday, 23 November 2026"). */
+export function formatDay(iso: string, now: number = Date.now(), locale?: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  const day = localDay(ms);
+  if (day === localDay(now)) return 'Today';
+  const yesterday = new Date(now);
+  // the calendar's day before, not 24 h before: a DST change makes a day 23 or 25 h long
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (day === localDay(yesterday.getTime())) return 'Yesterday';
+  const options: Intl.DateTimeFormatOptions = {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  };
+  if (locale !== undefined) return new Intl.DateTimeFormat(locale, options).format(ms);
+  dayFormat ??= new Intl.DateTimeFormat(undefined, options);
+  return dayFormat.format(ms);
 }
 
 export function formatLogTime(ms: number): string {

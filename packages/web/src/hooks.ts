@@ -48,6 +48,18 @@ export function useTicker(ms: number, active: boolean): number {
   return now;
 }
 
+/** The time now, renewed just after each local midnight: labels like "Today" stay true. */
+export function useToday(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const midnight = new Date(now);
+    midnight.setHours(24, 0, 0, 0);
+    const t = setTimeout(() => setNow(Date.now()), midnight.getTime() - Date.now() + 1_000);
+    return () => clearTimeout(t);
+  }, [now]);
+  return now;
+}
+
 /**
  * Virtuoso's initialTopMostItemIndex waits for a real scroll, which jsdom never does; the
  * component tests render lists from the top instead.

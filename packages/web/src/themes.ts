@@ -12,6 +12,8 @@ export interface Theme {
   own: string;
   border: string;
   focus: string;
+  /** Light text on dark panels: the browser's controls and app.css's [data-scheme='dark'] follow. */
+  dark: boolean;
 }
 
 export const THEMES: readonly Theme[] = [
@@ -27,6 +29,7 @@ export const THEMES: readonly Theme[] = [
     own: '#dbe8ff',
     border: '#b9c8e6',
     focus: '#1d4ed8',
+    dark: false,
   },
   {
     name: 'Peach',
@@ -40,6 +43,7 @@ export const THEMES: readonly Theme[] = [
     own: '#fde0d2',
     border: '#e8c4b0',
     focus: '#b4361a',
+    dark: false,
   },
   {
     name: 'Mint',
@@ -53,6 +57,7 @@ export const THEMES: readonly Theme[] = [
     own: '#d9f2d0',
     border: '#b8dcb0',
     focus: '#166534',
+    dark: false,
   },
   {
     name: 'Lavender',
@@ -66,6 +71,7 @@ export const THEMES: readonly Theme[] = [
     own: '#eadcfb',
     border: '#d1bfe9',
     focus: '#6b21a8',
+    dark: false,
   },
   {
     name: 'Sunset',
@@ -79,6 +85,7 @@ export const THEMES: readonly Theme[] = [
     own: '#ffe6c2',
     border: '#ecd1a0',
     focus: '#9a3412',
+    dark: false,
   },
   {
     name: 'Night',
@@ -92,6 +99,7 @@ export const THEMES: readonly Theme[] = [
     own: '#234456',
     border: '#35505e',
     focus: '#7dd3fc',
+    dark: true,
   },
   {
     name: 'Berry',
@@ -105,6 +113,7 @@ export const THEMES: readonly Theme[] = [
     own: '#46294d',
     border: '#55395b',
     focus: '#f0abfc',
+    dark: true,
   },
   {
     name: 'Forest',
@@ -118,6 +127,7 @@ export const THEMES: readonly Theme[] = [
     own: '#1f4a39',
     border: '#2d5646',
     focus: '#86efac',
+    dark: true,
   },
 ];
 
@@ -153,7 +163,8 @@ export function applyTheme(n: number, root: HTMLElement = document.documentEleme
   };
   for (const [k, v] of Object.entries(vars)) root.style.setProperty(k, v);
   root.dataset.theme = String(clampTheme(n));
-  root.style.colorScheme = n >= 5 ? 'dark' : 'light';
+  root.dataset.scheme = t.dark ? 'dark' : 'light';
+  root.style.colorScheme = root.dataset.scheme;
 }
 
 /** WCAG contrast ratio of two #rrggbb colors. */

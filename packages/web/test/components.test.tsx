@@ -7,6 +7,7 @@ import { MessageInput } from '../src/components/Input.tsx';
 import { ColorPicker } from '../src/components/ColorPicker.tsx';
 import { DRAW_COLORS, ROOM_COLORS } from '@chat/protocol';
 import { SEARCH_MAX_PAGES } from '../src/api/chatApi.ts';
+import { formatDateTime, formatDay } from '../src/format.ts';
 import { drawing, msg, range, room, settle, setup, user } from './fakes.ts';
 
 function renderApp(path: string) {
@@ -50,6 +51,86 @@ describe('MessageBody', () => {
     expect(links).toHaveLength(1);
     expect(links[0]!.getAttribute('href')).toBe('https://example.com');
     expect(links[0]!.getAttribute('rel')).toBe('noopener noreferrer');
+  });
+});
+
+describe('MessageList: groups, avatars and days', () => {
+  it('groups one author within 5 minutes, never across a day, and says which day', async () => {
+    const now = new Date(2026, 10, 25, 12, 0).getTime();
+    vi.useFakeTimers({ now, toFake: ['Date'] });
+    try {
+      const t = renderApp('/room/r1');
+      const at = (d: number, h: number, m: number) => new Date(2026, 10, d, h, m).toISOString();
+      const list = [
+        { ...msg(1, 'r1', user(2)), created: at(23, 18, 0) },
+        { ...msg(2, 'r1', user(2)), created: at(24, 23, 58) },
+        // three minutes later, but another day
+        { ...msg(3, 'r1', user(2)), created: at(25, 0, 1) },
+        { ...msg(4, 'r1', user(2)), created: at(25, 0, 4) },
+        // six minutes later
+        { ...msg(5, 'r1', user(2)), created: at(25, 0, 10) },
+        // another author, a minute later
+        { ...msg(6, 'r1', user(3)), created: at(25, 0, 11) },
+        { ...msg(7, 'r1', user(1)), created: at(25, 11, 58) },
+      ];
+      const enter = t.s.lastCall('enter_room')!;
+      await act(async () => {
+        t.s.result('room_entered', { object: room(1) }, enter.id);
+        t.s.result('messages_listed', { list, has_more: false, room_uuid: 'r1' }, enter.id);
+        t.s.result('drawing_got', { object: drawing('r1') }, enter.id);
+        await settle();
+      });
+      const row = (text: string) => screen.getByText(text).closest('.message-row')!;
+      const kinds = list.map((m) => (row(m.body).classList.contains('head') ? 'head' : 'compact'));
+      expect(kinds).toEqual(['head', 'head', 'head', 'compact', 'head', 'head', 'head']);
+      const separators = [...document.querySelectorAll('.day-separator')].map((e) => e.textContent);
+      expect(separators).toEqual([formatDay(list[0]!.created, now), 'Yesterday', 'Today']);
+      expect(separators[0]).toMatch(/2026/);
+      // the separator sits in the item of the first message of its day
+      expect(row('m3').previousElementSibling!.textContent).toBe('Today');
+      // others' group heads have an avatar with their initial, in their color; own messages none
+      const avatars = [...document.querySelectorAll('.avatar')];
+      expect(avatars).toHaveLength(5);
+      expect(avatars.every((a) => a.textContent === 'U')).toBe(true);
+      expect(row('m6').querySelector('.avatar')).not.toBeNull();
+      expect(row('m7').querySelector('.avatar')).toBeNull();
+      expect((row('m6') as HTMLElement).style.getPropertyValue('--user-light')).toMatch(/^#/);
+      // a compact message: no author line, its time on hover with the full date and time
+      const compact = row('m4');
+      expect(compact.querySelector('.message-author')).toBeNull();
+      const time = compact.querySelector('.message-hover-time time')!;
+      expect(time.getAttribute('title')).toBe(formatDateTime(list[3]!.created));
+      expect(row('m3').querySelector('.message-author')!.textContent).toBe('user-2');
+      expect(row('m3').querySelector('.message-meta time')!.getAttribute('title')).toBe(
+        formatDateTime(list[2]!.created),
+      );
+
+      // an own message two minutes after the last one joins its group, pending and confirmed
+      const box = screen.getByRole('textbox', { name: 'Write a message...' });
+      fireEvent.change(box, { target: { value: 'and **more**' } });
+      fireEvent.keyDown(box, { key: 'Enter' });
+      const pending = document.querySelector('.message.pending')!;
+      const pendingRow = pending.closest('.message-row')!;
+      expect(pendingRow.classList.contains('compact')).toBe(true);
+      expect(pending.querySelector('.message-author')).toBeNull();
+      expect(pending.textContent).toContain('Sending…');
+      expect(pending.querySelector('strong')!.textContent).toBe('more');
+      const call = t.s.lastCall('create_message')!;
+      await act(async () => {
+        t.s.result(
+          'message_created',
+          { object: { ...msg(8, 'r1', user(1), 'and **more**'), created: at(25, 12, 0) } },
+          call.id,
+        );
+        await settle();
+      });
+      expect(document.querySelector('.message.pending')).toBeNull();
+      expect(screen.getByText('more').closest('.message-row')!.classList.contains('compact')).toBe(
+        true,
+      );
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,96 +1,173 @@
-import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message as ChatMessage } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { messagesActions, type PendingMessage } from '../store/messages.ts';
-import { formatDateTime, formatTime, linkify } from '../format.ts';
-import { SCROLL_TO_END_ON_MOUNT, useFollowOutput, useTicker } from '../hooks.ts';
+import { formatDateTime, formatDay, formatTime } from '../format.ts';
+import { SCROLL_TO_END_ON_MOUNT, useFollowOutput, useTicker, useToday } from '../hooks.ts';
+import { identityStyle, initialOf } from '../identity.ts';
+import { placeAll, type Placed } from '../messageGroups.ts';
 import { Button } from './Buttons.tsx';
+import { MessageBody } from './MessageBody.tsx';
 import { MessageInput } from './Input.tsx';
 import { Spinner } from './Spinner.tsx';
 
-/** Text with clickable http(s) links; never HTML. */
-export function MessageBody({ body }: { body: string }) {
-  const pieces = useMemo(() => linkify(body), [body]);
+export { MessageBody } from './MessageBody.tsx';
+
+/** A message's time; its full date and time on hover. */
+function Time({ iso }: { iso: string }) {
   return (
-    <p className="message-body">
-      {pieces.map((p, i) =>
-        p.kind === 'link' ? (
-          <a key={i} href={p.href} target="_blank" rel="noopener noreferrer">
-            {p.text}
-          </a>
-        ) : (
-          <span key={i}>{p.text}</span>
-        ),
+    <time dateTime={iso} title={formatDateTime(iso)}>
+      {formatTime(iso)}
+    </time>
+  );
+}
+
+/** The round colored initial of a group's author (the name beside it says it in words). */
+function Avatar({ name }: { name: string }) {
+  return (
+    <span className="avatar" aria-hidden="true">
+      {initialOf(name)}
+    </span>
+  );
+}
+
+/** "Today", "Yesterday" or the date, above the first message of a day. */
+export function DaySeparator({ iso }: { iso: string }) {
+  const now = useToday();
+  return (
+    <div className="day-separator">
+      <span>{formatDay(iso, now)}</span>
+    </div>
+  );
+}
+
+/**
+ * The row of one message: others' on the left behind their avatar (or its gap), own ones on
+ * the right. A group's first row carries the author line; the others are compact and show
+ * their time beside the bubble on hover.
+ */
+function Row({
+  uuid,
+  own,
+  head,
+  avatarName,
+  hoverTime,
+  children,
+}: {
+  uuid: string | undefined;
+  own: boolean;
+  head: boolean;
+  avatarName: string;
+  hoverTime: string;
+  children: ReactNode;
+}) {
+  return (
+    <div
+      className={`message-row${own ? ' own' : ''}${head ? ' head' : ' compact'}`}
+      style={uuid === undefined ? undefined : identityStyle(uuid)}
+    >
+      {!own && (head ? <Avatar name={avatarName} /> : <span className="avatar-gap" />)}
+      {children}
+      {!head && (
+        <span className="message-hover-time">
+          <Time iso={hoverTime} />
+        </span>
       )}
-    </p>
+    </div>
   );
 }
 
 export const MessageItem = memo(function MessageItem({
   message,
   own,
+  head = true,
 }: {
   message: ChatMessage;
   own: boolean;
+  /** First of its group (the default): avatar and author line. */
+  head?: boolean;
 }) {
+  const { user, created } = message;
   return (
-    <div className={own ? 'message own' : 'message'} data-seq={message.seq}>
-      <div className="message-meta">
-        <span className="message-author">
-          {own ? `${message.user.name} (you)` : message.user.name}
-        </span>{' '}
-        <time dateTime={message.created} title={formatDateTime(message.created)}>
-          {formatTime(message.created)}
-        </time>
+    <Row uuid={user.uuid} own={own} head={head} avatarName={user.name} hoverTime={created}>
+      <div className={own ? 'message own' : 'message'} data-seq={message.seq}>
+        {head && (
+          <div className="message-meta">
+            <span className="message-author">{own ? `${user.name} (you)` : user.name}</span>{' '}
+            <Time iso={created} />
+          </div>
+        )}
+        <MessageBody body={message.body} />
       </div>
-      <MessageBody body={message.body} />
-    </div>
+    </Row>
   );
 });
 
 export const PendingItem = memo(function PendingItem({
   pending,
   name,
+  uuid,
+  head = true,
   onRetry,
   onDiscard,
 }: {
   pending: PendingMessage;
   name: string;
+  /** The user's own uuid: their color. */
+  uuid?: string;
+  head?: boolean;
   onRetry: (id: string) => void;
   onDiscard: (id: string) => void;
 }) {
   return (
-    <div
-      className={pending.failed ? 'message own pending failed' : 'message own pending'}
-      data-pending-id={pending.id}
-    >
-      <div className="message-meta">
-        <span className="message-author">{name} (you)</span>{' '}
-        <time dateTime={pending.created}>{formatTime(pending.created)}</time>{' '}
-        {pending.failed ? (
-          <span className="pending-state" role="alert">
-            Not sent: {pending.failed} <Button onClick={() => onRetry(pending.id)}>Retry</Button>
-            <Button onClick={() => onDiscard(pending.id)}>Discard</Button>
-          </span>
-        ) : (
-          <span className="pending-state">
-            {pending.unsent
-              ? 'Waiting for connection…'
-              : pending.delayed !== undefined
-                ? `Sending again soon: ${pending.delayed}`
-                : 'Sending…'}
-          </span>
-        )}
+    <Row uuid={uuid} own head={head} avatarName={name} hoverTime={pending.created}>
+      <div
+        className={pending.failed ? 'message own pending failed' : 'message own pending'}
+        data-pending-id={pending.id}
+      >
+        <div className="message-meta">
+          {head && (
+            <>
+              <span className="message-author">{name} (you)</span>{' '}
+              <Time iso={pending.created} />{' '}
+            </>
+          )}
+          {pending.failed ? (
+            <span className="pending-state" role="alert">
+              Not sent: {pending.failed} <Button onClick={() => onRetry(pending.id)}>Retry</Button>
+              <Button onClick={() => onDiscard(pending.id)}>Discard</Button>
+            </span>
+          ) : (
+            <span className="pending-state">
+              {pending.unsent
+                ? 'Waiting for connection…'
+                : pending.delayed !== undefined
+                  ? `Sending again soon: ${pending.delayed}`
+                  : 'Sending…'}
+            </span>
+          )}
+        </div>
+        <MessageBody body={pending.body} />
       </div>
-      <MessageBody body={pending.body} />
-    </div>
+    </Row>
   );
 });
 
 type Item = ChatMessage | PendingMessage;
 const isPending = (i: Item): i is PendingMessage => !('seq' in i);
+
+const parsed = new WeakMap<Item, number>();
+/** An item's time in ms, parsed once per item (the list is placed again on every change). */
+function timeOf(item: Item): number {
+  let at = parsed.get(item);
+  if (at === undefined) {
+    at = Date.parse(item.created);
+    parsed.set(item, at);
+  }
+  return at;
+}
 
 export function TypingIndicator() {
   const dispatch = useAppDispatch();
@@ -137,6 +214,17 @@ export function MessageList() {
     () => (pending.length === 0 ? list : [...list, ...pending]),
     [list, pending],
   );
+  // grouping and day separators, each from the item before it: prepending older pages moves
+  // nothing below, and a pending message joins its author's last group
+  const rows = useMemo(
+    () =>
+      placeAll(
+        items,
+        (i) => ({ author: isPending(i) ? (meUuid ?? '') : i.user.uuid, at: timeOf(i) }),
+        !hasOlder,
+      ),
+    [items, meUuid, hasOlder],
+  );
   // seq is 1, 2, 3 ... without gaps, so it is the absolute index Virtuoso needs for prepends
   const firstItemIndex = list[0]?.seq ?? 1;
 
@@ -162,17 +250,17 @@ export function MessageList() {
   }
   return (
     <div className="message-list-wrap">
-      <Virtuoso<Item>
+      <Virtuoso<Placed<Item>>
         ref={ref}
         className="message-list"
-        data={items}
+        data={rows}
         firstItemIndex={firstItemIndex}
         initialTopMostItemIndex={
           SCROLL_TO_END_ON_MOUNT ? { index: items.length - 1, align: 'end' } : undefined
         }
         alignToBottom
         increaseViewportBy={{ top: 400, bottom: 200 }}
-        computeItemKey={(_, item) => (isPending(item) ? `p-${item.id}` : item.uuid)}
+        computeItemKey={(_, { item }) => (isPending(item) ? `p-${item.id}` : item.uuid)}
         followOutput={() => {
           if (stick.current) {
             stick.current = false;
@@ -192,13 +280,23 @@ export function MessageList() {
               <div className="history-more" />
             ),
         }}
-        itemContent={(_, item) =>
-          isPending(item) ? (
-            <PendingItem pending={item} name={meName} onRetry={onRetry} onDiscard={onDiscard} />
-          ) : (
-            <MessageItem message={item} own={item.user.uuid === meUuid} />
-          )
-        }
+        itemContent={(_, { item, day, head }) => (
+          <>
+            {day && <DaySeparator iso={item.created} />}
+            {isPending(item) ? (
+              <PendingItem
+                pending={item}
+                name={meName}
+                uuid={meUuid}
+                head={head}
+                onRetry={onRetry}
+                onDiscard={onDiscard}
+              />
+            ) : (
+              <MessageItem message={item} own={item.user.uuid === meUuid} head={head} />
+            )}
+          </>
+        )}
       />
       {!atEnd && (
         <Button
