@@ -104,6 +104,13 @@ for (const [label, options] of [
       await o.page.getByRole('textbox', { name: 'Write a message...' }).waitFor();
       await send(o.page, 'a message, and a link: https://example.com/');
       await o.page.locator('.message.own').last().waitFor();
+      // someone else's, in markdown: an avatar, a colored name, a group, code and a quote
+      const other = await open(browser, `${server.url}/room/${room}`);
+      await other.page.getByRole('textbox', { name: 'Write a message...' }).waitFor();
+      await send(other.page, '**bold** `code` [a link](https://example.com/)\n> quoted');
+      await send(other.page, '```\nconst x = 1;\n```');
+      await o.page.locator('.message-row.compact pre').waitFor();
+      await other.context.close();
       for (let n = 0; n < (await themeCount(o.page)); n++) {
         await theme(o.page, n);
         expect(await violations(o.page), `messages, theme ${n}`).toEqual([]);

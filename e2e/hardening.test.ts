@@ -98,14 +98,29 @@ let debugShots = 0;
  */
 async function staysInside(page: Page, text: Locator, neighbour: Locator | Rect, what: string) {
   const region = 'x' in neighbour ? neighbour : await inside(neighbour);
-  expect(await paintsOver(page, text, region), `${what} paints over its neighbour`).toBe(false);
-  const style = await page.addStyleTag({ content: UNCLIPPED });
+  // A message row is a flex box: each bubble paints whole, after the rows above it, and would
+  // cover ink reaching down into it whether clipped or not. The text's row goes on top (without
+  // moving) for both checks, so that they test the clipping and not the order of painting.
+  const lift = (on: boolean) =>
+    text.evaluate((el, up) => {
+      const row = el.closest<HTMLElement>('.message-row');
+      if (!row) return;
+      row.style.position = up ? 'relative' : '';
+      row.style.zIndex = up ? '1' : '';
+    }, on);
+  await lift(true);
   try {
-    expect(await paintsOver(page, text, region), `${what}, unclipped: the check sees it`).toBe(
-      true,
-    );
+    expect(await paintsOver(page, text, region), `${what} paints over its neighbour`).toBe(false);
+    const style = await page.addStyleTag({ content: UNCLIPPED });
+    try {
+      expect(await paintsOver(page, text, region), `${what}, unclipped: the check sees it`).toBe(
+        true,
+      );
+    } finally {
+      await style.evaluate((el) => (el as HTMLStyleElement).remove());
+    }
   } finally {
-    await style.evaluate((el) => (el as HTMLStyleElement).remove());
+    await lift(false);
   }
 }
 
