@@ -39,7 +39,10 @@ describe('two browsers (desktop)', () => {
   it('home page: header, event log, rooms', async () => {
     const p = a.page;
     await expect(p.getByRole('link', { name: 'Socket Chat' }).isVisible()).resolves.toBe(true);
-    await expect(p.getByTestId('my-name').textContent()).resolves.toMatch(/^user-/);
+    // a first visit names itself readably, not user-<uuid>
+    await expect(p.getByTestId('my-name').textContent()).resolves.toMatch(
+      /^[A-Z][a-z]+ [A-Z][a-z]+$/,
+    );
     await expect(p.getByRole('slider', { name: 'Theme selector' }).isVisible()).resolves.toBe(true);
     await expect(p.getByRole('searchbox', { name: 'Search' }).isVisible()).resolves.toBe(true);
     await expect(p.getByRole('button', { name: 'Show event log' }).isVisible()).resolves.toBe(true);

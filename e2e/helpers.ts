@@ -123,8 +123,13 @@ export async function open(
   return { context, page, dialogs, errors };
 }
 
+/** Connected, and past the readable name a new identity gives itself (see web/src/names.ts). */
 export async function online(page: Page, timeout = 15_000): Promise<void> {
   await page.locator('.connection-online').waitFor({ timeout });
+  await page
+    .getByTestId('my-name')
+    .filter({ hasNotText: /^user-/ })
+    .waitFor({ timeout });
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

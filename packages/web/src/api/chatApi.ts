@@ -16,6 +16,7 @@ import { messagesActions } from '../store/messages.ts';
 import { drawingActions } from '../store/drawing.ts';
 import { logActions } from '../store/log.ts';
 import { uiActions } from '../store/ui.ts';
+import { hasDefaultName, readableName } from '../names.ts';
 
 /** The localStorage key of the identity token (kept from the first client: users keep theirs). */
 export const TOKEN_KEY = 'token';
@@ -138,7 +139,11 @@ export class ChatApi {
     // the event log: every frame both ways, as the client sent and received it
     c.on('frame', (f) => d(logActions.added(f.direction, f.data, f.at)));
     c.on('state', (state) => this.onState(state));
-    c.on('identity', ({ user, resumed }) => d(userActions.created({ user, resumed })));
+    c.on('identity', ({ user, resumed }) => {
+      d(userActions.created({ user, resumed }));
+      // a new identity (a first visit) names itself readably; a chosen name stays
+      if (hasDefaultName(user)) this.changeUserName(readableName());
+    });
     c.on('user_changed', (p) => d(userActions.changed(p.object)));
     c.on('rooms_listed', (p, meta) => {
       // the greeting's list; pages this page asked for are handled where they were asked

@@ -1,0 +1,118 @@
+import { defaultName } from '@chat/protocol';
+
+/*
+ * A readable name a new identity gives itself ("Amber Otter") instead of the server's
+ * `user-<uuid>`: 48 x 48 = 2,304 names, for telling people apart at a glance, not for
+ * telling them apart for sure (the avatar's color helps; the uuid decides).
+ */
+const ADJECTIVES = [
+  'Amber',
+  'Azure',
+  'Bold',
+  'Brave',
+  'Bright',
+  'Calm',
+  'Clever',
+  'Coral',
+  'Cosmic',
+  'Crimson',
+  'Curious',
+  'Dapper',
+  'Eager',
+  'Fancy',
+  'Fuzzy',
+  'Gentle',
+  'Golden',
+  'Happy',
+  'Hazel',
+  'Humble',
+  'Indigo',
+  'Jolly',
+  'Kind',
+  'Lively',
+  'Lucky',
+  'Lunar',
+  'Merry',
+  'Mellow',
+  'Misty',
+  'Nimble',
+  'Olive',
+  'Plucky',
+  'Quick',
+  'Quiet',
+  'Rosy',
+  'Rusty',
+  'Sandy',
+  'Silver',
+  'Sly',
+  'Snowy',
+  'Solar',
+  'Sunny',
+  'Swift',
+  'Teal',
+  'Tidy',
+  'Velvet',
+  'Witty',
+  'Zesty',
+] as const;
+const ANIMALS = [
+  'Otter',
+  'Badger',
+  'Beaver',
+  'Bison',
+  'Crane',
+  'Dingo',
+  'Dolphin',
+  'Eagle',
+  'Falcon',
+  'Ferret',
+  'Finch',
+  'Fox',
+  'Gecko',
+  'Heron',
+  'Hedgehog',
+  'Ibis',
+  'Jackal',
+  'Koala',
+  'Lemur',
+  'Lynx',
+  'Marmot',
+  'Mink',
+  'Moose',
+  'Narwhal',
+  'Newt',
+  'Ocelot',
+  'Orca',
+  'Owl',
+  'Panda',
+  'Pelican',
+  'Puffin',
+  'Quail',
+  'Raven',
+  'Robin',
+  'Salmon',
+  'Seal',
+  'Sparrow',
+  'Stork',
+  'Swan',
+  'Tapir',
+  'Tiger',
+  'Toucan',
+  'Turtle',
+  'Viper',
+  'Walrus',
+  'Wombat',
+  'Yak',
+  'Zebra',
+] as const;
+
+/** A readable name, picked at random (`random` in [0, 1)). */
+export function readableName(random: () => number = Math.random): string {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  return `${pick(ADJECTIVES)} ${pick(ANIMALS)}`;
+}
+
+/** Whether the user still has the name the server gave it (never chosen, never generated). */
+export function hasDefaultName(user: { uuid: string; name: string }): boolean {
+  return user.name === defaultName('user', user.uuid);
+}
