@@ -328,9 +328,9 @@ for (const [label, options] of [
         p.locator('.message', { hasText: 'the message above' }),
         'the author line',
       );
-      // the member list, seen by the other browser
+      // the member list, seen by the other browser (whose own readable name may hold a "z")
       await other.page.getByRole('button', { name: 'Show users' }).click();
-      const zItem = other.page.locator('.user-item', { hasText: 'Z' });
+      const zItem = other.page.locator('.user-item:not(.own)');
       const otherItem = other.page.locator('.user-item.own');
       await staysInside(other.page, zItem, otherItem, 'the name in the member list');
       await other.page.getByRole('button', { name: 'Show messages' }).click();
