@@ -230,19 +230,21 @@ describe('message markdown between two browsers', () => {
     expect(colors.fill).toBe(colors.name);
     expect(colors.fill).not.toBe('rgba(0, 0, 0, 0)');
     expect(colors.ink).not.toBe(colors.fill);
-    // a compact message shows its time on hover, with the full date and time as its title
-    const hoverTime = row('second from Bob').locator('.message-hover-time');
-    await expect(hoverTime.evaluate((e) => getComputedStyle(e).opacity)).resolves.toBe('0');
+    // a compact message shows its time on hover, among its actions, with the full date and
+    // time as its title
+    const actions = row('second from Bob').locator('.message-actions');
+    await expect(actions.evaluate((e) => getComputedStyle(e).visibility)).resolves.toBe('hidden');
     await row('second from Bob').hover();
     await waitFor(
-      async () => (await hoverTime.evaluate((e) => getComputedStyle(e).opacity)) === '1',
+      async () => (await actions.evaluate((e) => getComputedStyle(e).visibility)) === 'visible',
       2_000,
       'the time shown on hover',
     );
-    await expect(hoverTime.locator('time').getAttribute('title')).resolves.toMatch(/\d/);
+    const hoverTime = actions.locator('.message-actions-time time');
+    await expect(hoverTime.getAttribute('title')).resolves.toMatch(/\d/);
     // beside the bubble, inside the list, and taking no room from it
     const [time, bubble, list] = await Promise.all([
-      hoverTime.locator('time').boundingBox(),
+      hoverTime.boundingBox(),
       row('second from Bob').locator('.message').boundingBox(),
       p.locator('.message-list').boundingBox(),
     ]);
@@ -251,12 +253,12 @@ describe('message markdown between two browsers', () => {
     // an own one: on the left of the bubble
     const own = row('all hostile messages sent');
     await own.hover();
-    const [ownTime, ownBubble] = await Promise.all([
-      own.locator('.message-hover-time time').boundingBox(),
+    const [ownActions, ownBubble] = await Promise.all([
+      own.locator('.message-actions').boundingBox(),
       own.locator('.message').boundingBox(),
     ]);
-    expect(ownTime!.x + ownTime!.width).toBeLessThanOrEqual(ownBubble!.x);
-    expect(ownTime!.x).toBeGreaterThanOrEqual(list!.x);
+    expect(ownActions!.x + ownActions!.width).toBeLessThanOrEqual(ownBubble!.x);
+    expect(ownActions!.x).toBeGreaterThanOrEqual(list!.x);
     await shot(p, 'desktop-markdown-hover');
     // the room began today: one separator, above its first message
     await b.page.locator('.message-list').evaluate((e) => e.scrollTo(0, 0));

@@ -31,6 +31,8 @@ export const MEMBERS_REFRESH_MS = 1_000;
 export const DRAWING_REFRESH_MS = 1_000;
 /** A refused message (rate_limited, unavailable) that said no retry_after_ms goes again after this. */
 export const MESSAGE_RETRY_MS = 1_000;
+/** Pages of older messages a jump to a reply's original loads at most (50 each). */
+export const JUMP_MAX_PAGES = 100;
 /**
  * How long a message waits for its answer once sent. A dead connection is noticed by the
  * client's heartbeat (and the message sent again with its id), so this only ends a wait on a
@@ -384,6 +386,31 @@ export class ChatApi {
         this.tell(error);
       },
     );
+  }
+
+  /**
+   * Loads older pages until message `seq` is held (a reply's original, far back); whether it
+   * is. At most JUMP_MAX_PAGES pages.
+   */
+  async loadUntil(seq: number): Promise<boolean> {
+    for (let pages = 0; pages <= JUMP_MAX_PAGES; pages++) {
+      const m = this.store.getState().messages;
+      if (m.list.some((x) => x.seq === seq)) return true;
+      if (!m.hasOlder || pages === JUMP_MAX_PAGES) return false;
+      this.dispatch(messagesActions.olderRequested());
+      try {
+        // its page comes as a history event, in the store before this resolves
+        if ((await this.client.loadOlder()) === null) {
+          this.dispatch(messagesActions.olderFailed());
+          return false;
+        }
+      } catch (error) {
+        this.dispatch(messagesActions.olderFailed());
+        this.tell(error);
+        return false;
+      }
+    }
+    return false;
   }
 
   typing(): void {

@@ -7,11 +7,32 @@ export interface MessageInputProps {
   onSend: (body: string) => void;
   onTyping?: () => void;
   disabled?: boolean;
+  /** The text it starts with (a message being edited). */
+  initial?: string;
+  /** Up arrow in an empty box (edit one's last message). */
+  onEmptyUp?: () => void;
+  /** Escape (stop replying or editing). */
+  onEscape?: () => void;
+  submitLabel?: string;
+  /** The text as it is typed (to keep a draft). */
+  onDraft?: (text: string) => void;
+  /** Takes the focus when shown (entering a room on a desktop). */
+  autoFocus?: boolean;
 }
 
 /** The message box: Enter sends, Shift+Enter breaks the line. */
-export function MessageInput({ onSend, onTyping, disabled }: MessageInputProps) {
-  const [text, setText] = useState('');
+export function MessageInput({
+  onSend,
+  onTyping,
+  disabled,
+  initial = '',
+  onEmptyUp,
+  onEscape,
+  submitLabel = 'Send',
+  onDraft,
+  autoFocus,
+}: MessageInputProps) {
+  const [text, setText] = useState(initial);
   const ref = useRef<HTMLTextAreaElement>(null);
   const length = codePoints(text.trim());
   const tooLong = length > LIMITS.bodyChars;
@@ -21,14 +42,29 @@ export function MessageInput({ onSend, onTyping, disabled }: MessageInputProps) 
     if (!canSend) return;
     onSend(text);
     setText('');
+    onDraft?.('');
     ref.current?.focus();
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+    if (e.nativeEvent.isComposing) return;
+    if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       send();
+    } else if (e.key === 'ArrowUp' && text === '' && onEmptyUp) {
+      e.preventDefault();
+      onEmptyUp();
+    } else if (e.key === 'Escape' && onEscape) {
+      e.preventDefault();
+      onEscape();
     }
   };
+  // a message to edit: the box holds it, with the cursor at its end
+  useEffect(() => {
+    const box = ref.current;
+    if (initial === '' || !box) return;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }, [initial]);
   return (
     <form
       className="message-input"
@@ -41,18 +77,20 @@ export function MessageInput({ onSend, onTyping, disabled }: MessageInputProps) 
         ref={ref}
         value={text}
         rows={1}
+        autoFocus={autoFocus}
         placeholder="Write a message..."
         aria-label="Write a message..."
         aria-invalid={tooLong}
         aria-describedby={tooLong ? 'body-too-long' : undefined}
         onChange={(e) => {
           setText(e.target.value);
+          onDraft?.(e.target.value);
           if (e.target.value.trim() !== '') onTyping?.();
         }}
         onKeyDown={onKeyDown}
       />
       <Button type="submit" variant="primary" disabled={!canSend}>
-        Send
+        {submitLabel}
       </Button>
       {tooLong && (
         <p id="body-too-long" className="input-error" role="alert">

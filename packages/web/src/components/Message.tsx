@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message as ChatMessage } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
@@ -9,8 +9,9 @@ import { SCROLL_TO_END_ON_MOUNT, useFollowOutput, useTicker, useToday } from '..
 import { identityStyle, initialOf } from '../identity.ts';
 import { placeAll, type Placed } from '../messageGroups.ts';
 import { Button } from './Buttons.tsx';
+import { Composer } from './Composer.tsx';
 import { MessageBody } from './MessageBody.tsx';
-import { MessageInput } from './Input.tsx';
+import { EditedMark, MessageActions, Reactions, ReplyQuote } from './MessageExtras.tsx';
 import { Spinner } from './Spinner.tsx';
 
 export { MessageBody } from './MessageBody.tsx';
@@ -83,27 +84,70 @@ export const MessageItem = memo(function MessageItem({
   message,
   own,
   head = true,
+  me,
+  names,
+  jumped = false,
+  onJump,
 }: {
   message: ChatMessage;
   own: boolean;
   /** First of its group (the default): avatar and author line. */
   head?: boolean;
+  me?: string | undefined;
+  /** Names of users by uuid, as far as this page knows them (who reacted). */
+  names?: ReadonlyMap<string, string>;
+  /** Just jumped to (from a reply): marked for a moment. */
+  jumped?: boolean;
+  onJump?: (seq: number) => void;
 }) {
+  const api = useApi();
+  const dispatch = useAppDispatch();
   const { user, created } = message;
+  const deleted = message.deleted !== null;
+  const classes = ['message', own && 'own', deleted && 'deleted', jumped && 'jumped'];
   return (
     <Row uuid={user.uuid} own={own} head={head} avatarName={user.name} hoverTime={created}>
-      <div className={own ? 'message own' : 'message'} data-seq={message.seq}>
+      <div className={classes.filter(Boolean).join(' ')} data-seq={message.seq}>
         {head && (
           <div className="message-meta">
             <span className="message-author">{own ? `${user.name} (you)` : user.name}</span>{' '}
             <Time iso={created} />
           </div>
         )}
-        <MessageBody body={message.body} />
+        {message.reply_to && (
+          <ReplyQuote reply={message.reply_to} onJump={(seq) => onJump?.(seq)} />
+        )}
+        {deleted ? (
+          <p className="message-body">This message was deleted.</p>
+        ) : (
+          <MessageBody body={message.body} />
+        )}
+        {message.edited !== null && !deleted && <EditedMark at={message.edited} />}
+        <Reactions
+          reactions={message.reactions}
+          me={me}
+          names={names ?? NO_NAMES}
+          onToggle={(emoji) => api.react(message.uuid, emoji)}
+        />
+      </div>
+      <div className="message-actions-slot">
+        <MessageActions
+          message={message}
+          own={own}
+          onReply={() => dispatch(messagesActions.composingStarted({ kind: 'reply', message }))}
+          onEdit={() => dispatch(messagesActions.composingStarted({ kind: 'edit', message }))}
+          onDelete={() => api.deleteMessage(message.uuid)}
+          onReact={(emoji) => api.react(message.uuid, emoji)}
+          time={head ? undefined : <Time iso={created} />}
+        />
       </div>
     </Row>
   );
 });
+
+const NO_NAMES: ReadonlyMap<string, string> = new Map();
+/** Frames a jump to a reply's original asks Virtuoso to scroll, at most. */
+const JUMP_FRAMES = 30;
 
 export const PendingItem = memo(function PendingItem({
   pending,
@@ -149,6 +193,7 @@ export const PendingItem = memo(function PendingItem({
             </span>
           )}
         </div>
+        {pending.reply_to && <ReplyQuote reply={pending.reply_to} onJump={() => undefined} />}
         <MessageBody body={pending.body} />
       </div>
     </Row>
@@ -209,6 +254,23 @@ export function MessageList() {
   const ref = useRef<VirtuosoHandle>(null);
   const stick = useRef(false);
   const { following, atEnd, scrollerRef } = useFollowOutput();
+  const scroller = useRef<HTMLElement | null>(null);
+  const onScroller = useCallback(
+    (el: HTMLElement | Window | null) => {
+      scroller.current = el instanceof HTMLElement ? el : null;
+      scrollerRef(el);
+    },
+    [scrollerRef],
+  );
+  /** The message a reply's quote asked for: older pages load until it is there. */
+  const [jump, setJump] = useState<number | null>(null);
+  const [jumped, setJumped] = useState<number | null>(null);
+  // who reacted, named as far as the messages here say
+  const names = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const x of list) m.set(x.user.uuid, x.user.name);
+    return m;
+  }, [list]);
 
   const items = useMemo<Item[]>(
     () => (pending.length === 0 ? list : [...list, ...pending]),
@@ -233,6 +295,42 @@ export function MessageList() {
   useEffect(() => {
     if (lastPending !== undefined) stick.current = true;
   }, [lastPending]);
+
+  useEffect(() => {
+    if (jump === null) return;
+    if (!list.some((m) => m.seq === jump)) {
+      setJump(null);
+      return;
+    }
+    // Virtuoso counts indexes from firstItemIndex, the first seq held: a message's is its seq.
+    // It may still be laying out pages just prepended (keeping the view still) and drop a
+    // scroll asked meanwhile: asked again each frame until the message is on screen.
+    const seq = jump;
+    let frame = 0;
+    let tries = 0;
+    const go = () => {
+      const shown = scroller.current?.querySelector(`.message[data-seq="${seq}"]`);
+      if (shown || ++tries > JUMP_FRAMES) {
+        setJumped(seq);
+        setJump(null);
+        return;
+      }
+      ref.current?.scrollToIndex({ index: seq, align: 'center', behavior: 'auto' });
+      frame = requestAnimationFrame(go);
+    };
+    frame = requestAnimationFrame(go);
+    return () => cancelAnimationFrame(frame);
+  }, [jump, list]);
+  useEffect(() => {
+    if (jumped === null) return;
+    const t = setTimeout(() => setJumped(null), 2000);
+    return () => clearTimeout(t);
+  }, [jumped]);
+  // the original may be pages back: load them, then go to it
+  const onJump = useCallback(
+    (seq: number) => void api.loadUntil(seq).then((held) => held && setJump(seq)),
+    [api],
+  );
 
   const onRetry = useCallback((id: string) => api.retryMessage(id), [api]);
   const onDiscard = useCallback(
@@ -268,7 +366,7 @@ export function MessageList() {
           }
           return following() ? 'auto' : false;
         }}
-        scrollerRef={scrollerRef}
+        scrollerRef={onScroller}
         startReached={() => api.loadOlder()}
         components={{
           Header: () =>
@@ -293,7 +391,15 @@ export function MessageList() {
                 onDiscard={onDiscard}
               />
             ) : (
-              <MessageItem message={item} own={item.user.uuid === meUuid} head={head} />
+              <MessageItem
+                message={item}
+                own={item.user.uuid === meUuid}
+                head={head}
+                me={meUuid}
+                names={names}
+                jumped={item.seq === jumped}
+                onJump={onJump}
+              />
             )}
           </>
         )}
@@ -324,16 +430,13 @@ function NewMessageAnnouncer() {
 }
 
 export function MessagesPanel() {
-  const api = useApi();
   const status = useAppSelector((s) => s.rooms.status);
-  const onSend = useCallback((body: string) => void api.sendMessage(body), [api]);
-  const onTyping = useCallback(() => api.typing(), [api]);
   return (
     <section className="messages panel-body" aria-label="Messages">
       <MessageList />
       <NewMessageAnnouncer />
       <TypingIndicator />
-      <MessageInput onSend={onSend} onTyping={onTyping} disabled={status !== 'entered'} />
+      <Composer disabled={status !== 'entered'} />
     </section>
   );
 }

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import {
+  addRoom,
+  DESKTOP,
+  enterRoom,
+  launch,
+  open,
+  send,
+  shot,
+  startChat,
+  waitFor,
+  type ChatServer,
+  type Opened,
+} from './helpers.ts';
+
+let server: ChatServer;
+let browser: Browser;
+let a: Opened;
+let b: Opened;
+let room = '';
+
+/** The row of the message of `page` whose body is `text`, hovered so that its actions show. */
+async function message(page: Page, text: string): Promise<Locator> {
+  const m = page.locator('.message-row', {
+    has: page.locator('.message-body', { hasText: new RegExp(`^${text}$`) }),
+  });
+  await m.waitFor();
+  await m.hover();
+  return m;
+}
+
+beforeAll(async () => {
+  server = await startChat();
+  browser = await launch();
+  a = await open(browser, server.url, DESKTOP);
+  b = await open(browser, server.url, DESKTOP);
+  room = await addRoom(a.page);
+  await enterRoom(a.page, room);
+  await enterRoom(b.page, room);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the conversation in two browsers', () => {
+  it('a reply, an edit, reactions and a deletion show in the other browser', async () => {
+    const nameA = (await a.page.getByTestId('my-name').textContent())!;
+    await send(a.page, 'is anyone here');
+    // B answers it
+    await (await message(b.page, 'is anyone here')).getByRole('button', { name: 'Reply' }).click();
+    await b.page.locator('.composer-bar', { hasText: `Replying to ${nameA}` }).waitFor();
+    await send(b.page, 'I am');
+    const answer = await message(a.page, 'I am');
+    await expect(answer.locator('.reply-quote').textContent()).resolves.toContain('is anyone here');
+    // A fixes its message with the Up arrow in the empty box
+    const box = a.page.getByRole('textbox', { name: 'Write a message...' });
+    await box.press('ArrowUp');
+    await a.page.locator('.composer-bar', { hasText: 'Editing your message' }).waitFor();
+    await expect(box.inputValue()).resolves.toBe('is anyone here');
+    await box.fill('is anyone here?');
+    await box.press('Enter');
+    const edited = await message(b.page, 'is anyone here\\?');
+    await edited.locator('.message-edited').waitFor();
+    // B reacts; A adds the same reaction by its chip
+    await edited.getByRole('button', { name: 'Add a reaction' }).click();
+    await edited.getByRole('button', { name: 'React with 🎉' }).click();
+    const chipA = (await message(a.page, 'is anyone here\\?')).locator('.reaction');
+    await chipA.filter({ hasText: '1' }).waitFor();
+    await chipA.click();
+    await chipA.filter({ hasText: '2' }).waitFor();
+    await expect(chipA.getAttribute('aria-pressed')).resolves.toBe('true');
+    await edited.locator('.reaction', { hasText: '2' }).waitFor();
+    await expect(edited.locator('.reaction').getAttribute('title')).resolves.toBe(
+      `🎉 by you, ${nameA}`,
+    );
+    await shot(a.page, 'desktop-conversation');
+    // B takes its answer back, after saying yes twice
+    const mine = await message(b.page, 'I am');
+    await mine.getByRole('button', { name: 'Delete' }).click();
+    await mine.getByRole('button', { name: 'Delete', exact: true }).click();
+    await a.page.locator('.message.deleted').waitFor();
+    await expect(a.page.locator('.message-body', { hasText: /^I am$/ }).count()).resolves.toBe(0);
+    // only one's own messages offer edit and delete
+    const theirs = await message(a.page, 'is anyone here\\?');
+    await expect(theirs.getByRole('button', { name: 'Edit' }).count()).resolves.toBe(1);
+    const others = b.page.locator('.message-row', { hasText: 'is anyone here?' });
+    await others.hover();
+    await expect(others.getByRole('button', { name: 'Edit' }).count()).resolves.toBe(0);
+  });
+
+  it('a reply to a message 500 back jumps to it, loading the pages between', async () => {
+    const storage = server.storage!;
+    const u = { uuid: randomUUID(), name: 'Seeder', room_uuid: room };
+    const add = (body: string, extra: object = {}) =>
+      storage.messages.add({
+        uuid: randomUUID(),
+        room_uuid: room,
+        body,
+        user: u,
+        created: new Date().toISOString(),
+        ...extra,
+      }) as Promise<{ uuid: string; seq: number }>;
+    const original = await add('the original, far back');
+    for (let i = 0; i < 500; i++) await add(`filler ${i}`);
+    await add('answering the original', {
+      reply_to: { uuid: original.uuid, seq: original.seq, name: 'Seeder', excerpt: 'the original' },
+    });
+    await b.page.reload();
+    await b.page.locator('.message-body', { hasText: 'answering the original' }).waitFor();
+    await b.page
+      .locator('.message', { hasText: 'answering the original' })
+      .locator('.reply-quote')
+      .click();
+    const target = b.page.locator(`.message[data-seq="${original.seq}"]`);
+    await target.waitFor({ timeout: 10_000 });
+    await waitFor(
+      async () => {
+        const box = await target.boundingBox();
+        const list = await b.page.locator('.message-list').boundingBox();
+        return box !== null && list !== null && box.y >= list.y && box.y < list.y + list.height;
+      },
+      5_000,
+      'the original in view',
+    );
+    await expect(target.getAttribute('class')).resolves.toContain('jumped');
+    await shot(b.page, 'desktop-reply-jump');
+  });
+});

@@ -1,0 +1,97 @@
+import { useCallback } from 'react';
+import { useIsPhone } from '../hooks.ts';
+import { replyOf, type Message } from '@chat/protocol';
+import { useApi } from '../api/context.tsx';
+import { useAppDispatch, useAppSelector } from '../store/index.ts';
+import { messagesActions } from '../store/messages.ts';
+import { Button } from './Buttons.tsx';
+import { MessageInput } from './Input.tsx';
+
+/**
+ * The message box of a room, with what it is doing: a new message, a reply (the message
+ * answered shown above it) or an edit of one's own (Up arrow in the empty box edits the last).
+ */
+export function Composer({ disabled }: { disabled: boolean }) {
+  const api = useApi();
+  const dispatch = useAppDispatch();
+  const composing = useAppSelector((s) => s.messages.composing);
+  const list = useAppSelector((s) => s.messages.list);
+  const me = useAppSelector((s) => s.user.me?.uuid);
+  const room = useAppSelector((s) => s.messages.roomUuid);
+  const phone = useIsPhone();
+  const cancel = useCallback(() => dispatch(messagesActions.composingStarted(null)), [dispatch]);
+  const editing = composing?.kind === 'edit' ? composing.message : null;
+
+  const onSend = (body: string) => {
+    if (editing) {
+      if (body.trim() !== editing.body) api.editMessage(editing.uuid, body);
+    } else {
+      api.sendMessage(body, composing ? replyOf(composing.message) : undefined);
+    }
+    cancel();
+  };
+  const editLast = () => {
+    const last = findLast(list, (m) => m.user.uuid === me && m.deleted === null);
+    if (last) dispatch(messagesActions.composingStarted({ kind: 'edit', message: last }));
+  };
+
+  return (
+    <div className="composer">
+      {composing && (
+        <div className="composer-bar">
+          <span className="composer-what">
+            {editing ? 'Editing your message' : `Replying to ${composing.message.user.name}`}
+          </span>
+          <span className="composer-excerpt">{replyOf(composing.message).excerpt}</span>
+          <Button onClick={cancel} aria-label={editing ? 'Cancel editing' : 'Cancel reply'}>
+            Cancel
+          </Button>
+        </div>
+      )}
+      <MessageInput
+        // a new box for each room (with its draft) and each edit (with that message's text)
+        key={editing ? `edit-${editing.uuid}` : `new-${room}`}
+        initial={editing?.body ?? (room === null ? '' : drafts.get(room))}
+        onDraft={editing || room === null ? undefined : (text) => drafts.set(room, text)}
+        // on a phone the keyboard would cover the room just entered
+        autoFocus={!phone}
+        onSend={onSend}
+        onTyping={editing ? undefined : () => api.typing()}
+        disabled={disabled}
+        onEmptyUp={editLast}
+        onEscape={composing ? cancel : undefined}
+        submitLabel={editing ? 'Save' : 'Send'}
+      />
+    </div>
+  );
+}
+
+function findLast(list: readonly Message[], ok: (m: Message) => boolean): Message | undefined {
+  for (let i = list.length - 1; i >= 0; i--) if (ok(list[i]!)) return list[i];
+  return undefined;
+}
+
+/** What was typed and not sent in each room, kept in this browser (localStorage) for a day. */
+export const drafts = {
+  key: (room: string) => `draft:${room}`,
+  get(room: string): string {
+    try {
+      const raw = localStorage.getItem(this.key(room));
+      if (raw === null) return '';
+      const { text, at } = JSON.parse(raw) as { text: string; at: number };
+      return Date.now() - at < DRAFT_TTL_MS ? text : '';
+    } catch {
+      return '';
+    }
+  },
+  set(room: string, text: string): void {
+    try {
+      if (text.trim() === '') localStorage.removeItem(this.key(room));
+      else localStorage.setItem(this.key(room), JSON.stringify({ text, at: Date.now() }));
+    } catch {
+      // storage full or blocked: the draft lives as long as the box
+    }
+  },
+};
+
+const DRAFT_TTL_MS = 24 * 60 * 60 * 1000;
