@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import {
@@ -110,51 +110,9 @@ function differs(a: Buffer, b: Buffer): boolean {
   return false;
 }
 
-/** The pixel bytes of a PNG as Chromium writes them: 8 bits, RGB or RGBA, not interlaced. */
+/** The pixels of a PNG, as RGBA bytes. */
 function pixels(png: Buffer): Uint8Array {
-  let width = 0;
-  let height = 0;
-  let channels = 0;
-  const compressed: Buffer[] = [];
-  for (let at = 8; at < png.length;) {
-    const length = png.readUInt32BE(at);
-    const type = png.toString('latin1', at + 4, at + 8);
-    const chunk = png.subarray(at + 8, at + 8 + length);
-    if (type === 'IHDR') {
-      width = chunk.readUInt32BE(0);
-      height = chunk.readUInt32BE(4);
-      if (chunk[8] !== 8 || (chunk[9] !== 2 && chunk[9] !== 6) || chunk[12] !== 0) {
-        throw new Error('a PNG of another format');
-      }
-      channels = chunk[9] === 6 ? 4 : 3;
-    } else if (type === 'IDAT') {
-      compressed.push(chunk);
-    }
-    at += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(compressed));
-  const stride = width * channels;
-  const out = new Uint8Array(height * stride);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)]!;
-    const row = y * (stride + 1) + 1;
-    for (let x = 0; x < stride; x++) {
-      const left = x >= channels ? out[y * stride + x - channels]! : 0;
-      const up = y > 0 ? out[(y - 1) * stride + x]! : 0;
-      const upLeft = y > 0 && x >= channels ? out[(y - 1) * stride + x - channels]! : 0;
-      let predicted = 0;
-      if (filter === 1) predicted = left;
-      else if (filter === 2) predicted = up;
-      else if (filter === 3) predicted = (left + up) >> 1;
-      else if (filter === 4) {
-        const p = left + up - upLeft;
-        const [dl, du, dul] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
-        predicted = dl <= du && dl <= dul ? left : du <= dul ? up : upLeft;
-      }
-      out[y * stride + x] = (raw[row + x]! + predicted) & 255;
-    }
-  }
-  return out;
+  return PNG.sync.read(png).data;
 }
 
 /**
