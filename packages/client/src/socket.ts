@@ -48,7 +48,9 @@ export function partySocket(
     const socket = new ReconnectingWebSocket(target.url, target.protocols, {
       ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
       minReconnectionDelay: r.minDelayMs ?? 400 + Math.random() * 600,
-      maxReconnectionDelay: r.maxDelayMs ?? 15_000,
+      // attempts at most 2 to 3 s apart (jittered per socket): a server back from a restart
+      // has its clients within about a second of their next attempt
+      maxReconnectionDelay: r.maxDelayMs ?? 2_000 + Math.random() * 1_000,
       reconnectionDelayGrowFactor: r.growFactor ?? 1.6,
       connectionTimeout: r.connectionTimeoutMs ?? 5_000,
       // the client keeps its own outbox: nothing is buffered in the socket

@@ -200,3 +200,27 @@ describe('connection and identity', () => {
     expect(frames[3]?.[0].data).toBe('not json');
   });
 });
+
+describe('retryNow', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('connects again at once while offline, and does nothing online or while the server asked to wait', () => {
+    vi.useFakeTimers({ now: 0 });
+    const { client, socket } = fakeClient();
+    client.connect();
+    socket().greet(user());
+    client.retryNow();
+    expect(socket().reconnects).toBe(0);
+    socket().drop(1006);
+    expect(client.state).toBe('offline');
+    client.retryNow();
+    expect(socket().reconnects).toBe(1);
+    expect(client.state).toBe('connecting');
+    socket().greet(user());
+    // a 1013: the wait is the server's, not the page's
+    socket().drop(CLOSE_CODES.tryAgainLater);
+    client.retryNow();
+    expect(socket().reconnects).toBe(1);
+    expect(client.state).toBe('offline');
+  });
+});

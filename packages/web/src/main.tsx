@@ -29,8 +29,12 @@ const api = new ChatApi(store, {
   },
 });
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden) store.dispatch(uiActions.unreadCleared());
+  if (document.hidden) return;
+  store.dispatch(uiActions.unreadCleared());
+  // a tab coming back after a long sleep tries at once, not after its backoff
+  api.retryNow();
 });
+window.addEventListener('online', () => api.retryNow());
 api.start();
 
 createRoot(document.getElementById('root')!).render(

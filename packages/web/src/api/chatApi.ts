@@ -129,6 +129,11 @@ export class ChatApi {
   }
 
   /** After session_taken_over: take the identity back to this tab (or connect now after a wait). */
+  /** Offline: try again now (the network is back, the page is visible, the user asked). */
+  retryNow(): void {
+    this.client.retryNow();
+  }
+
   useHere(): void {
     this.client.reconnect();
   }

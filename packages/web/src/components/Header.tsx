@@ -23,6 +23,7 @@ export function waitText(ms: number): string {
 }
 
 export function ConnectionStatus() {
+  const api = useApi();
   const connection = useAppSelector((s) => s.ui.connection);
   const retryAt = useAppSelector((s) => s.ui.retryAt);
   const waiting = connection === 'offline' && retryAt !== null;
@@ -39,6 +40,11 @@ export function ConnectionStatus() {
     >
       <span className="dot" aria-hidden="true" />
       <span className="connection-text">{text}</span>
+      {connection === 'offline' && !waiting && (
+        <Button className="reconnect" onClick={() => api.retryNow()}>
+          Reconnect now
+        </Button>
+      )}
     </span>
   );
 }
