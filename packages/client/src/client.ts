@@ -418,7 +418,7 @@ export class ChatClient {
   }
 
   private probe(): void {
-    this.call('list_rooms', { limit: 1 }, { silent: true, direct: true }).catch(() => undefined);
+    this.call('ping', {}, { silent: true, direct: true }).catch(() => undefined);
   }
 
   /** The heartbeat's probe went unanswered: drop the connection and make a new one. */

@@ -32,6 +32,7 @@ export const READ_ONLY: ReadonlySet<CallName> = new Set([
   'get_drawing',
   'list_room_users',
   'search_messages',
+  'ping',
 ]);
 
 /**

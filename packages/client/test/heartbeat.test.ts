@@ -17,22 +17,22 @@ function online(heartbeatMs = 1000) {
 }
 
 describe('heartbeat', () => {
-  it('after heartbeatMs of silence sends list_rooms {limit: 1}; its answer is not emitted', () => {
+  it('after heartbeatMs of silence sends ping; its pong is not emitted', () => {
     const { client, socket } = online();
-    const listed = record(client, 'rooms_listed');
+    const listed = record(client, 'pong');
     vi.advanceTimersByTime(999);
     expect(socket().newCalls()).toEqual([]);
     vi.advanceTimersByTime(1);
     const [probe] = socket().newCalls();
-    expect(probe).toMatchObject({ message: 'list_rooms', limit: 1 });
-    socket().result('rooms_listed', { list: [], cursor: null }, probe?.id);
+    expect(probe).toMatchObject({ message: 'ping' });
+    socket().result('pong', { time: new Date().toISOString() }, probe?.id);
     expect(listed).toEqual([]);
     vi.advanceTimersByTime(999);
     expect(socket().reconnects).toBe(0);
     expect(client.state).toBe('online');
     // still silent: the next probe
     vi.advanceTimersByTime(1);
-    expect(socket().newCalls()).toMatchObject([{ message: 'list_rooms', limit: 1 }]);
+    expect(socket().newCalls()).toMatchObject([{ message: 'ping' }]);
   });
 
   it('frames keep it quiet: no probe while the server talks', () => {

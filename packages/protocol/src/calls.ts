@@ -139,6 +139,7 @@ export const callSchemas = {
   delete_message: z.object({ uuid }),
   react: z.object({ uuid, emoji }),
   search_messages: z.object({ query: messageQuery, before: seq, limit }),
+  ping: z.object({}),
 } as const satisfies Record<CallName, z.ZodType>;
 
 export type CallPayloads = { [K in CallName]: z.output<(typeof callSchemas)[K]> };

@@ -30,6 +30,8 @@ export const CALLS = [
   'delete_message',
   'react',
   'search_messages',
+  // a client's heartbeat: answered at once, touching nothing
+  'ping',
 ] as const;
 export type CallName = (typeof CALLS)[number];
 
@@ -60,6 +62,7 @@ export const RESULTS = [
   'message_changed',
   'message_deleted',
   'messages_found',
+  'pong',
 ] as const;
 export type ResultName = (typeof RESULTS)[number];
 

@@ -27,6 +27,7 @@ export const CALL_REPLIES = {
   delete_message: 'message_deleted',
   react: 'message_changed',
   search_messages: 'messages_found',
+  ping: 'pong',
 } as const satisfies Record<CallName, ResultName | null>;
 
 /** The result that completes call K (null: none). */

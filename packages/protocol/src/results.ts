@@ -52,6 +52,8 @@ export const resultFields = {
     has_more: z.boolean(),
     room_uuid: z.string(),
   }),
+  /** The server's time when it answered. */
+  pong: z.object({ time: z.string() }),
 } as const satisfies Record<ResultName, z.ZodObject>;
 
 /** The data each result carries beside `message` (and `id` for the caller's copy). */
@@ -88,6 +90,7 @@ export const resultSchemas = {
   message_changed: resultFields.message_changed.extend(head('message_changed')),
   message_deleted: resultFields.message_deleted.extend(head('message_deleted')),
   messages_found: resultFields.messages_found.extend(head('messages_found')),
+  pong: resultFields.pong.extend(head('pong')),
 } as const satisfies { [N in ResultName]: z.ZodType<ResultPayload<N>> };
 
 export const errorPayloadSchema = z.object({

@@ -91,6 +91,7 @@ interface OldResultPayloads {
   message_changed: { object: OldMessage };
   message_deleted: { object: OldMessage };
   messages_found: { list: OldMessage[]; query: string; has_more: boolean; room_uuid: string };
+  pong: { time: string };
 }
 interface OldErrorPayload {
   message: ErrorName;

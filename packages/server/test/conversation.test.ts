@@ -240,3 +240,22 @@ describe.each(STORAGES)('the conversation on %s', (kind) => {
     }
   });
 });
+
+describe('ping', () => {
+  it('answers pong with the server time, to the caller alone, in a room or not', async () => {
+    const server = await testServer('memory');
+    const fixture = await roomWithMembers(server);
+    const { a, b, outsider } = fixture;
+    try {
+      for (const c of [a, outsider]) {
+        const id = c.call('ping', {});
+        const pong = await c.next('pong', (p) => p.id === id);
+        expect(Math.abs(Date.parse(pong.time) - Date.now())).toBeLessThan(5_000);
+      }
+      expect(await b.quiet(100, (f) => f.payload.message === 'pong')).toEqual([]);
+    } finally {
+      await fixture.close();
+      await server.dispose();
+    }
+  });
+});

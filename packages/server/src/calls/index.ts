@@ -17,6 +17,7 @@ import { leaveRoom } from './leaveRoom.ts';
 import { listMessages } from './listMessages.ts';
 import { listRooms } from './listRooms.ts';
 import { listRoomUsers } from './listRoomUsers.ts';
+import { ping } from './ping.ts';
 import { react } from './react.ts';
 import { resetDrawing } from './resetDrawing.ts';
 import { searchMessages } from './searchMessages.ts';
@@ -48,6 +49,7 @@ export const CALL_MODULES: { readonly [K in CallName]: CallModule<K> } = {
   delete_message: deleteMessage,
   react,
   search_messages: searchMessages,
+  ping,
 };
 
 /** A call's module, for a name read off the wire. */
