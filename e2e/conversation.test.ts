@@ -90,6 +90,15 @@ describe('the conversation in two browsers', () => {
     const others = b.page.locator('.message-row', { hasText: 'is anyone here?' });
     await others.hover();
     await expect(others.getByRole('button', { name: 'Edit' }).count()).resolves.toBe(0);
+    // the room's link, to share it
+    await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: server.url,
+    });
+    await a.page.getByRole('button', { name: 'Copy link' }).click();
+    await a.page.getByRole('button', { name: 'Link copied' }).waitFor();
+    await expect(a.page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(
+      `${server.url}/room/${room}`,
+    );
   });
 
   it('a reply to a message 500 back jumps to it, loading the pages between', async () => {

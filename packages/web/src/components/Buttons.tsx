@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 
 type Variant = 'primary' | 'plain' | 'danger' | 'tab';
@@ -44,6 +44,28 @@ export function GoBackButton() {
   return (
     <Button variant="tab" aria-label="Go back" onClick={() => void navigate('/')}>
       ← Back
+    </Button>
+  );
+}
+
+/** Copies the room's address, to share it: anyone with the link can open the room. */
+export function CopyLinkButton() {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const t = setTimeout(() => setCopied(false), 2000);
+    return () => clearTimeout(t);
+  }, [copied]);
+  const copy = () => {
+    // the clipboard needs a secure page (https or localhost); elsewhere nothing is copied
+    navigator.clipboard?.writeText(window.location.href).then(
+      () => setCopied(true),
+      () => undefined,
+    );
+  };
+  return (
+    <Button className="copy-link" onClick={copy} title="Copy the link to this room">
+      {copied ? 'Link copied' : 'Copy link'}
     </Button>
   );
 }

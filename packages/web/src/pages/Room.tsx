@@ -4,7 +4,7 @@ import { useApi } from '../api/context.tsx';
 import { useIsPhone, useTitle } from '../hooks.ts';
 import { selectCurrentRoom, useAppDispatch, useAppSelector } from '../store/index.ts';
 import { uiActions } from '../store/ui.ts';
-import { GoBackButton } from '../components/Buttons.tsx';
+import { CopyLinkButton, GoBackButton } from '../components/Buttons.tsx';
 import { Log } from '../components/Log.tsx';
 import { MessagesPanel } from '../components/Message.tsx';
 import { RoomList, UserList } from '../components/Room.tsx';
@@ -95,10 +95,13 @@ export default function RoomPage() {
   } else right = <MessagesPanel />;
 
   const title = room ? (
-    <h1 className="room-title">
-      <span className="room-color" style={{ background: room.color }} aria-hidden="true" />
-      <span className="room-title-text">{room.name}</span>
-    </h1>
+    <>
+      <h1 className="room-title">
+        <span className="room-color" style={{ background: room.color }} aria-hidden="true" />
+        <span className="room-title-text">{room.name}</span>
+      </h1>
+      <CopyLinkButton />
+    </>
   ) : null;
 
   if (phone) {
