@@ -101,6 +101,38 @@ describe('the conversation in two browsers', () => {
     );
   });
 
+  it('a room read before counts what came since in the room list, and marks where it begins', async () => {
+    for (const o of [a, b]) await o.page.getByRole('button', { name: 'Go back' }).click();
+    const other = await addRoom(b.page);
+    await enterRoom(b.page, other);
+    await send(b.page, 'read by A');
+    await enterRoom(a.page, other);
+    await a.page.locator('.message-body', { hasText: 'read by A' }).waitFor();
+    // A leaves for the lobby; B writes three more
+    await a.page.getByRole('button', { name: 'Go back' }).click();
+    for (const text of ['unread one', 'unread two', 'unread three']) await send(b.page, text);
+    const badge = a.page.locator(`.room-item[data-room-uuid="${other}"] .unread-badge`);
+    const count = badge.locator('[aria-hidden="true"]');
+    await waitFor(async () => (await count.textContent()) === '3', 5_000, 'a count of 3');
+    await expect(badge.getAttribute('title')).resolves.toBe('3 unread messages');
+    // the room A is in counts nothing; a room never read here neither
+    await shot(a.page, 'desktop-unread');
+    await enterRoom(a.page, other);
+    const divider = a.page.locator('.new-separator');
+    await divider.waitFor();
+    // right above the first unread
+    const [line, first] = await Promise.all([
+      divider.boundingBox(),
+      a.page.locator('.message-row', { hasText: 'unread one' }).boundingBox(),
+    ]);
+    expect(line!.y).toBeLessThan(first!.y);
+    await a.page.getByRole('button', { name: 'Go back' }).click();
+    await a.page.locator(`.room-item[data-room-uuid="${other}"]`).waitFor();
+    await expect(badge.count()).resolves.toBe(0);
+    await b.page.getByRole('button', { name: 'Go back' }).click();
+    for (const o of [a, b]) await enterRoom(o.page, room);
+  });
+
   it('a reply to a message 500 back jumps to it, loading the pages between', async () => {
     const storage = server.storage!;
     const u = { uuid: randomUUID(), name: 'Seeder', room_uuid: room };

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { ChatApi } from './api/chatApi.ts';
 import { createStore } from './store/index.ts';
 import { uiActions } from './store/ui.ts';
+import { loadRead, saveRead } from './store/read.ts';
 import { readThemeCookie } from './themes.ts';
 import { playMessageSound, readMuted } from './sound.ts';
 import { App } from './App.tsx';
@@ -16,9 +17,20 @@ function storage(): Storage | null {
   }
 }
 
-const store = createStore({
-  theme: readThemeCookie(document.cookie),
-  muted: readMuted(storage()),
+const store = createStore(
+  {
+    theme: readThemeCookie(document.cookie),
+    muted: readMuted(storage()),
+  },
+  loadRead(storage()),
+);
+// how far each room was read, kept for the next visit (written when it changes)
+let read = store.getState().read;
+store.subscribe(() => {
+  const now = store.getState().read;
+  if (now === read) return;
+  read = now;
+  saveRead(storage(), now);
 });
 // the server is the page's own origin; the token stays in localStorage under 'token'
 const api = new ChatApi(store, {

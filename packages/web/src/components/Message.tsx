@@ -4,6 +4,7 @@ import type { Message as ChatMessage } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { messagesActions, type PendingMessage } from '../store/messages.ts';
+import { readActions } from '../store/read.ts';
 import { formatDateTime, formatDay, formatTime } from '../format.ts';
 import { SCROLL_TO_END_ON_MOUNT, useFollowOutput, useTicker, useToday } from '../hooks.ts';
 import { identityStyle, initialOf } from '../identity.ts';
@@ -262,6 +263,26 @@ export function MessageList() {
     },
     [scrollerRef],
   );
+  const roomUuid = useAppSelector((s) => s.messages.roomUuid);
+  const readSeq = useAppSelector((s) => (roomUuid === null ? undefined : s.read.seq[roomUuid]));
+  // the page counts as seen while visible (unread counts in the title go back to 0 then)
+  const hiddenUnread = useAppSelector((s) => s.ui.unread);
+  const lastSeq = list[list.length - 1]?.seq;
+  // read up to the newest message while the list shows its end on a visible page
+  useEffect(() => {
+    if (roomUuid === null || lastSeq === undefined || !atEnd || document.hidden) return;
+    dispatch(readActions.readTo({ room: roomUuid, seq: lastSeq }));
+  }, [roomUuid, lastSeq, atEnd, hiddenUnread, dispatch]);
+  // "New messages" above the first one after what was read before entering
+  const divider = useRef<{ room: string | null; after: number | undefined }>({
+    room: null,
+    after: undefined,
+  });
+  if (divider.current.room !== roomUuid && list.length > 0) {
+    divider.current = { room: roomUuid, after: readSeq };
+  }
+  const newAfter = divider.current.after;
+  const newBelow = !atEnd && readSeq !== undefined && lastSeq !== undefined ? lastSeq - readSeq : 0;
   /** The message a reply's quote asked for: older pages load until it is there. */
   const [jump, setJump] = useState<number | null>(null);
   const [jumped, setJumped] = useState<number | null>(null);
@@ -381,6 +402,11 @@ export function MessageList() {
         itemContent={(_, { item, day, head }) => (
           <>
             {day && <DaySeparator iso={item.created} />}
+            {!isPending(item) && newAfter !== undefined && item.seq === newAfter + 1 && (
+              <div className="new-separator" role="separator">
+                <span>New messages</span>
+              </div>
+            )}
             {isPending(item) ? (
               <PendingItem
                 pending={item}
@@ -410,7 +436,7 @@ export function MessageList() {
           className="jump-latest"
           onClick={() => ref.current?.scrollToIndex({ index: 'LAST', behavior: 'auto' })}
         >
-          Jump to latest
+          {newBelow > 0 ? `Jump to latest (${newBelow} new)` : 'Jump to latest'}
         </Button>
       )}
     </div>

@@ -5,6 +5,7 @@ import { ROOM_COLORS, type Room } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
 import { selectCurrentRoom, selectVisibleRooms, useAppSelector } from '../store/index.ts';
 import { searchPaused } from '../store/rooms.ts';
+import { unreadOf } from '../store/read.ts';
 import { Button } from './Buttons.tsx';
 import { ColorPicker } from './ColorPicker.tsx';
 import { InlineEdit, SearchInput } from './Input.tsx';
@@ -28,6 +29,7 @@ export const RoomItem = memo(function RoomItem({
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
   const users = room.user_count ?? room.users.length;
+  const unread = useAppSelector((s) => (current ? 0 : unreadOf(s.read, room)));
   return (
     <div className={current ? 'room-item current' : 'room-item'} data-room-uuid={room.uuid}>
       <div className="room-main">
@@ -51,6 +53,15 @@ export const RoomItem = memo(function RoomItem({
           >
             {room.name}
           </button>
+        )}
+        {unread !== null && unread > 0 && (
+          <span
+            className="unread-badge"
+            title={plural(unread, 'unread message', 'unread messages')}
+          >
+            <span aria-hidden="true">{unread > 999 ? '999+' : unread}</span>
+            <span className="sr-only">{plural(unread, 'unread message', 'unread messages')}</span>
+          </span>
         )}
         <span className="room-counts">
           <span title="Users in the room">{plural(users, 'user', 'users')}</span>

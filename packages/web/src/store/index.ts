@@ -7,6 +7,7 @@ import { messagesReducer } from './messages.ts';
 import { drawingReducer } from './drawing.ts';
 import { logReducer } from './log.ts';
 import { uiReducer, type UiState } from './ui.ts';
+import { readReducer, type ReadState } from './read.ts';
 
 export const rootReducer = combineReducers({
   user: userReducer,
@@ -15,15 +16,16 @@ export const rootReducer = combineReducers({
   drawing: drawingReducer,
   log: logReducer,
   ui: uiReducer,
+  read: readReducer,
 });
 
 export type RootState = ReturnType<typeof rootReducer>;
 
-export function createStore(ui?: Partial<UiState>) {
+export function createStore(ui?: Partial<UiState>, read?: ReadState) {
   const initial = rootReducer(undefined, { type: '@@init' });
   return configureStore({
     reducer: rootReducer,
-    preloadedState: { ...initial, ui: { ...initial.ui, ...ui } },
+    preloadedState: { ...initial, ui: { ...initial.ui, ...ui }, read: read ?? initial.read },
     // Lists here can be long (100,000 messages): skip the dev-only deep checks.
     middleware: (getDefault) => getDefault({ serializableCheck: false, immutableCheck: false }),
   });
