@@ -169,5 +169,22 @@ describe('the conversation in two browsers', () => {
     );
     await expect(target.getAttribute('class')).resolves.toContain('jumped');
     await shot(b.page, 'desktop-reply-jump');
+    // the same message found by a search of the room, from the newest messages
+    await b.page.reload();
+    await b.page.locator('.message-body', { hasText: 'answering the original' }).waitFor();
+    await b.page.getByRole('button', { name: 'Search messages' }).click();
+    const box = b.page.getByRole('searchbox', { name: 'Search messages' });
+    await box.fill('FAR original');
+    await box.press('Enter');
+    const results = b.page.locator('.search-result');
+    await results.first().waitFor();
+    await expect(results.count()).resolves.toBe(1);
+    await shot(b.page, 'desktop-message-search');
+    await results.first().click();
+    await waitFor(
+      async () => (await target.getAttribute('class'))?.includes('jumped') === true,
+      10_000,
+      'the found message in view',
+    );
   });
 });

@@ -328,6 +328,14 @@ export class ChatApi {
     this.client.request('delete_message', { uuid }).catch(this.tell);
   }
 
+  /** A page of the room's messages holding every word of `query`, newest first. */
+  searchMessages(query: string, before?: number) {
+    return this.client.request(
+      'search_messages',
+      before === undefined ? { query } : { query, before },
+    );
+  }
+
   /** Adds this user's reaction, or takes it back. */
   react(uuid: string, emoji: string): void {
     this.client.request('react', { uuid, emoji }).catch(this.tell);

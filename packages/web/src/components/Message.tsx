@@ -11,6 +11,7 @@ import { identityStyle, initialOf } from '../identity.ts';
 import { placeAll, type Placed } from '../messageGroups.ts';
 import { Button } from './Buttons.tsx';
 import { Composer } from './Composer.tsx';
+import { MessageSearch } from './MessageSearch.tsx';
 import { MessageBody } from './MessageBody.tsx';
 import { EditedMark, MessageActions, Reactions, ReplyQuote } from './MessageExtras.tsx';
 import { Spinner } from './Spinner.tsx';
@@ -352,6 +353,13 @@ export function MessageList() {
     (seq: number) => void api.loadUntil(seq).then((held) => held && setJump(seq)),
     [api],
   );
+  // a jump asked from outside the list (a search result)
+  const jumpTo = useAppSelector((s) => s.messages.jumpTo);
+  useEffect(() => {
+    if (jumpTo === null) return;
+    dispatch(messagesActions.jumpRequested(null));
+    onJump(jumpTo);
+  }, [jumpTo, onJump, dispatch]);
 
   const onRetry = useCallback((id: string) => api.retryMessage(id), [api]);
   const onDiscard = useCallback(
@@ -459,6 +467,7 @@ export function MessagesPanel() {
   const status = useAppSelector((s) => s.rooms.status);
   return (
     <section className="messages panel-body" aria-label="Messages">
+      <MessageSearch />
       <MessageList />
       <NewMessageAnnouncer />
       <TypingIndicator />

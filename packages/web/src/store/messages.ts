@@ -41,6 +41,8 @@ export interface MessagesState {
   /** Who is typing, by user uuid. */
   typing: Record<string, TypingEntry>;
   composing: Composing;
+  /** A message asked for from outside the list (a search result): the list goes to it. */
+  jumpTo: number | null;
 }
 
 export const initialMessagesState: MessagesState = {
@@ -52,6 +54,7 @@ export const initialMessagesState: MessagesState = {
   loadingOlder: false,
   typing: {},
   composing: null,
+  jumpTo: null,
 };
 
 export type ListMode = 'initial' | 'older' | 'newer' | 'changed';
@@ -115,6 +118,10 @@ const messagesSlice = createSlice({
       state.list = applyChanges(state.list, [m]);
       // a message answered or being edited that is deleted meanwhile: nothing to do with it
       if (m.deleted !== null && state.composing?.message.uuid === m.uuid) state.composing = null;
+    },
+    /** Go to message `seq` of the room (null: done). */
+    jumpRequested(state, action: PayloadAction<number | null>) {
+      state.jumpTo = action.payload;
     },
     /** The message box answers `message`, or edits it (one's own), until sent or cancelled. */
     composingStarted(state, action: PayloadAction<Composing>) {
