@@ -66,6 +66,12 @@ export function useToday(): number {
  */
 export const SCROLL_TO_END_ON_MOUNT = import.meta.env.MODE !== 'test';
 
+/** Where there is none (jsdom): nothing is observed. */
+class NoResizeObserver {
+  observe(): void {}
+  disconnect(): void {}
+}
+
 /** How close to the bottom, in pixels, a list still counts as read to the end. */
 const BOTTOM_SLACK_PX = 60;
 /** A scroll this soon after the reader's own wheel, touch, key or pointer is theirs. */
@@ -101,9 +107,17 @@ export function useFollowOutput(): {
     const events = ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const;
     for (const e of events) el.addEventListener(e, own, { passive: true });
     el.addEventListener('scroll', onScroll, { passive: true });
+    // the list's box changes (a search opens above it, the window shrinks) without a scroll:
+    // one that follows stays at its end, and "at the end" is known again either way
+    const resized = new (globalThis.ResizeObserver ?? NoResizeObserver)(() => {
+      if (following.current) el.scrollTop = el.scrollHeight;
+      setAtEnd(el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX);
+    });
+    resized.observe(el);
     detach.current = () => {
       for (const e of events) el.removeEventListener(e, own);
       el.removeEventListener('scroll', onScroll);
+      resized.disconnect();
     };
   }, []);
   return {
