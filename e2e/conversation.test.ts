@@ -84,6 +84,14 @@ describe('the conversation in two browsers', () => {
     await mine.getByRole('button', { name: 'Delete', exact: true }).click();
     await a.page.locator('.message.deleted').waitFor();
     await expect(a.page.locator('.message-body', { hasText: /^I am$/ }).count()).resolves.toBe(0);
+    // naming someone: their browser marks the message, the others' do not
+    const nameB = (await b.page.getByTestId('my-name').textContent())!;
+    await send(a.page, `@${nameB} are you there`);
+    await b.page
+      .locator('.message.mention', { hasText: 'are you there' })
+      .waitFor({ timeout: 5_000 });
+    await a.page.locator('.message-body', { hasText: 'are you there' }).waitFor();
+    await expect(a.page.locator('.message.mention').count()).resolves.toBe(0);
     // only one's own messages offer edit and delete
     const theirs = await message(a.page, 'is anyone here\\?');
     await expect(theirs.getByRole('button', { name: 'Edit' }).count()).resolves.toBe(1);

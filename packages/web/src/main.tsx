@@ -1,9 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ChatApi } from './api/chatApi.ts';
-import { createStore } from './store/index.ts';
+import { createStore, selectCurrentRoom } from './store/index.ts';
 import { uiActions } from './store/ui.ts';
 import { loadRead, saveRead } from './store/read.ts';
+import { mentionsMe } from './mentions.ts';
+import { notify, readNotify, shouldNotify } from './notify.ts';
 import { readThemeCookie } from './themes.ts';
 import { playMessageSound, readMuted } from './sound.ts';
 import { App } from './App.tsx';
@@ -21,6 +23,7 @@ const store = createStore(
   {
     theme: readThemeCookie(document.cookie),
     muted: readMuted(storage()),
+    notify: readNotify(storage()),
   },
   loadRead(storage()),
 );
@@ -35,9 +38,16 @@ store.subscribe(() => {
 // the server is the page's own origin; the token stays in localStorage under 'token'
 const api = new ChatApi(store, {
   storage: storage(),
-  onNewMessage: (own) => {
-    if (!store.getState().ui.muted) playMessageSound(own);
-    if (!own && document.hidden) store.dispatch(uiActions.unreadAdded());
+  onNewMessage: (own, message) => {
+    const s = store.getState();
+    if (!s.ui.muted) playMessageSound(own);
+    if (own || !document.hidden) return;
+    store.dispatch(uiActions.unreadAdded());
+    const mentioned = mentionsMe(message.body, s.user.me?.name ?? '');
+    if (shouldNotify(s.ui.notify, mentioned)) {
+      const room = selectCurrentRoom(s)?.name ?? 'a room';
+      notify(`${message.user.name}${mentioned ? ' named you' : ''} in ${room}`, message.body);
+    }
   },
 });
 document.addEventListener('visibilitychange', () => {

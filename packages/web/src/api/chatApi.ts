@@ -49,7 +49,7 @@ export interface ChatApiOptions {
   client?: Partial<ChatClientOptions>;
   now?: () => number;
   /** Called for each new message of the room: own or someone else's (for sounds). */
-  onNewMessage?: (own: boolean) => void;
+  onNewMessage?: (own: boolean, message: Message) => void;
 }
 
 function defaultStorage(): KeyValueStore | null {
@@ -219,7 +219,7 @@ export class ChatApi {
     const last = s.messages.list[s.messages.list.length - 1];
     const isNew = last === undefined || message.seq > last.seq;
     this.dispatch(messagesActions.created({ message }));
-    if (isNew) this.options.onNewMessage?.(message.user.uuid === s.user.me?.uuid);
+    if (isNew) this.options.onNewMessage?.(message.user.uuid === s.user.me?.uuid, message);
   }
 
   /** Errors tied to none of this page's requests. */

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useApi } from '../api/context.tsx';
-import { APP_NAME, useTicker } from '../hooks.ts';
+import { APP_NAME, useIsPhone, useTicker } from '../hooks.ts';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { uiActions, type Connection } from '../store/ui.ts';
 import { THEMES, themeCookie } from '../themes.ts';
 import { writeMuted } from '../sound.ts';
+import { notificationPermission, writeNotify, type NotifyLevel } from '../notify.ts';
 import { Button } from './Buttons.tsx';
 import { InlineEdit } from './Input.tsx';
 
@@ -106,6 +107,35 @@ function ThemeSlider() {
   );
 }
 
+/** Which messages a hidden page tells about; the browser's permission asked from here only. */
+function NotifyChoice() {
+  const dispatch = useAppDispatch();
+  const level = useAppSelector((s) => s.ui.notify);
+  const [permission, setPermission] = useState(notificationPermission);
+  return (
+    <span className="notify">
+      <select
+        aria-label="Desktop notifications"
+        value={level}
+        onChange={(e) => {
+          const next = e.target.value as NotifyLevel;
+          writeNotify(typeof localStorage === 'undefined' ? null : localStorage, next);
+          dispatch(uiActions.notifySet(next));
+        }}
+      >
+        <option value="all">Notify: every message</option>
+        <option value="mentions">Notify: mentions</option>
+        <option value="off">Notify: off</option>
+      </select>
+      {permission === 'default' && level !== 'off' && (
+        <Button onClick={() => void Notification.requestPermission().then((p) => setPermission(p))}>
+          Allow notifications
+        </Button>
+      )}
+    </span>
+  );
+}
+
 function MuteSwitch() {
   const dispatch = useAppDispatch();
   const muted = useAppSelector((s) => s.ui.muted);
@@ -128,6 +158,7 @@ function MuteSwitch() {
 }
 
 export function Header() {
+  const phone = useIsPhone();
   return (
     <header className="header">
       <Link to="/" className="app-name">
@@ -138,6 +169,8 @@ export function Header() {
       <div className="header-tools">
         <ThemeSlider />
         <MuteSwitch />
+        {/* the phone header has room for two rows only (e2e/phone.test.ts) */}
+        {!phone && <NotifyChoice />}
         <Link to="/info" className="info-link">
           Info
         </Link>

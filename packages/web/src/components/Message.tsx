@@ -5,6 +5,7 @@ import { useApi } from '../api/context.tsx';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { messagesActions, type PendingMessage } from '../store/messages.ts';
 import { readActions } from '../store/read.ts';
+import { mentionsMe } from '../mentions.ts';
 import { formatDateTime, formatDay, formatTime } from '../format.ts';
 import { SCROLL_TO_END_ON_MOUNT, useFollowOutput, useTicker, useToday } from '../hooks.ts';
 import { identityStyle, initialOf } from '../identity.ts';
@@ -87,6 +88,7 @@ export const MessageItem = memo(function MessageItem({
   own,
   head = true,
   me,
+  myName = '',
   names,
   jumped = false,
   onJump,
@@ -96,6 +98,8 @@ export const MessageItem = memo(function MessageItem({
   /** First of its group (the default): avatar and author line. */
   head?: boolean;
   me?: string | undefined;
+  /** The reader's name: a message naming it (@name) stands out. */
+  myName?: string;
   /** Names of users by uuid, as far as this page knows them (who reacted). */
   names?: ReadonlyMap<string, string>;
   /** Just jumped to (from a reply): marked for a moment. */
@@ -106,7 +110,14 @@ export const MessageItem = memo(function MessageItem({
   const dispatch = useAppDispatch();
   const { user, created } = message;
   const deleted = message.deleted !== null;
-  const classes = ['message', own && 'own', deleted && 'deleted', jumped && 'jumped'];
+  const mention = !own && !deleted && mentionsMe(message.body, myName);
+  const classes = [
+    'message',
+    own && 'own',
+    deleted && 'deleted',
+    jumped && 'jumped',
+    mention && 'mention',
+  ];
   return (
     <Row uuid={user.uuid} own={own} head={head} avatarName={user.name} hoverTime={created}>
       <div className={classes.filter(Boolean).join(' ')} data-seq={message.seq}>
@@ -430,6 +441,7 @@ export function MessageList() {
                 own={item.user.uuid === meUuid}
                 head={head}
                 me={meUuid}
+                myName={meName}
                 names={names}
                 jumped={item.seq === jumped}
                 onJump={onJump}

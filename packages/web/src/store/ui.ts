@@ -1,3 +1,4 @@
+import type { NotifyLevel } from '../notify.ts';
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 
 export type Connection = 'connecting' | 'online' | 'offline' | 'taken_over';
@@ -25,6 +26,8 @@ export interface UiState {
   phonePanel: PhonePanel;
   theme: number;
   muted: boolean;
+  /** Which messages a hidden page notifies about (see notify.ts). */
+  notify: NotifyLevel;
   notices: Notice[];
   nextNotice: number;
   /** Others' messages that arrived while the page was hidden (shown in the title). */
@@ -40,6 +43,7 @@ export const initialUiState: UiState = {
   phonePanel: 'right',
   theme: 0,
   muted: false,
+  notify: 'mentions',
   notices: [],
   nextNotice: 1,
   unread: 0,
@@ -67,6 +71,9 @@ const uiSlice = createSlice({
     },
     themeChosen(state, action: PayloadAction<number>) {
       state.theme = action.payload;
+    },
+    notifySet(state, action: PayloadAction<NotifyLevel>) {
+      state.notify = action.payload;
     },
     mutedSet(state, action: PayloadAction<boolean>) {
       state.muted = action.payload;
