@@ -46,7 +46,8 @@ const api = new ChatApi(store, {
     const mentioned = mentionsMe(message.body, s.user.me?.name ?? '');
     if (shouldNotify(s.ui.notify, mentioned)) {
       const room = selectCurrentRoom(s)?.name ?? 'a room';
-      notify(`${message.user.name}${mentioned ? ' named you' : ''} in ${room}`, message.body);
+      const title = `${message.user.name}${mentioned ? ' named you' : ''} in ${room}`;
+      notify(title, message.body, message.room_uuid);
     }
   },
 });

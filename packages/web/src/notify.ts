@@ -30,9 +30,11 @@ export function notificationPermission(): NotificationPermission | 'unsupported'
   return typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
 }
 
-/** Shows a desktop notification when allowed; nothing otherwise. */
-export function notify(title: string, body: string): void {
+/**
+ * Shows a desktop notification when allowed; nothing otherwise. One per `tag` (a room) at a
+ * time: a burst replaces its own notification instead of piling up.
+ */
+export function notify(title: string, body: string, tag: string): void {
   if (notificationPermission() !== 'granted') return;
-  // one per room at a time: a burst replaces its own notification instead of piling up
-  new Notification(title, { body: body.length > 200 ? `${body.slice(0, 200)}…` : body });
+  new Notification(title, { body: body.length > 200 ? `${body.slice(0, 200)}…` : body, tag });
 }
