@@ -1576,6 +1576,41 @@ describe.each(backends.filter((b) => b.name !== 'memory'))('$name batches', (bac
   });
 });
 
+/** How a test makes data as an older release left it: open a storage, run SQL beside it. */
+interface OldData {
+  open: () => Promise<Storage>;
+  raw: (statements: string[]) => Promise<void>;
+}
+
+/** A SQLite file's storage, and SQL run on the file while no storage has it open. */
+function sqliteAt(file: string): OldData {
+  return {
+    open: () => openStorage(`sqlite:${file}`, LIMITS),
+    async raw(statements) {
+      const db = new Database(file);
+      for (const statement of statements) db.exec(statement);
+      db.close();
+    },
+  };
+}
+
+/** A PostgreSQL schema's storage, and SQL run in that schema. */
+function postgresAt(url: string, schema: string): OldData {
+  return {
+    open: () => SqlStorage.open({ kind: 'postgres', url, schema, limits: LIMITS, poolSize: 2 }),
+    async raw(statements) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`set search_path = ${schema}`);
+        for (const statement of statements) await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 describe('openStorage', () => {
   it('opens memory and in-memory SQLite', async () => {
     const memory = await openStorage('memory', LIMITS);
@@ -1670,10 +1705,7 @@ describe('openStorage', () => {
    * UUID (one of 50,000 characters; such lines made rooms impossible to enter) and a count
    * of points only. `raw` runs SQL on the same database while no storage has it open.
    */
-  async function repairsOversizedLines(
-    open: () => Promise<Storage>,
-    raw: (statements: string[]) => Promise<void>,
-  ) {
+  async function repairsOversizedLines({ open, raw }: OldData) {
     const first = await open();
     const room = await makeRoom(first);
     const kept = line(range(1, 10));
@@ -1708,11 +1740,7 @@ describe('openStorage', () => {
    * change numbers or message search): afterwards they have their seq as rev, are found by
    * search, and take changes; the room's next change goes on after them.
    */
-  async function upgradesMessages(
-    open: () => Promise<Storage>,
-    raw: (statements: string[]) => Promise<void>,
-    undo: string[],
-  ) {
+  async function upgradesMessages({ open, raw }: OldData, undo: string[]) {
     const first = await open();
     const room = await makeRoom(first);
     const u = await makeUser(first);
@@ -1746,23 +1774,15 @@ describe('openStorage', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chat-open-'));
     const file = join(dir, 'chat.db');
     try {
-      await upgradesMessages(
-        () => openStorage(`sqlite:${file}`, LIMITS),
-        async (statements) => {
-          const db = new Database(file);
-          for (const statement of statements) db.exec(statement);
-          db.close();
-        },
-        [
-          `drop trigger messages_search_insert; drop trigger messages_search_delete;
+      await upgradesMessages(sqliteAt(file), [
+        `drop trigger messages_search_insert; drop trigger messages_search_delete;
            drop trigger messages_search_update; drop table messages_search`,
-          `drop index messages_room_rev; drop index messages_room_uuid; drop table reactions`,
-          ...['edited', 'deleted', 'reply_to', 'reactions', 'rev'].map(
-            (c) => `alter table messages drop column ${c}`,
-          ),
-          `alter table rooms drop column rev`,
-        ],
-      );
+        `drop index messages_room_rev; drop index messages_room_uuid; drop table reactions`,
+        ...['edited', 'deleted', 'reply_to', 'reactions', 'rev'].map(
+          (c) => `alter table messages drop column ${c}`,
+        ),
+        `alter table rooms drop column rev`,
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -1774,26 +1794,13 @@ describe('openStorage', () => {
       const url = postgresUrl!;
       const schema = testSchemaName();
       try {
-        await upgradesMessages(
-          () => SqlStorage.open({ kind: 'postgres', url, schema, limits: LIMITS, poolSize: 2 }),
-          async (statements) => {
-            const client = new pg.Client({ connectionString: url });
-            await client.connect();
-            try {
-              await client.query(`set search_path = ${schema}`);
-              for (const statement of statements) await client.query(statement);
-            } finally {
-              await client.end();
-            }
-          },
-          [
-            `drop index messages_body_search, messages_room_rev, messages_room_uuid`,
-            `drop table reactions`,
-            `alter table messages drop column edited, drop column deleted, drop column reply_to,
+        await upgradesMessages(postgresAt(url, schema), [
+          `drop index messages_body_search, messages_room_rev, messages_room_uuid`,
+          `drop table reactions`,
+          `alter table messages drop column edited, drop column deleted, drop column reply_to,
                drop column reactions, drop column rev`,
-            `alter table rooms drop column rev`,
-          ],
-        );
+          `alter table rooms drop column rev`,
+        ]);
       } finally {
         await dropSchema(url, schema);
       }
@@ -1804,14 +1811,7 @@ describe('openStorage', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chat-open-'));
     const file = join(dir, 'chat.db');
     try {
-      await repairsOversizedLines(
-        () => openStorage(`sqlite:${file}`, LIMITS),
-        async (statements) => {
-          const db = new Database(file);
-          for (const statement of statements) db.exec(statement);
-          db.close();
-        },
-      );
+      await repairsOversizedLines(sqliteAt(file));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -1823,19 +1823,7 @@ describe('openStorage', () => {
       const url = postgresUrl!;
       const schema = testSchemaName();
       try {
-        await repairsOversizedLines(
-          () => SqlStorage.open({ kind: 'postgres', url, schema, limits: LIMITS, poolSize: 2 }),
-          async (statements) => {
-            const client = new pg.Client({ connectionString: url });
-            await client.connect();
-            try {
-              await client.query(`set search_path = ${schema}`);
-              for (const statement of statements) await client.query(statement);
-            } finally {
-              await client.end();
-            }
-          },
-        );
+        await repairsOversizedLines(postgresAt(url, schema));
       } finally {
         await dropSchema(url, schema);
       }
