@@ -14,7 +14,7 @@ import { Button } from './Buttons.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageSearch } from './MessageSearch.tsx';
 import { MessageBody } from './MessageBody.tsx';
-import { EditedMark, MessageActions, Reactions, ReplyQuote } from './MessageExtras.tsx';
+import { EditedMark, MessageActions, Reactions, ReplyQuote, type Names } from './MessageExtras.tsx';
 import { Spinner } from './Spinner.tsx';
 
 export { MessageBody } from './MessageBody.tsx';
@@ -101,7 +101,7 @@ export const MessageItem = memo(function MessageItem({
   /** The reader's name: a message naming it (@name) stands out. */
   myName?: string;
   /** Names of users by uuid, as far as this page knows them (who reacted). */
-  names?: ReadonlyMap<string, string>;
+  names?: Names;
   /** Just jumped to (from a reply): marked for a moment. */
   jumped?: boolean;
   onJump?: (seq: number) => void;
@@ -158,7 +158,24 @@ export const MessageItem = memo(function MessageItem({
   );
 });
 
-const NO_NAMES: ReadonlyMap<string, string> = new Map();
+const NO_NAMES: Names = new Map();
+
+/** Names of the authors of `list`, found from its end when first asked for, then kept. */
+function authorNames(list: readonly ChatMessage[]): Names {
+  const known = new Map<string, string | undefined>();
+  return {
+    get(uuid) {
+      if (!known.has(uuid)) {
+        let name: string | undefined;
+        for (let i = list.length - 1; i >= 0 && name === undefined; i--) {
+          if (list[i]!.user.uuid === uuid) name = list[i]!.user.name;
+        }
+        known.set(uuid, name);
+      }
+      return known.get(uuid);
+    },
+  };
+}
 /** Frames a jump to a reply's original asks Virtuoso to scroll, at most. */
 const JUMP_FRAMES = 30;
 
@@ -298,12 +315,9 @@ export function MessageList() {
   /** The message a reply's quote asked for: older pages load until it is there. */
   const [jump, setJump] = useState<number | null>(null);
   const [jumped, setJumped] = useState<number | null>(null);
-  // who reacted, named as far as the messages here say
-  const names = useMemo(() => {
-    const m = new Map<string, string>();
-    for (const x of list) m.set(x.user.uuid, x.user.name);
-    return m;
-  }, [list]);
+  // who reacted, named as far as the messages here say: looked up when a reaction is shown,
+  // not the whole list gone through on every new message
+  const names = useMemo(() => authorNames(list), [list]);
 
   const items = useMemo<Item[]>(
     () => (pending.length === 0 ? list : [...list, ...pending]),

@@ -30,8 +30,13 @@ export function EditedMark({ at }: { at: string }) {
   );
 }
 
+/** Users' names by uuid, as far as the page knows them (a Map will do). */
+export interface Names {
+  get(uuid: string): string | undefined;
+}
+
 /** Who reacted, as far as this page knows their names (the first ones listed by the server). */
-function reactors(r: Reaction, me: string | undefined, names: ReadonlyMap<string, string>) {
+function reactors(r: Reaction, me: string | undefined, names: Names) {
   const known = r.users.map((u) => (u === me ? 'you' : (names.get(u) ?? 'someone')));
   const more = r.count - r.users.length;
   return more > 0 ? `${known.join(', ')} and ${more} more` : known.join(', ');
@@ -46,7 +51,7 @@ export const Reactions = memo(function Reactions({
 }: {
   reactions: readonly Reaction[];
   me: string | undefined;
-  names: ReadonlyMap<string, string>;
+  names: Names;
   onToggle: (emoji: string) => void;
 }) {
   if (reactions.length === 0) return null;
