@@ -39,13 +39,17 @@ export interface ReconnectOptions {
   connectionTimeoutMs?: number;
 }
 
-/** Sockets made by partysocket's ReconnectingWebSocket: reconnects with backoff. */
+/**
+ * Sockets made by partysocket's ReconnectingWebSocket: reconnects with backoff. reconnect()
+ * starts a fresh one: partysocket's own waits out a wait between attempts already under way
+ * (its next attempt is locked in), so "Reconnect now" would not connect until the backoff's.
+ */
 export function partySocket(
   options: { WebSocket?: WebSocketConstructor; reconnect?: ReconnectOptions } = {},
 ): SocketFactory {
   return (target, handlers) => {
     const r = options.reconnect ?? {};
-    const socket = new ReconnectingWebSocket(target.url, target.protocols, {
+    const settings = {
       ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
       minReconnectionDelay: r.minDelayMs ?? 400 + Math.random() * 600,
       // attempts at most 2 to 3 s apart (jittered per socket): a server back from a restart
@@ -55,15 +59,28 @@ export function partySocket(
       connectionTimeout: r.connectionTimeoutMs ?? 5_000,
       // the client keeps its own outbox: nothing is buffered in the socket
       maxEnqueuedMessages: 0,
-      shouldReconnectOnClose: (ev) => target.shouldReconnect(ev.code),
-    });
-    socket.onopen = () => handlers.open();
-    socket.onmessage = (ev) => handlers.message(ev.data);
-    socket.onclose = (ev) => handlers.close(ev.code, ev.reason);
+      shouldReconnectOnClose: (ev: { code: number }) => target.shouldReconnect(ev.code),
+    };
+    const make = () => {
+      const made = new ReconnectingWebSocket(target.url, target.protocols, settings);
+      made.onopen = () => handlers.open();
+      made.onmessage = (ev) => handlers.message(ev.data);
+      made.onclose = (ev) => handlers.close(ev.code, ev.reason);
+      return made;
+    };
+    let socket = make();
     return {
       send: (data) => void socket.send(data),
       close: (code, reason) => socket.close(code, reason),
-      reconnect: (code, reason) => socket.reconnect(code, reason),
+      reconnect: (code, reason) => {
+        const old = socket;
+        old.onopen = null;
+        old.onmessage = null;
+        // an open connection (or an attempt) is closed first: the client hears of it
+        old.close(code, reason);
+        old.onclose = null;
+        socket = make();
+      },
     };
   };
 }
