@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeClient, record, user } from './helpers/fakes.ts';
+import { fakeClient, record, room, user } from './helpers/fakes.ts';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -92,15 +92,7 @@ describe('throttles', () => {
     expect(client.typing()).toBe(false);
     const entering = client.enterRoom('r');
     socket().answerEnter(
-      {
-        uuid: 'r',
-        name: 'n',
-        color: '#fff',
-        users: [],
-        sum: 0,
-        created: '2026-11-28T01:02:03.456Z',
-        user_count: 0,
-      },
+      room('r'),
       [],
     );
     await entering;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CallName, ErrorName } from './names.ts';
+import { VISIBILITIES, type Visibility } from './entities.ts';
 import { COLOR_PATTERN, LIMITS, TOOLS } from './limits.ts';
 
 /**
@@ -102,13 +103,26 @@ const tool = z
   .transform((t) => t as (typeof TOOLS)[number]);
 const limit = z.number().refine(Number.isFinite, bad('not_sufficient_data')).optional();
 const seq = z.number().refine(Number.isFinite, bad('not_sufficient_data')).optional();
+const visibility = z
+  .string()
+  .refine((v) => (VISIBILITIES as readonly string[]).includes(v), bad('not_valid_visibility'))
+  .transform((v) => v as Visibility)
+  .optional();
+/** Minutes a kick lasts: 1 to LIMITS.kickMinutes.max, whole. */
+const minutes = z
+  .number()
+  .refine(
+    (m) => Number.isInteger(m) && m >= 1 && m <= LIMITS.kickMinutes.max,
+    bad('not_sufficient_data'),
+  )
+  .optional();
 const cursor = z
   .string()
   .nullish()
   .transform((c) => c ?? undefined);
 
 export const callSchemas = {
-  create_room: z.object({ name: name.optional(), color: color.optional() }),
+  create_room: z.object({ name: name.optional(), color: color.optional(), visibility }),
   delete_room: z.object({ uuid }),
   list_rooms: z.object({ query: query.optional(), cursor, limit }),
   enter_room: z.object({ uuid }),
@@ -139,6 +153,8 @@ export const callSchemas = {
   delete_message: z.object({ uuid }),
   react: z.object({ uuid, emoji }),
   search_messages: z.object({ query: messageQuery, before: seq, limit }),
+  change_room_settings: z.object({ uuid, locked: z.boolean().optional(), visibility }),
+  kick_user: z.object({ uuid, user: uuid, minutes }),
   ping: z.object({}),
 } as const satisfies Record<CallName, z.ZodType>;
 

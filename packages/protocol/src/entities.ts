@@ -8,6 +8,10 @@ import { LIMITS, TOOLS } from './limits.ts';
  * is named here.
  */
 
+/** Who finds a room in lists and searches. */
+export const VISIBILITIES = ['public', 'unlisted'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
 export const userSchema = z.object({
   uuid: z.string(),
   name: z.string(),
@@ -26,6 +30,13 @@ export const roomSchema = z.object({
   created: z.string(),
   /** Exact number of users in the room. */
   user_count: z.number(),
+  // wave 2 (absent from older servers' rooms: their defaults)
+  /** The uuid of the user who created it; null for rooms made before owners. */
+  owner: z.string().nullable().default(null),
+  /** Only the owner may rename, recolor, delete it, reset its board, delete others' lines. */
+  locked: z.boolean().default(false),
+  /** `unlisted`: in nobody's list or search but its owner's; entered by its link. */
+  visibility: z.enum(VISIBILITIES).default('public'),
 });
 export type Room = z.infer<typeof roomSchema>;
 

@@ -40,6 +40,8 @@ export const LIMITS = {
   sumCoalesceMs: 1_000,
   /** Days an identity token lives unused. */
   tokenTtlDays: 30,
+  /** Minutes a kick bars a user from a room: `default` when the owner names none. */
+  kickMinutes: { default: 10, max: 1440 },
   /** How often a client streams points while drawing. */
   appendIntervalMs: 50,
 } as const;

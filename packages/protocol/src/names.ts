@@ -30,6 +30,9 @@ export const CALLS = [
   'delete_message',
   'react',
   'search_messages',
+  // wave 2: rooms with owners
+  'change_room_settings',
+  'kick_user',
   // a client's heartbeat: answered at once, touching nothing
   'ping',
 ] as const;
@@ -62,6 +65,7 @@ export const RESULTS = [
   'message_changed',
   'message_deleted',
   'messages_found',
+  'user_kicked',
   'pong',
 ] as const;
 export type ResultName = (typeof RESULTS)[number];
@@ -86,6 +90,10 @@ export const ERRORS = [
   'no_specified_message',
   'not_message_author',
   'not_valid_emoji',
+  'not_room_owner',
+  'not_valid_visibility',
+  'no_specified_user',
+  'user_banned',
   // not in the original table: a storage or bus outage (clear error, nothing half-done)
   'unavailable',
 ] as const;
@@ -126,6 +134,10 @@ export const ERROR_DETAILS: Record<ErrorName, string> = {
   not_message_author: 'Only its author may change this message.',
   not_valid_emoji:
     'A reaction must be exactly one emoji, and a message holds at most 20 different ones.',
+  not_room_owner: "Only the room's owner may do this here.",
+  not_valid_visibility: 'A room\'s visibility is "public" or "unlisted".',
+  no_specified_user: 'That user is not in the room, or is its owner.',
+  user_banned: 'You were removed from this room for a while.',
   unavailable: 'The service is temporarily unavailable; try again shortly.',
 };
 

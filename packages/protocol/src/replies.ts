@@ -27,6 +27,8 @@ export const CALL_REPLIES = {
   delete_message: 'message_deleted',
   react: 'message_changed',
   search_messages: 'messages_found',
+  change_room_settings: 'room_changed',
+  kick_user: 'room_changed',
   ping: 'pong',
 } as const satisfies Record<CallName, ResultName | null>;
 

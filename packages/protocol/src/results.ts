@@ -52,6 +52,8 @@ export const resultFields = {
     has_more: z.boolean(),
     room_uuid: z.string(),
   }),
+  /** The caller was removed from the room until `until` (then it gets `room_left`). */
+  user_kicked: z.object({ room_uuid: z.string(), until: z.string() }),
   /** The server's time when it answered. */
   pong: z.object({ time: z.string() }),
 } as const satisfies Record<ResultName, z.ZodObject>;
@@ -90,6 +92,7 @@ export const resultSchemas = {
   message_changed: resultFields.message_changed.extend(head('message_changed')),
   message_deleted: resultFields.message_deleted.extend(head('message_deleted')),
   messages_found: resultFields.messages_found.extend(head('messages_found')),
+  user_kicked: resultFields.user_kicked.extend(head('user_kicked')),
   pong: resultFields.pong.extend(head('pong')),
 } as const satisfies { [N in ResultName]: z.ZodType<ResultPayload<N>> };
 
@@ -99,6 +102,8 @@ export const errorPayloadSchema = z.object({
   call: z.string().optional(),
   id: z.string().optional(),
   retry_after_ms: z.number().optional(),
+  /** `user_banned`: when the bar ends. */
+  until: z.string().optional(),
 });
 /** An error's payload: always sent to the caller only. */
 export type ErrorPayload = z.infer<typeof errorPayloadSchema>;

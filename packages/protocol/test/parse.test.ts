@@ -68,6 +68,11 @@ describe('parseStatement', () => {
       { message: 'change_user_name', name: 'e\u0301' },
       { message: 'list_room_users', uuid: 'u', cursor: 'c', limit: 3 },
       { message: 'typing', id: 'x'.repeat(64) },
+      { message: 'create_room', visibility: 'unlisted' },
+      { message: 'change_room_settings', uuid: 'r', locked: true, visibility: 'public' },
+      { message: 'change_room_settings', uuid: 'r' },
+      { message: 'kick_user', uuid: 'r', user: 'u' },
+      { message: 'kick_user', uuid: 'r', user: 'u', minutes: 1440 },
     ];
     for (const p of ext) expect(errorOf(call(p)), JSON.stringify(p)).toBe('ok');
   });
@@ -158,6 +163,14 @@ describe('parseStatement', () => {
     [call({ message: 'list_messages', limit: 'all' }), 'not_sufficient_data'],
     [call({ message: 'list_rooms', query: [] }), 'not_sufficient_data'],
     [call({ message: 'typing', id: 5 }), 'not_sufficient_data'],
+    [call({ message: 'create_room', visibility: 'private' }), 'not_valid_visibility'],
+    [call({ message: 'change_room_settings', uuid: 'r', visibility: '' }), 'not_valid_visibility'],
+    [call({ message: 'change_room_settings', uuid: 'r', visibility: 1 }), 'not_sufficient_data'],
+    [call({ message: 'change_room_settings', uuid: 'r', locked: 'yes' }), 'not_sufficient_data'],
+    [call({ message: 'kick_user', uuid: 'r' }), 'not_sufficient_data'],
+    [call({ message: 'kick_user', uuid: 'r', user: 'u', minutes: 0 }), 'not_sufficient_data'],
+    [call({ message: 'kick_user', uuid: 'r', user: 'u', minutes: 1441 }), 'not_sufficient_data'],
+    [call({ message: 'kick_user', uuid: 'r', user: 'u', minutes: 2.5 }), 'not_sufficient_data'],
     [call({ message: 'typing', id: 'x'.repeat(65) }), 'not_sufficient_data'],
   ])('%s -> %s', (frame, error) => {
     expect(errorOf(frame)).toBe(error);

@@ -30,6 +30,9 @@ interface OldRoom {
   sum: number;
   created: string;
   user_count: number;
+  owner: string | null;
+  locked: boolean;
+  visibility: 'public' | 'unlisted';
 }
 interface OldMessage {
   uuid: string;
@@ -91,6 +94,7 @@ interface OldResultPayloads {
   message_changed: { object: OldMessage };
   message_deleted: { object: OldMessage };
   messages_found: { list: OldMessage[]; query: string; has_more: boolean; room_uuid: string };
+  user_kicked: { room_uuid: string; until: string };
   pong: { time: string };
 }
 interface OldErrorPayload {
@@ -99,6 +103,7 @@ interface OldErrorPayload {
   call?: string;
   id?: string;
   retry_after_ms?: number;
+  until?: string;
 }
 
 const user = { uuid: 'u1', name: 'Ann', room_uuid: null };
@@ -151,6 +156,17 @@ describe('result schemas', () => {
     });
   });
 
+  it("gives an older server's room no owner, unlocked and public", () => {
+    const parsed = resultSchemas.room_created.parse({ message: 'room_created', object: room });
+    expect(parsed.object).toEqual({ ...room, owner: null, locked: false, visibility: 'public' });
+    expect(
+      resultSchemas.room_created.safeParse({
+        message: 'room_created',
+        object: { ...room, visibility: 'secret' },
+      }).success,
+    ).toBe(false);
+  });
+
   it('rejects a missing field, a wrong type and a wrong message name', () => {
     const listed = { message: 'rooms_listed', list: [room], cursor: null };
     expect(resultSchemas.rooms_listed.safeParse(listed).success).toBe(true);
@@ -185,7 +201,7 @@ describe('result schemas', () => {
         detail: 'Too many calls: slow down.',
         retry_after_ms: 120,
         id: 'a1',
-        until: 'later',
+        later: true,
       }),
     ).toEqual({
       message: 'rate_limited',

@@ -30,6 +30,8 @@ export interface Config {
   roomChangeIntervalMs: number;
   /** Milliseconds between two `typing` notices of one user that are passed on. */
   typingIntervalMs: number;
+  /** Milliseconds in one of `kick_user`'s minutes: 60,000 (shorter only to test a bar's end). */
+  kickMinuteMs: number;
   /** Milliseconds a message waits for an earlier one of its room before the gap is read from storage. */
   gapWaitMs: number;
   /** Bytes queued to one connection before it is closed as not reading. */
@@ -106,6 +108,7 @@ export const DEFAULTS: Config = {
   pingIntervalMs: 30_000,
   roomChangeIntervalMs: LIMITS.sumCoalesceMs,
   typingIntervalMs: LIMITS.typingIntervalMs,
+  kickMinuteMs: 60_000,
   gapWaitMs: 100,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxFrameChars: LIMITS.frameChars,
@@ -235,6 +238,13 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       integer(1, 3_600_000),
       "time between two room_changed of a room (a room's later changes fold into one)",
       'roomChangeIntervalMs',
+    ],
+    [
+      '--kick-minute-ms <n>',
+      'KICK_MINUTE_MS',
+      integer(1, 60_000),
+      "milliseconds in one of kick_user's minutes (shorter only to test when a bar ends)",
+      'kickMinuteMs',
     ],
     [
       '--typing-interval-ms <n>',

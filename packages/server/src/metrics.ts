@@ -97,6 +97,8 @@ export class Metrics {
       rooms: wrap(storage.rooms, 'rooms'),
       messages: wrap(storage.messages, 'messages'),
       drawings: wrap(storage.drawings, 'drawings'),
+      bans: wrap(storage.bans, 'bans'),
+      secret: (name) => storage.secret(name),
       ping: () => storage.ping(),
       close: () => storage.close(),
     };

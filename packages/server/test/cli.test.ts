@@ -166,6 +166,7 @@ describe('the command line', () => {
         14,
       ],
       ['--lease-ms', 'LEASE_MS', '1500', 'leaseMs', 1500],
+      ['--kick-minute-ms', 'KICK_MINUTE_MS', '500', 'kickMinuteMs', 500],
     ];
     const expected = Object.fromEntries(table.map(([, , , key, value]) => [key, value]));
     // every setting has its flag (the defaults hold the full list)

@@ -74,21 +74,22 @@ describe.each(STORAGES)('the conversation on %s', (kind) => {
     expect((await page(a)).map((x) => [x.body, x.edited])).toEqual([['', null]]);
   });
 
-  it('delete_message: the room sees it emptied in its place; only its author may; a message of another room is not found', async () => {
-    const first = await say(a, 'first');
-    const second = await say(b, 'second');
-    expect(await refused(a, 'delete_message', { uuid: second.uuid })).toBe('not_message_author');
-    const id = b.call('delete_message', { uuid: second.uuid });
-    const mine = await b.next('message_deleted');
+  it("delete_message: the room sees it emptied in its place; only its author (or the room's owner) may; a message of another room is not found", async () => {
+    // a created the room: it owns it; b does not
+    const first = await say(b, 'first');
+    const second = await say(a, 'second');
+    expect(await refused(b, 'delete_message', { uuid: second.uuid })).toBe('not_message_author');
+    const id = a.call('delete_message', { uuid: second.uuid });
+    const mine = await a.next('message_deleted');
     expect(mine.id).toBe(id);
-    expect((await a.next('message_deleted')).object).toEqual(mine.object);
+    expect((await b.next('message_deleted')).object).toEqual(mine.object);
     expect(mine.object).toMatchObject({ uuid: second.uuid, seq: 2, body: '', reply_to: null });
     expect(mine.object.deleted).not.toBeNull();
     expect((await page(a)).map((x) => [x.seq, x.body])).toEqual([
       [1, 'first'],
       [2, ''],
     ]);
-    expect(await refused(b, 'delete_message', { uuid: second.uuid })).toBe('no_specified_message');
+    expect(await refused(a, 'delete_message', { uuid: second.uuid })).toBe('no_specified_message');
     // a message of another room, named from this one
     outsider.call('create_room', {});
     const other = (await outsider.next('room_created')).object;

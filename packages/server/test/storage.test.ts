@@ -436,6 +436,9 @@ describe.each(backends)('$name storage', (backend) => {
         sum: 0,
         created: t(1),
         user_count: 0,
+        owner: null,
+        locked: false,
+        visibility: 'public',
       };
       expect(created).toEqual(expected);
       expect(await s.rooms.get(uuid)).toEqual(expected);
@@ -740,6 +743,88 @@ describe.each(backends)('$name storage', (backend) => {
         list: [],
         next: null,
       });
+    });
+  });
+
+  describe('owners (storage.rooms, storage.presence, storage.bans)', () => {
+    it("keeps a room's owner, lock and visibility, and lists an unlisted room to its owner only", async () => {
+      const [owner, other] = [randomUUID(), randomUUID()];
+      const open = await makeRoom(s, 'open room', t(1));
+      const hidden = await s.rooms.create({
+        uuid: randomUUID(),
+        name: 'hidden room',
+        color: '#000',
+        created: t(2),
+        drawing_uuid: randomUUID(),
+        owner,
+        visibility: 'unlisted',
+      });
+      expect(hidden).toMatchObject({ owner, locked: false, visibility: 'unlisted' });
+      expect(await s.rooms.get(hidden.uuid)).toEqual(hidden);
+      const listed = async (viewer?: string, query?: string) =>
+        uuidsOf(
+          (
+            await s.rooms.list({
+              limit: 10,
+              ...(viewer !== undefined ? { viewer } : {}),
+              ...(query !== undefined ? { query } : {}),
+            })
+          ).list,
+        );
+      expect(await listed()).toEqual([open.uuid]);
+      expect(await listed(other)).toEqual([open.uuid]);
+      expect(await listed(other, 'room')).toEqual([open.uuid]);
+      expect(await listed(owner)).toEqual([open.uuid, hidden.uuid]);
+      expect(await listed(owner, 'hidden')).toEqual([hidden.uuid]);
+
+      const locked = await s.rooms.update(hidden.uuid, { locked: true, visibility: 'public' });
+      expect(locked).toMatchObject({ name: 'hidden room', locked: true, visibility: 'public' });
+      expect(await listed(other)).toEqual([open.uuid, hidden.uuid]);
+      expect(await s.rooms.update(hidden.uuid, { locked: false })).toMatchObject({
+        locked: false,
+        visibility: 'public',
+      });
+      // a room deleted tells who owned it and how it was seen
+      expect(await s.rooms.delete(hidden.uuid)).toMatchObject({ ok: true, room: { owner } });
+    });
+
+    it('takes a user out of a room only if it is in that room (a kick)', async () => {
+      const [r1, r2] = [await makeRoom(s), await makeRoom(s)];
+      const u = await makeUser(s);
+      await s.presence.set(u.uuid, r1.uuid, holderA, t(1));
+      expect(await s.presence.leave(u.uuid, r2.uuid)).toBe(false);
+      expect((await s.rooms.get(r1.uuid))?.user_count).toBe(1);
+      expect(await s.presence.leave(u.uuid, r1.uuid)).toBe(true);
+      expect(await s.identity.get(u.uuid)).toMatchObject({ room_uuid: null });
+      expect((await s.rooms.get(r1.uuid))?.user_count).toBe(0);
+      expect(await s.presence.leave(u.uuid, r1.uuid)).toBe(false);
+      expect(await s.presence.leave(randomUUID(), r1.uuid)).toBe(false);
+    });
+
+    it('bars subjects from a room until a time, keeps the longer bar, forgets them with the room', async () => {
+      const [r1, r2] = [await makeRoom(s), await makeRoom(s)];
+      await s.bans.add(r1.uuid, ['user:a', 'address:x'], t(10));
+      expect(await s.bans.until(r1.uuid, ['user:a'], t(5))).toBe(t(10));
+      expect(await s.bans.until(r1.uuid, ['user:b', 'address:x'], t(5))).toBe(t(10));
+      expect(await s.bans.until(r1.uuid, ['user:b', 'address:y'], t(5))).toBeNull();
+      expect(await s.bans.until(r2.uuid, ['user:a'], t(5))).toBeNull();
+      expect(await s.bans.until(r1.uuid, [], t(5))).toBeNull();
+      // over at its end
+      expect(await s.bans.until(r1.uuid, ['user:a'], t(10))).toBeNull();
+      // a shorter bar never shortens a longer one; a longer one extends it
+      await s.bans.add(r1.uuid, ['user:a'], t(20));
+      await s.bans.add(r1.uuid, ['user:a'], t(15));
+      expect(await s.bans.until(r1.uuid, ['user:a', 'address:x'], t(5))).toBe(t(20));
+      await s.bans.add(randomUUID(), ['user:a'], t(20));
+      expect((await s.rooms.delete(r1.uuid)).ok).toBe(true);
+      expect(await s.bans.until(r1.uuid, ['user:a'], t(5))).toBeNull();
+    });
+
+    it('makes a secret once and gives the same one after', async () => {
+      const first = await s.secret('address');
+      expect(first).toMatch(/^[0-9a-f]{64}$/);
+      expect(await s.secret('address')).toBe(first);
+      expect(await s.secret('other')).not.toBe(first);
     });
   });
 
@@ -1352,7 +1437,9 @@ describe.each(backends)('$name storage', (backend) => {
       await s.drawings.putLine(room.uuid, a);
       await s.drawings.putLine(room.uuid, b);
       await s.drawings.putLine(other.uuid, a);
-      expect(await s.drawings.deleteLine(room.uuid, a.uuid)).toBe(true);
+      // with an author: only that author's line goes
+      expect(await s.drawings.deleteLine(room.uuid, a.uuid, 'someone-else')).toBe('not_author');
+      expect(await s.drawings.deleteLine(room.uuid, a.uuid, a.user_uuid)).toBe(true);
       expect(await s.drawings.deleteLine(room.uuid, a.uuid)).toBe(false);
       expect(await s.drawings.deleteLine(room.uuid, randomUUID())).toBe(false);
       expect(await s.drawings.deleteLine(randomUUID(), b.uuid)).toBe(false);
@@ -1800,6 +1887,64 @@ describe('openStorage', () => {
           `alter table messages drop column edited, drop column deleted, drop column reply_to,
                drop column reactions, drop column rev`,
           `alter table rooms drop column rev`,
+        ]);
+      } finally {
+        await dropSchema(url, schema);
+      }
+    },
+  );
+
+  /**
+   * Rooms as the release before migration 0008 left them (no owners): afterwards each is
+   * public, unlocked and owned by nobody, listed to all, and takes settings and bars.
+   */
+  async function upgradesRooms({ open, raw }: OldData, undo: string[]) {
+    const first = await open();
+    const room = await makeRoom(first, 'from before');
+    await first.close();
+    await raw([...undo, `delete from kysely_migration where name >= '0008'`]);
+    const second = await open();
+    try {
+      expect(await second.rooms.get(room.uuid)).toEqual({
+        ...room,
+        owner: null,
+        locked: false,
+        visibility: 'public',
+      });
+      expect(uuidsOf((await second.rooms.list({ limit: 10, viewer: 'x' })).list)).toEqual([
+        room.uuid,
+      ]);
+      expect(await second.rooms.update(room.uuid, { locked: true })).toMatchObject({
+        locked: true,
+      });
+      await second.bans.add(room.uuid, ['user:a'], t(9));
+      expect(await second.bans.until(room.uuid, ['user:a'], t(1))).toBe(t(9));
+    } finally {
+      await second.close();
+    }
+  }
+
+  it('brings SQLite rooms from before owners up to date', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-open-'));
+    try {
+      await upgradesRooms(sqliteAt(join(dir, 'chat.db')), [
+        `drop table bans; drop table secrets`,
+        ...['owner', 'locked', 'visibility'].map((c) => `alter table rooms drop column ${c}`),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(postgresUrl === undefined)(
+    'brings PostgreSQL rooms from before owners up to date',
+    async () => {
+      const url = postgresUrl!;
+      const schema = testSchemaName();
+      try {
+        await upgradesRooms(postgresAt(url, schema), [
+          `drop table bans, secrets`,
+          `alter table rooms drop column owner, drop column locked, drop column visibility`,
         ]);
       } finally {
         await dropSchema(url, schema);

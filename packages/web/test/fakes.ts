@@ -135,6 +135,9 @@ export function room(n: number, extra: Partial<Room> = {}): Room {
     users: [],
     sum: 0,
     created: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
+    owner: null,
+    locked: false,
+    visibility: 'public',
     user_count: 0,
     ...extra,
   };

@@ -146,6 +146,9 @@ export function room(uuid: string = randomUUID(), users: User[] = []): Room {
     users,
     sum: 0,
     created: '2026-11-28T01:02:03.456Z',
+    owner: null,
+    locked: false,
+    visibility: 'public',
     user_count: users.length,
   };
 }

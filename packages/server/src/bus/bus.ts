@@ -4,7 +4,8 @@ import type { ResultPayload } from '@chat/protocol';
 export type Audience =
   /** `version`: only the connections of that protocol version (a node's own resync). */
   | { to: 'all'; version?: 1 | 2 }
-  | { to: 'room'; room: string; except?: string }
+  /** `owner`: that user's connections hear it too, wherever they are (an unlisted room's owner). */
+  | { to: 'room'; room: string; except?: string; owner?: string }
   /** The room's members and every connection in no room (those who see the room list). */
   | { to: 'watchers'; room: string }
   | { to: 'session'; session: string };
@@ -27,7 +28,15 @@ export interface TakeOver {
   session: string;
 }
 
-export type BusEvent = Delivery | TakeOver;
+/** A user kicked from a room: whichever node holds its connection takes it out (Sessions.kicked). */
+export interface KickEvent {
+  kind: 'kick';
+  user: string;
+  room: string;
+  until: string;
+}
+
+export type BusEvent = Delivery | TakeOver | KickEvent;
 
 /** Publishes each event to every node, this one included, in publish order. */
 export interface Bus {

@@ -80,6 +80,8 @@ export interface CallDeps {
   quotas: AddressQuotas;
   clock: Clock;
   typing: TypingThrottle;
+  /** Milliseconds in one of `kick_user`'s minutes (Config.kickMinuteMs). */
+  kickMinuteMs: number;
   /** Resolves on a later turn of the event loop: long work goes on there, a step at a time. */
   turns: { next(): Promise<void> };
 }
@@ -98,6 +100,13 @@ export interface Event {
 /** What a room change is: anything about it, or only its message count (coalesced, to fewer). */
 export type RoomChange = { room: string; sum?: true };
 
+/** A user removed from a room by its owner, barred until `until` (see Sessions.kicked). */
+export interface Kick {
+  user: string;
+  room: string;
+  until: string;
+}
+
 /** What should happen, in this order (each part is optional). */
 export interface Outcome {
   /** The caller's user as it is now (a rename). */
@@ -113,6 +122,8 @@ export interface Outcome {
   events?: Event[];
   /** Rooms whose `room_changed` is due (throttled per room). */
   changed?: RoomChange[];
+  /** Users to take out of a room, wherever their connection is (after the events). */
+  kicks?: Kick[];
   /** Rooms just broadcast in full by `events`: a throttled broadcast in flight ends on their final state. */
   settled?: string[];
 }
@@ -129,8 +140,8 @@ export class ChatError extends Error {
   constructor(
     readonly error: ErrorName,
     readonly detail?: string,
-    /** Fields some errors carry beside `detail` (`retry_after_ms`). */
-    readonly extra: Pick<ErrorPayload, 'retry_after_ms'> = {},
+    /** Fields some errors carry beside `detail` (`retry_after_ms`, `until`). */
+    readonly extra: Pick<ErrorPayload, 'retry_after_ms' | 'until'> = {},
   ) {
     super(detail ?? error);
   }

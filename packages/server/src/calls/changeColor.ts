@@ -6,8 +6,9 @@ export const changeColor = defineCall({
   writes: true,
   doc: {
     payload: '`uuid`, `color`',
-    success: 'all: `room_changed`',
-    errors: ['no_specified_room', 'not_valid_color'],
+    success: 'all: `room_changed` (unlisted: members and owner)',
+    errors: ['no_specified_room', 'not_valid_color', 'not_room_owner'],
+    note: '(`not_room_owner`: a locked room, not its owner)',
   },
-  handle: (args, _caller, deps) => changeRoom(deps, args.uuid, { color: args.color }),
+  handle: (args, caller, deps) => changeRoom(deps, caller, args.uuid, { color: args.color }),
 });

@@ -6,8 +6,9 @@ export const changeName = defineCall({
   writes: true,
   doc: {
     payload: '`uuid`, `name`',
-    success: 'all: `room_changed`',
-    errors: ['no_specified_room', 'not_valid_name'],
+    success: 'all: `room_changed` (unlisted: members and owner)',
+    errors: ['no_specified_room', 'not_valid_name', 'not_room_owner'],
+    note: '(`not_room_owner`: a locked room, not its owner)',
   },
-  handle: (args, _caller, deps) => changeRoom(deps, args.uuid, { name: args.name }),
+  handle: (args, caller, deps) => changeRoom(deps, caller, args.uuid, { name: args.name }),
 });

@@ -1,5 +1,5 @@
 import { defineCall, requireRoom } from './call.ts';
-import { changed, liveMessage, requireAuthor } from './messageRules.ts';
+import { changed, liveMessage, requireDeleter } from './messageRules.ts';
 
 export const deleteMessage = defineCall({
   name: 'delete_message',
@@ -11,7 +11,7 @@ export const deleteMessage = defineCall({
   },
   async handle(args, caller, { storage, clock }) {
     const room = requireRoom(caller);
-    requireAuthor(await liveMessage(storage, room, args.uuid), caller);
+    await requireDeleter(storage, await liveMessage(storage, room, args.uuid), caller);
     const result = await storage.messages.change(room, args.uuid, {
       kind: 'delete',
       at: clock.now(),

@@ -1,4 +1,5 @@
 import { LIMITS, PAGES } from '@chat/protocol';
+import { subjectsOf } from './bans.ts';
 import { ChatError, defineCall, reply, type CallDeps, type Caller, type Entry } from './call.ts';
 import { fitBytes, messageBytes, wholeHistory } from './pages.ts';
 
@@ -35,10 +36,20 @@ export const enterRoom = defineCall({
     payload: '`uuid`',
     success:
       'caller: `room_entered`, `messages_listed`, `drawing_got`; all: `room_changed` (new room), `room_changed` (room left)',
-    errors: ['no_specified_room'],
+    errors: ['no_specified_room', 'user_banned'],
   },
   async handle(args, caller, deps) {
     const room = args.uuid;
+    const { storage, clock } = deps;
+    const subjects = await subjectsOf(storage, caller.user.uuid, caller.address);
+    const until = await storage.bans.until(room, subjects, clock.now());
+    // a room's owner is never barred from it (its address may be a kicked user's too)
+    if (until !== null && (await storage.rooms.get(room))?.owner !== caller.user.uuid) {
+      const at = until.slice(11, 16);
+      throw new ChatError('user_banned', `You were removed from this room until ${at} UTC.`, {
+        until,
+      });
+    }
     // strictly increasing entry times keep members in the order they came
     const moved = await deps.storage.presence.set(
       caller.user.uuid,

@@ -4,6 +4,7 @@ import type { CallModule } from './call.ts';
 import { changeColor } from './changeColor.ts';
 import { changeDrawLine } from './changeDrawLine.ts';
 import { changeName } from './changeName.ts';
+import { changeRoomSettings } from './changeRoomSettings.ts';
 import { changeUserName } from './changeUserName.ts';
 import { createMessage } from './createMessage.ts';
 import { createRoom } from './createRoom.ts';
@@ -13,6 +14,7 @@ import { editMessage } from './editMessage.ts';
 import { deleteRoom } from './deleteRoom.ts';
 import { enterRoom } from './enterRoom.ts';
 import { getDrawing } from './getDrawing.ts';
+import { kickUser } from './kickUser.ts';
 import { leaveRoom } from './leaveRoom.ts';
 import { listMessages } from './listMessages.ts';
 import { listRooms } from './listRooms.ts';
@@ -49,6 +51,8 @@ export const CALL_MODULES: { readonly [K in CallName]: CallModule<K> } = {
   delete_message: deleteMessage,
   react,
   search_messages: searchMessages,
+  change_room_settings: changeRoomSettings,
+  kick_user: kickUser,
   ping,
 };
 

@@ -16,8 +16,8 @@ export const listRooms = defineCall({
     // an original client never pages: it is given every room (PROTOCOL.md, "Versions")
     const page =
       caller.version === 1 && args.cursor === undefined
-        ? await everyRoom(deps, args.query)
-        : await roomsPage(deps, args);
+        ? await everyRoom(deps, caller.user.uuid, args.query)
+        : await roomsPage(deps, caller.user.uuid, args);
     return { replies: [reply('rooms_listed', page)] };
   },
 });

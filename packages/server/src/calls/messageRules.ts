@@ -1,6 +1,7 @@
 import type { Message } from '@chat/protocol';
 import type { MessageChangeResult, Storage } from '../storage/storage.ts';
 import { ChatError, event, type Caller, type Outcome } from './call.ts';
+import { isOwner } from './owners.ts';
 
 /** Bytes a message costs an address besides its body: its other fields, stored and sent. */
 export const MESSAGE_OVERHEAD = 200;
@@ -14,8 +15,20 @@ export async function liveMessage(storage: Storage, room: string, uuid: string):
 
 /** The caller's own message; not_message_author when it is someone else's. */
 export function requireAuthor(message: Message, caller: Caller): void {
-  // the room's owner may delete any message too, once rooms have owners (issue 12)
   if (message.user.uuid !== caller.user.uuid) throw new ChatError('not_message_author');
+}
+
+/** A message the caller may delete: its own, or any in a room it owns; not_message_author otherwise. */
+export async function requireDeleter(
+  storage: Storage,
+  message: Message,
+  caller: Caller,
+): Promise<void> {
+  if (message.user.uuid === caller.user.uuid) return;
+  const room = await storage.rooms.get(message.room_uuid);
+  if (!room || !isOwner(room, caller)) {
+    throw new ChatError('not_message_author', "Only its author or the room's owner may delete it.");
+  }
 }
 
 /** A stored change, told to the room: the message as it is now. */

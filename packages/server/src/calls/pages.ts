@@ -44,13 +44,15 @@ export function fitBytes<T>(
   return { list: newestFirst ? kept.reverse() : kept, cut: true };
 }
 
-/** A page of rooms, as `rooms_listed` carries it. */
+/** A page of the rooms `viewer` may see (public ones and its own), as `rooms_listed` carries it. */
 export async function roomsPage(
   { storage }: CallDeps,
+  viewer: string,
   opts: { query?: string; cursor?: string; limit?: number },
 ): Promise<ResultPayloads['rooms_listed']> {
   const before = opts.cursor === undefined ? undefined : readRoomCursor(opts.cursor, opts.query);
   const page = await storage.rooms.list({
+    viewer,
     ...(opts.query !== undefined ? { query: opts.query } : {}),
     ...(before ? { before } : {}),
     limit: clampLimit(opts.limit, PAGES.rooms),
@@ -68,6 +70,7 @@ export async function roomsPage(
  */
 export async function everyRoom(
   deps: CallDeps,
+  viewer: string,
   query?: string,
 ): Promise<ResultPayloads['rooms_listed']> {
   const newest: Room[] = [];
@@ -75,6 +78,7 @@ export async function everyRoom(
   let bytes = 0;
   for (;;) {
     const page = await deps.storage.rooms.list({
+      viewer,
       ...(query !== undefined ? { query } : {}),
       ...(before ? { before } : {}),
       limit: STEP,

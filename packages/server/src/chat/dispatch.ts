@@ -123,6 +123,7 @@ export class Dispatcher {
     }
     for (const r of outcome.replies ?? []) this.reply(conn, r, origin.id);
     for (const e of outcome.events ?? []) await this.publish(e.audience, e.payload, origin);
+    for (const k of outcome.kicks ?? []) await this.d.bus.publish({ kind: 'kick', ...k });
     for (const c of outcome.changed ?? []) {
       if (c.sum) roomChanges.sumMoved(c.room, origin);
       else await roomChanges.changed(c.room, origin);

@@ -105,6 +105,7 @@ export async function createNode(config: Config, logger?: Logger): Promise<ChatN
     quotas,
     clock: { now, roomClock: monotonicClock() },
     typing: new TypingThrottle(config.typingIntervalMs),
+    kickMinuteMs: config.kickMinuteMs,
     turns,
   };
   const roomChanges = new RoomChanges(storage, bus, log, config.roomChangeIntervalMs);
@@ -148,7 +149,11 @@ export async function createNode(config: Config, logger?: Logger): Promise<ChatN
   });
   bus.subscribe((event) => {
     if (event.kind === 'deliver') hub.deliver(event);
-    else sessions.closeTakenOver(event.user, event.session);
+    else if (event.kind === 'kick') {
+      sessions
+        .kicked(event)
+        .catch((err: unknown) => log.error({ err, room: event.room }, 'a kick failed'));
+    } else sessions.closeTakenOver(event.user, event.session);
   });
   bus.onReconnect(() => {
     hub.catchUp();

@@ -1,4 +1,5 @@
-import type { Audience, Bus } from '../bus/bus.ts';
+import type { Bus } from '../bus/bus.ts';
+import { roomAudience } from '../calls/owners.ts';
 import type { Logger } from '../logger.ts';
 import type { Storage } from '../storage/storage.ts';
 
@@ -11,15 +12,6 @@ interface Pending {
   timer: NodeJS.Timeout;
   /** What changed since the last broadcast, if anything. */
   dirty: Change | null;
-}
-
-/**
- * Who hears of a change: anything goes to everyone; a moving sum only to those who show it,
- * the room's members and the connections in no room (the room list), so that a busy room
- * does not cost every connection in other rooms a frame a second.
- */
-function audience(room: string, change: Change): Audience {
-  return change === 'all' ? { to: 'all' } : { to: 'watchers', room };
 }
 
 const wider = (a: Change | null, b: Change): Change => (a === 'all' ? 'all' : b);
@@ -74,7 +66,9 @@ export class RoomChanges {
     if (!object) return;
     await this.bus.publish({
       kind: 'deliver',
-      audience: audience(room, change),
+      // a moving sum only to those who show it (roomAudience), so that a busy room does not
+      // cost every connection in other rooms a frame a second
+      audience: roomAudience(object, change),
       payload: { message: 'room_changed', object },
       ...(origin ? { origin } : {}),
     });

@@ -11,7 +11,8 @@ import {
   type ResultPayloads,
   type User,
 } from '@chat/protocol';
-import type { Bus } from '../bus/bus.ts';
+import type { Bus, KickEvent } from '../bus/bus.ts';
+import { addressSubject } from '../calls/bans.ts';
 import { ChatError, quotaError, type CallDeps } from '../calls/call.ts';
 import { everyRoom, roomsPage } from '../calls/pages.ts';
 import { Connection, type ConnectionOptions } from '../hub/connection.ts';
@@ -159,12 +160,16 @@ export class Sessions {
       });
     // the token is the identity: it never reaches a log, at any level
     conn.send(greeting(identity.token), greeting('[redacted]'));
-    conn.send(resultFrame({ message: 'rooms_listed', ...(await this.rooms(conn.version)) }));
+    const rooms = await this.rooms(conn.version, conn.user.uuid);
+    conn.send(resultFrame({ message: 'rooms_listed', ...rooms }));
   }
 
-  /** The rooms a connection is shown first: a page, or for an original client all of them. */
-  rooms(version: 1 | 2): Promise<ResultPayloads['rooms_listed']> {
-    return version === 1 ? everyRoom(this.d.calls) : roomsPage(this.d.calls, {});
+  /**
+   * The rooms a connection is shown first: a page, or for an original client all of them;
+   * with `viewer`'s own unlisted rooms (without: public rooms only).
+   */
+  rooms(version: 1 | 2, viewer = ''): Promise<ResultPayloads['rooms_listed']> {
+    return version === 1 ? everyRoom(this.d.calls, viewer) : roomsPage(this.d.calls, viewer, {});
   }
 
   /** A closed connection's user leaves its room, unless another connection took it over. */
@@ -177,6 +182,28 @@ export class Sessions {
       await presence.leave(conn.user.uuid, { node: this.d.nodeId, session: conn.session });
     }
     await storage.identity.touch(conn.user.uuid, clock.now());
+  }
+
+  /**
+   * A user kicked from a room (its presence is out of the room already): this node's
+   * connections of it in that room bar their address too, hear why (`user_kicked`, for a
+   * client that can show it) and leave (`room_left`).
+   */
+  async kicked(kick: KickEvent): Promise<void> {
+    const { hub } = this.d;
+    const { storage } = this.d.calls;
+    for (const conn of hub.ofUser(kick.user)) {
+      if (conn.room !== kick.room) continue;
+      await storage.bans.add(kick.room, [await addressSubject(storage, conn.address)], kick.until);
+      const object = await storage.rooms.get(kick.room);
+      if (conn.room !== kick.room) continue;
+      hub.leave(conn);
+      conn.user = { ...conn.user, room_uuid: null };
+      if (conn.version === 2) {
+        conn.send(resultFrame({ message: 'user_kicked', room_uuid: kick.room, until: kick.until }));
+      }
+      if (object) conn.send(resultFrame({ message: 'room_left', object }));
+    }
   }
 
   /** Closes this node's older connections of a user whose identity was resumed elsewhere. */

@@ -184,8 +184,12 @@ export class Hub {
     const a = d.audience;
     let targets: Iterable<Connection>;
     if (a.to === 'all') targets = this.sessions.values();
-    else if (a.to === 'room') targets = this.rooms.get(a.room) ?? [];
-    else if (a.to === 'watchers') targets = [...(this.rooms.get(a.room) ?? []), ...this.lobby];
+    else if (a.to === 'room') {
+      targets = this.rooms.get(a.room) ?? [];
+      const owner = a.owner === undefined ? undefined : this.users.get(a.owner);
+      // the owner's connections in the room are among its members already
+      if (owner) targets = [...targets, ...owner.filter((c) => c.room !== a.room)];
+    } else if (a.to === 'watchers') targets = [...(this.rooms.get(a.room) ?? []), ...this.lobby];
     else {
       const conn = this.sessions.get(a.session);
       targets = conn ? [conn] : [];

@@ -7,6 +7,7 @@ import {
   type Room,
   type Tool,
   type User,
+  type Visibility,
 } from '@chat/protocol';
 
 /** Who holds a user's presence: the node and the connection (session) on it. */
@@ -33,6 +34,18 @@ export interface NewRoom {
   color: string;
   created: string;
   drawing_uuid: string;
+  /** Its creator (none: a room made before owners, or by storage tests). */
+  owner?: string | null;
+  /** Default `public`. */
+  visibility?: Visibility;
+}
+
+/** What `rooms.update` may change. */
+export interface RoomFields {
+  name?: string;
+  color?: string;
+  locked?: boolean;
+  visibility?: Visibility;
 }
 
 export interface NewMessage {
@@ -143,6 +156,8 @@ export interface PresenceStore {
   ): Promise<{ previous: string | null } | 'no_room'>;
   /** Takes the user's presence over for a new holder, keeping the room and entry time. */
   takeOver(userUuid: string, holder: Holder): Promise<User | undefined>;
+  /** Takes the user out of `roomUuid` if it is in it (a kick). True when it was. */
+  leave(userUuid: string, roomUuid: string): Promise<boolean>;
   /** Removes the user from its room if `holder` still holds it. Returns the room left. */
   release(userUuid: string, holder: Holder): Promise<string | null>;
   /** Removes from their rooms all users held by `node`. Returns the rooms that changed. */
@@ -166,17 +181,18 @@ export interface PresenceStore {
 export interface RoomStore {
   create(room: NewRoom): Promise<Room>;
   get(uuid: string): Promise<Room | undefined>;
-  update(uuid: string, change: { name?: string; color?: string }): Promise<Room | undefined>;
+  update(uuid: string, change: RoomFields): Promise<Room | undefined>;
   /** Deletes the room, its messages and drawing, only if no user is in it. */
   delete(uuid: string): Promise<DeleteRoomResult>;
   /**
    * The newest `limit` rooms older than `before` (all when absent) whose name, lowercased,
    * contains `query` lowercased as a literal substring. A search may examine no more than
    * `searchScanRows` rooms for a page: then the page may be short, with `next` after the
-   * last room examined.
+   * last room examined. Only public rooms are listed, and `viewer`'s own unlisted ones.
    */
   list(opts: {
     query?: string;
+    viewer?: string;
     before?: RoomPosition;
     limit: number;
   }): Promise<Page<Room, RoomPosition>>;
@@ -221,6 +237,20 @@ export interface MessageStore {
   ): Promise<{ list: Message[]; has_more: boolean }>;
 }
 
+/**
+ * Who is barred from which room until when (a kick). A subject is a user (`user:<uuid>`)
+ * or a network address (`address:<keyed hash>`, never the address itself).
+ */
+export interface BanStore {
+  /**
+   * Bars the subjects from the room until `until` (a later bar already there is kept); no
+   * room, no bar. The bars go with their room.
+   */
+  add(roomUuid: string, subjects: string[], until: string): Promise<void>;
+  /** The latest end of a bar of any of the subjects still running at `now`; null when none. */
+  until(roomUuid: string, subjects: string[], now: string): Promise<string | null>;
+}
+
 export interface DrawingStore {
   get(roomUuid: string): Promise<Drawing | undefined>;
   /**
@@ -232,8 +262,11 @@ export interface DrawingStore {
   putLine(roomUuid: string, line: Line): Promise<LineResult>;
   /** Appends points to a line, creating it when new (then color and tool are required). */
   appendPoints(roomUuid: string, append: PointsAppend): Promise<AppendResult>;
-  /** True when a line was deleted. */
-  deleteLine(roomUuid: string, lineUuid: string): Promise<boolean>;
+  /**
+   * True when a line was deleted, false when there is no such line. With `author`, only a
+   * line drawn by that user is deleted: someone else's is kept, answered `not_author`.
+   */
+  deleteLine(roomUuid: string, lineUuid: string, author?: string): Promise<boolean | 'not_author'>;
   /** Empties the drawing; undefined when the room does not exist. */
   reset(roomUuid: string): Promise<Drawing | undefined>;
 }
@@ -251,6 +284,12 @@ export interface Storage {
   readonly rooms: RoomStore;
   readonly messages: MessageStore;
   readonly drawings: DrawingStore;
+  readonly bans: BanStore;
+  /**
+   * A random secret of this deployment, made on first use and shared by every node on the
+   * same storage (the key that hashes network addresses).
+   */
+  secret(name: string): Promise<string>;
   /** Cheap round trip, for readiness. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -38,7 +38,7 @@ export async function emptySchema(url: string, schema: string): Promise<void> {
   try {
     await client.query(`set search_path = ${client.escapeIdentifier(schema)}`);
     await client.query(
-      'truncate rooms, drawings, users, messages, lines, nodes, reactions restart identity',
+      'truncate rooms, drawings, users, messages, lines, nodes, reactions, bans restart identity',
     );
   } finally {
     await client.end();

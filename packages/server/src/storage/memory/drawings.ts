@@ -78,10 +78,15 @@ export class MemoryDrawings implements DrawingStore {
     return { ok: true, color: line.color, tool: line.tool, user_uuid: line.user_uuid };
   }
 
-  async deleteLine(roomUuid: string, lineUuid: string): Promise<boolean> {
+  async deleteLine(
+    roomUuid: string,
+    lineUuid: string,
+    author?: string,
+  ): Promise<boolean | 'not_author'> {
     const room = this.s.rooms.get(roomUuid);
     const line = room?.lines.get(lineUuid);
     if (!room || !line) return false;
+    if (author !== undefined && line.user_uuid !== author) return 'not_author';
     room.chars -= charsOf(line);
     return room.lines.delete(lineUuid);
   }

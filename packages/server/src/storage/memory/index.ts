@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Storage, StorageLimits } from '../storage.ts';
+import { MemoryBans } from './bans.ts';
 import { MemoryDrawings } from './drawings.ts';
 import { MemoryIdentity } from './identity.ts';
 import { MemoryMessages } from './messages.ts';
@@ -14,14 +16,24 @@ export class MemoryStorage implements Storage {
   readonly rooms: MemoryRooms;
   readonly messages: MemoryMessages;
   readonly drawings: MemoryDrawings;
+  readonly bans: MemoryBans;
+  private readonly state: MemoryState;
 
   constructor(limits: StorageLimits) {
-    const state = new MemoryState(limits);
+    const state = (this.state = new MemoryState(limits));
     this.identity = new MemoryIdentity(state);
     this.presence = new MemoryPresence(state);
     this.rooms = new MemoryRooms(state);
     this.messages = new MemoryMessages(state);
     this.drawings = new MemoryDrawings(state);
+    this.bans = new MemoryBans(state);
+  }
+
+  async secret(name: string): Promise<string> {
+    const secrets = this.state.secrets;
+    let value = secrets.get(name);
+    if (value === undefined) secrets.set(name, (value = randomBytes(32).toString('hex')));
+    return value;
   }
 
   async ping(): Promise<void> {}

@@ -37,6 +37,13 @@ export class MemoryPresence implements PresenceStore {
     return this.s.userOf(r);
   }
 
+  async leave(userUuid: string, roomUuid: string): Promise<boolean> {
+    const r = this.s.users.get(userUuid);
+    if (!r || r.room !== roomUuid) return false;
+    this.s.removeMember(r);
+    return true;
+  }
+
   async release(userUuid: string, holder: Holder): Promise<string | null> {
     const r = this.s.users.get(userUuid);
     if (!r || r.room === null || !r.holder) return null;

@@ -5,6 +5,7 @@ import type {
   MemberPosition,
   NewRoom,
   Page,
+  RoomFields,
   RoomPosition,
   RoomStore,
 } from '../storage.ts';
@@ -21,6 +22,10 @@ export class MemoryRooms implements RoomStore {
       color: room.color,
       created: room.created,
       drawingUuid: room.drawing_uuid,
+      owner: room.owner ?? null,
+      locked: false,
+      visibility: room.visibility ?? 'public',
+      bans: new Map(),
       members: [],
       messages: [],
       calls: new Map(),
@@ -41,7 +46,7 @@ export class MemoryRooms implements RoomStore {
     return r && this.s.roomOf(r);
   }
 
-  async update(uuid: string, change: { name?: string; color?: string }): Promise<Room | undefined> {
+  async update(uuid: string, change: RoomFields): Promise<Room | undefined> {
     const r = this.s.rooms.get(uuid);
     if (!r) return undefined;
     if (change.name !== undefined) {
@@ -49,6 +54,8 @@ export class MemoryRooms implements RoomStore {
       r.lowerName = searchKey(change.name);
     }
     if (change.color !== undefined) r.color = change.color;
+    if (change.locked !== undefined) r.locked = change.locked;
+    if (change.visibility !== undefined) r.visibility = change.visibility;
     return this.s.roomOf(r);
   }
 
@@ -66,9 +73,11 @@ export class MemoryRooms implements RoomStore {
 
   async list(opts: {
     query?: string;
+    viewer?: string;
     before?: RoomPosition;
     limit: number;
   }): Promise<Page<Room, RoomPosition>> {
+    const { viewer } = opts;
     const order = this.s.roomOrder;
     const needle = opts.query === undefined ? undefined : searchKey(opts.query);
     let i = opts.before
@@ -81,6 +90,7 @@ export class MemoryRooms implements RoomStore {
     for (; i > stop; i--) {
       const r = order[i]!;
       if (needle && !r.lowerName.includes(needle)) continue;
+      if (r.visibility !== 'public' && (viewer === undefined || r.owner !== viewer)) continue;
       if (picked.length === opts.limit) {
         const first = picked[picked.length - 1]!;
         next = { created: first.created, uuid: first.uuid };

@@ -1,5 +1,5 @@
 import type { Holder, StorageLimits } from '../storage.ts';
-import type { Line, Message, Room, User } from '@chat/protocol';
+import type { Line, Message, Room, User, Visibility } from '@chat/protocol';
 
 /** Everything memory storage holds, shared by its parts. */
 export interface UserRecord {
@@ -24,6 +24,11 @@ export interface RoomRecord {
   color: string;
   created: string;
   drawingUuid: string;
+  owner: string | null;
+  locked: boolean;
+  visibility: Visibility;
+  /** Bars of kicked subjects: their end, by subject. */
+  bans: Map<string, string>;
   /** Sorted by (entered, uuid). */
   members: Member[];
   messages: Message[];
@@ -48,6 +53,7 @@ export class MemoryState {
   readonly roomOrder: RoomRecord[] = [];
   /** Lease end of each node. */
   readonly leases = new Map<string, string>();
+  readonly secrets = new Map<string, string>();
 
   constructor(readonly limits: StorageLimits) {}
 
@@ -69,6 +75,9 @@ export class MemoryState {
       sum: r.messages.length,
       created: r.created,
       user_count: r.members.length,
+      owner: r.owner,
+      locked: r.locked,
+      visibility: r.visibility,
     };
   }
 

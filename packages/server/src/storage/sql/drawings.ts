@@ -269,9 +269,22 @@ export class SqlDrawings implements DrawingStore {
     });
   }
 
-  async deleteLine(roomUuid: string, lineUuid: string): Promise<boolean> {
+  async deleteLine(
+    roomUuid: string,
+    lineUuid: string,
+    author?: string,
+  ): Promise<boolean | 'not_author'> {
     return inTransaction(this.ctx, async (tx) => {
       if (!(await lockDrawing(tx, roomUuid))) return false;
+      if (author !== undefined) {
+        const line = await tx.db
+          .selectFrom('lines')
+          .select('user_uuid')
+          .where('room_uuid', '=', roomUuid)
+          .where('uuid', '=', lineUuid)
+          .executeTakeFirst();
+        if (line && line.user_uuid !== author) return 'not_author';
+      }
       const deleted = await tx.db
         .deleteFrom('lines')
         .where('room_uuid', '=', roomUuid)

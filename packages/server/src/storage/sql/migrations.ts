@@ -19,7 +19,41 @@ function migrations(d: Dialect): Record<string, Migration> {
     '0005_line_sizes': { up: (db) => lineSizes(db, d) },
     '0006_message_calls': { up: (db) => messageCalls(db, d) },
     '0007_conversation': { up: (db) => conversation(db, d) },
+    '0008_owners': { up: (db) => owners(db, d) },
   };
+}
+
+/**
+ * Rooms with owners: every room stored before stays public and unlocked, with no owner.
+ * Kicks bar users and hashed addresses (`bans`); `secrets` holds the key of those hashes.
+ */
+async function owners(db: Kysely<unknown>, d: Dialect): Promise<void> {
+  const columns = await columnsOf(db, d, 'rooms');
+  if (!columns.includes('owner')) {
+    await sql`alter table rooms add column owner ${d.text}`.execute(db);
+  }
+  if (!columns.includes('locked')) {
+    await sql`alter table rooms add column locked integer not null default 0`.execute(db);
+  }
+  if (!columns.includes('visibility')) {
+    await sql`alter table rooms add column visibility ${d.text} not null default 'public'`.execute(
+      db,
+    );
+  }
+  await db.schema
+    .createTable('bans')
+    .ifNotExists()
+    .addColumn('room_uuid', d.text, (c) => c.notNull().references('rooms.uuid').onDelete('cascade'))
+    .addColumn('subject', d.text, (c) => c.notNull())
+    .addColumn('until', d.text, (c) => c.notNull())
+    .addPrimaryKeyConstraint('bans_key', ['room_uuid', 'subject'])
+    .execute();
+  await db.schema
+    .createTable('secrets')
+    .ifNotExists()
+    .addColumn('name', d.text, (c) => c.primaryKey())
+    .addColumn('value', d.text, (c) => c.notNull())
+    .execute();
 }
 
 /**

@@ -85,6 +85,16 @@ export class SqlPresence implements PresenceStore {
       .executeTakeFirst();
   }
 
+  async leave(userUuid: string, roomUuid: string): Promise<boolean> {
+    const left = await this.ctx.db
+      .updateTable('users')
+      .set(NOWHERE)
+      .where('uuid', '=', userUuid)
+      .where('room_uuid', '=', roomUuid)
+      .executeTakeFirst();
+    return Number(left.numUpdatedRows) > 0;
+  }
+
   release(userUuid: string, holder: Holder): Promise<string | null> {
     return inTransaction(this.ctx, async ({ db, dialect }) => {
       const user = await dialect

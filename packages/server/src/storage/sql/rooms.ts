@@ -5,6 +5,7 @@ import type {
   MemberPosition,
   NewRoom,
   Page,
+  RoomFields,
   RoomPosition,
   RoomStore,
 } from '../storage.ts';
@@ -13,8 +14,23 @@ import type { SqlContext } from './context.ts';
 import { USER_COLUMNS } from './identity.ts';
 import type { RoomsTable } from './schema.ts';
 
-const ROOM_COLUMNS = ['uuid', 'name', 'color', 'created', 'sum'] as const;
-type RoomRow = Pick<RoomsTable, (typeof ROOM_COLUMNS)[number]>;
+const ROOM_COLUMNS = [
+  'uuid',
+  'name',
+  'color',
+  'created',
+  'sum',
+  'owner',
+  'locked',
+  'visibility',
+] as const;
+interface RoomRow extends Pick<
+  RoomsTable,
+  'uuid' | 'name' | 'color' | 'created' | 'sum' | 'owner'
+> {
+  locked: number;
+  visibility: string;
+}
 
 function roomOf(r: RoomRow, users: User[], userCount: number): Room {
   return {
@@ -25,6 +41,9 @@ function roomOf(r: RoomRow, users: User[], userCount: number): Room {
     sum: r.sum,
     created: r.created,
     user_count: userCount,
+    owner: r.owner,
+    locked: Number(r.locked) === 1,
+    visibility: r.visibility === 'unlisted' ? 'unlisted' : 'public',
   };
 }
 
@@ -84,9 +103,17 @@ async function roomsOf(ctx: SqlContext, rows: RoomRow[]): Promise<Room[]> {
  */
 export const SEARCH_INDEX_MAX = 2000;
 
-/** Rooms newest first, older than `before` when given. */
-function newestFirst(ctx: SqlContext, before: RoomPosition | undefined) {
-  const q = ctx.db.selectFrom('rooms').orderBy('created', 'desc').orderBy('uuid', 'desc');
+/** Rooms `viewer` may list (public ones and its own), newest first, older than `before` when given. */
+function newestFirst(ctx: SqlContext, before: RoomPosition | undefined, viewer?: string) {
+  const q = ctx.db
+    .selectFrom('rooms')
+    .where((eb) =>
+      viewer === undefined
+        ? eb('visibility', '=', 'public')
+        : eb.or([eb('visibility', '=', 'public'), eb('owner', '=', viewer)]),
+    )
+    .orderBy('created', 'desc')
+    .orderBy('uuid', 'desc');
   return before
     ? q.where((eb) =>
         eb(eb.refTuple('created', 'uuid'), '<', eb.tuple(before.created, before.uuid)),
@@ -105,6 +132,9 @@ export class SqlRooms implements RoomStore {
       color: room.color,
       created: room.created,
       sum: 0,
+      owner: room.owner ?? null,
+      locked: 0,
+      visibility: room.visibility ?? 'public',
     };
     await inTransaction(ctx, async ({ db }) => {
       await db
@@ -129,14 +159,22 @@ export class SqlRooms implements RoomStore {
     return row && (await roomsOf(ctx, [row]))[0];
   }
 
-  async update(uuid: string, change: { name?: string; color?: string }): Promise<Room | undefined> {
+  async update(uuid: string, change: RoomFields): Promise<Room | undefined> {
     const ctx = this.ctx;
-    const set: { name?: string; name_lower?: string; color?: string } = {};
+    const set: {
+      name?: string;
+      name_lower?: string;
+      color?: string;
+      locked?: number;
+      visibility?: string;
+    } = {};
     if (change.name !== undefined) {
       set.name = change.name;
       set.name_lower = searchKey(change.name);
     }
     if (change.color !== undefined) set.color = change.color;
+    if (change.locked !== undefined) set.locked = change.locked ? 1 : 0;
+    if (change.visibility !== undefined) set.visibility = change.visibility;
     if (Object.keys(set).length === 0) return this.get(uuid);
     const row = await ctx.db
       .updateTable('rooms')
@@ -181,11 +219,12 @@ export class SqlRooms implements RoomStore {
    */
   async list(opts: {
     query?: string;
+    viewer?: string;
     before?: RoomPosition;
     limit: number;
   }): Promise<Page<Room, RoomPosition>> {
     const ctx = this.ctx;
-    const { before, limit } = opts;
+    const { before, limit, viewer } = opts;
     const needle = opts.query === undefined ? undefined : searchKey(opts.query);
     const page = async (rows: RoomRow[]): Promise<Page<Room, RoomPosition>> => {
       const picked = rows.slice(0, limit).reverse();
@@ -197,7 +236,7 @@ export class SqlRooms implements RoomStore {
     };
     if (!needle) {
       return page(
-        await newestFirst(ctx, before)
+        await newestFirst(ctx, before, viewer)
           .select(ROOM_COLUMNS)
           .limit(limit + 1)
           .execute(),
@@ -208,7 +247,7 @@ export class SqlRooms implements RoomStore {
     if (index) {
       const counted = await index.count(SEARCH_INDEX_MAX).execute(ctx.db);
       if ((counted.rows[0]?.n ?? 0) < SEARCH_INDEX_MAX) {
-        const q = newestFirst(ctx, before).select(ROOM_COLUMNS).where(index.candidates);
+        const q = newestFirst(ctx, before, viewer).select(ROOM_COLUMNS).where(index.candidates);
         return page(
           await q
             .where(contains)
@@ -218,7 +257,7 @@ export class SqlRooms implements RoomStore {
       }
     }
     const budget = ctx.limits.searchScanRows;
-    const examined = newestFirst(ctx, before)
+    const examined = newestFirst(ctx, before, viewer)
       .select([...ROOM_COLUMNS, 'name_lower'])
       .limit(budget)
       .as('examined');
@@ -232,7 +271,7 @@ export class SqlRooms implements RoomStore {
       .execute();
     if (rows.length > limit) return page(rows);
     // the last room examined, and whether any lies beyond it
-    const edge = await newestFirst(ctx, before)
+    const edge = await newestFirst(ctx, before, viewer)
       .select(['created', 'uuid'])
       .limit(2)
       .offset(budget - 1)

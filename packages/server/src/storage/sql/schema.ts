@@ -9,6 +9,8 @@ export interface Database {
   lines: LinesTable;
   nodes: NodesTable;
   reactions: ReactionsTable;
+  bans: BansTable;
+  secrets: SecretsTable;
 }
 
 export interface RoomsTable {
@@ -22,6 +24,25 @@ export interface RoomsTable {
   sum: number;
   /** Change number: the last rev given to one of its messages (created or changed). */
   rev: Generated<number>;
+  /** The user who created it; null for rooms made before owners. */
+  owner: string | null;
+  /** 1 when locked. */
+  locked: Generated<number>;
+  /** `public` or `unlisted`. */
+  visibility: Generated<string>;
+}
+
+/** A kicked subject (`user:<uuid>` or `address:<keyed hash>`) kept out of a room until `until`. */
+export interface BansTable {
+  room_uuid: string;
+  subject: string;
+  until: string;
+}
+
+/** Random secrets of the deployment, made once (see Storage.secret). */
+export interface SecretsTable {
+  name: string;
+  value: string;
 }
 
 /** One per room. Its row is the lock that serializes changes to the room's set of lines. */

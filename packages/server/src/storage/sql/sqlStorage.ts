@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Storage, StorageLimits } from '../storage.ts';
+import { SqlBans } from './bans.ts';
 import type { SqlContext } from './context.ts';
 import { dialectOf } from './dialect.ts';
 import { SqlDrawings } from './drawings.ts';
@@ -34,6 +36,7 @@ export class SqlStorage implements Storage {
   readonly rooms: SqlRooms;
   readonly messages: SqlMessages;
   readonly drawings: SqlDrawings;
+  readonly bans: SqlBans;
   private readonly ctx: SqlContext;
   private closing: Promise<void> | undefined;
 
@@ -51,6 +54,7 @@ export class SqlStorage implements Storage {
     this.rooms = new SqlRooms(this.ctx);
     this.messages = new SqlMessages(this.ctx, maxBatch);
     this.drawings = new SqlDrawings(this.ctx);
+    this.bans = new SqlBans(this.ctx);
   }
 
   static async open(options: SqlStorageOptions): Promise<SqlStorage> {
@@ -72,6 +76,22 @@ export class SqlStorage implements Storage {
       await storage.ctx.db.destroy();
       throw err;
     }
+  }
+
+  async secret(name: string): Promise<string> {
+    const { db } = this.ctx;
+    // the first node to ask makes it; any other, at the same moment, keeps the one stored
+    await db
+      .insertInto('secrets')
+      .values({ name, value: randomBytes(32).toString('hex') })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const row = await db
+      .selectFrom('secrets')
+      .select('value')
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    return row.value;
   }
 
   async ping(): Promise<void> {
