@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   addRoom,
   DESKTOP,
   enterRoom,
   launch,
+  messageRow,
   open,
   send,
   shot,
@@ -20,16 +21,6 @@ let browser: Browser;
 let a: Opened;
 let b: Opened;
 let room = '';
-
-/** The row of the message of `page` whose body is `text`, hovered so that its actions show. */
-async function message(page: Page, text: string): Promise<Locator> {
-  const m = page.locator('.message-row', {
-    has: page.locator('.message-body', { hasText: new RegExp(`^${text}$`) }),
-  });
-  await m.waitFor();
-  await m.hover();
-  return m;
-}
 
 beforeAll(async () => {
   server = await startChat();
@@ -51,10 +42,11 @@ describe('the conversation in two browsers', () => {
     const nameA = (await a.page.getByTestId('my-name').textContent())!;
     await send(a.page, 'is anyone here');
     // B answers it
-    await (await message(b.page, 'is anyone here')).getByRole('button', { name: 'Reply' }).click();
+    const question = await messageRow(b.page, 'is anyone here');
+    await question.getByRole('button', { name: 'Reply' }).click();
     await b.page.locator('.composer-bar', { hasText: `Replying to ${nameA}` }).waitFor();
     await send(b.page, 'I am');
-    const answer = await message(a.page, 'I am');
+    const answer = await messageRow(a.page, 'I am');
     await expect(answer.locator('.reply-quote').textContent()).resolves.toContain('is anyone here');
     // A fixes its message with the Up arrow in the empty box
     const box = a.page.getByRole('textbox', { name: 'Write a message...' });
@@ -63,12 +55,12 @@ describe('the conversation in two browsers', () => {
     await expect(box.inputValue()).resolves.toBe('is anyone here');
     await box.fill('is anyone here?');
     await box.press('Enter');
-    const edited = await message(b.page, 'is anyone here\\?');
+    const edited = await messageRow(b.page, 'is anyone here\\?');
     await edited.locator('.message-edited').waitFor();
     // B reacts; A adds the same reaction by its chip
     await edited.getByRole('button', { name: 'Add a reaction' }).click();
     await edited.getByRole('button', { name: 'React with 🎉' }).click();
-    const chipA = (await message(a.page, 'is anyone here\\?')).locator('.reaction');
+    const chipA = (await messageRow(a.page, 'is anyone here\\?')).locator('.reaction');
     await chipA.filter({ hasText: '1' }).waitFor();
     await chipA.click();
     await chipA.filter({ hasText: '2' }).waitFor();
@@ -79,7 +71,7 @@ describe('the conversation in two browsers', () => {
     );
     await shot(a.page, 'desktop-conversation');
     // B takes its answer back, after saying yes twice
-    const mine = await message(b.page, 'I am');
+    const mine = await messageRow(b.page, 'I am');
     await mine.getByRole('button', { name: 'Delete' }).click();
     await mine.getByRole('button', { name: 'Delete', exact: true }).click();
     await a.page.locator('.message.deleted').waitFor();
@@ -93,7 +85,7 @@ describe('the conversation in two browsers', () => {
     await a.page.locator('.message-body', { hasText: 'are you there' }).waitFor();
     await expect(a.page.locator('.message.mention').count()).resolves.toBe(0);
     // only one's own messages offer edit and delete
-    const theirs = await message(a.page, 'is anyone here\\?');
+    const theirs = await messageRow(a.page, 'is anyone here\\?');
     await expect(theirs.getByRole('button', { name: 'Edit' }).count()).resolves.toBe(1);
     const others = b.page.locator('.message-row', { hasText: 'is anyone here?' });
     await others.hover();

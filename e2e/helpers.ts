@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import {
   chromium,
@@ -7,6 +9,7 @@ import {
   type BrowserContextOptions,
   type Locator,
   type Page,
+  type WebSocketRoute,
 } from 'playwright-core';
 import { ARTIFACTS, DIST, ROOT } from './paths.ts';
 
@@ -70,6 +73,72 @@ export async function startChat(options: ServerOptions = {}): Promise<ChatServer
   });
 }
 
+/** The real chat server in a process of its own: it can be frozen (SIGSTOP) or killed. */
+export interface ChatProcess {
+  url: string;
+  port: number;
+  pid: number;
+  /** When it said it listens (its log line's time, ms since the epoch). */
+  listening: number;
+  /** SIGSTOP freezes it (its sockets stay open, nothing answers), SIGCONT thaws it. */
+  signal(signal: NodeJS.Signals): void;
+  /** Kills it (SIGKILL, as a crash) and waits until it is gone. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts the server's command line (packages/server/src/main.ts under tsx) with the options
+ * startChat uses; resolves once it listens.
+ */
+export async function spawnChat(
+  options: { port?: number; storage?: string } = {},
+): Promise<ChatProcess> {
+  const flags = {
+    port: String(options.port ?? 0),
+    host: '127.0.0.1',
+    storage: options.storage ?? 'memory',
+    'static-dir': DIST,
+    'log-level': 'info',
+    'address-new-users-per-hour': '1000000',
+    'address-rooms-per-hour': '1000000',
+    'address-calls-per-second': '1000000',
+    'address-message-bytes-per-second': '1000000000',
+  };
+  const args = Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v]);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'packages/server/src/main.ts'), ...args],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const started = await new Promise<{ url: string; time: number }>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { url?: unknown; time?: unknown };
+        if (typeof entry.url === 'string' && typeof entry.time === 'number') {
+          resolve({ url: entry.url, time: entry.time });
+        }
+      } catch {
+        // not a log line
+      }
+    });
+    void exited.then(() => reject(new Error(`the server exited: ${stderr}`)));
+  });
+  return {
+    url: started.url,
+    port: Number(new URL(started.url).port),
+    pid: child.pid!,
+    listening: started.time,
+    signal: (signal) => void child.kill(signal),
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -102,15 +171,20 @@ export const PHONE: BrowserContextOptions = {
   deviceScaleFactor: 2,
 };
 
-/** A fresh browser profile (its own localStorage and cookies) on a page of the app. */
+/**
+ * A fresh browser profile (its own localStorage and cookies) on a page of the app; `prepare`
+ * runs before the page loads (init scripts, routes).
+ */
 export async function open(
   browser: Browser,
   url: string,
   options: BrowserContextOptions = DESKTOP,
+  prepare?: (page: Page) => Promise<unknown>,
 ): Promise<Opened> {
   const context = await browser.newContext(options);
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
+  await prepare?.(page);
   const dialogs: string[] = [];
   const errors: string[] = [];
   page.on('dialog', (d) => {
@@ -130,6 +204,82 @@ export async function online(page: Page, timeout = 15_000): Promise<void> {
     .getByTestId('my-name')
     .filter({ hasNotText: /^user-/ })
     .waitFor({ timeout });
+}
+
+/** A switch in a page's WebSocket: cut() drops it and refuses every new one until restore(). */
+export interface SocketSwitch {
+  cut(): Promise<void>;
+  restore(): void;
+  /** When each connection attempt was refused (ms since the epoch). */
+  refused: number[];
+}
+
+/** Puts the page's WebSockets through a switch: before the page loads, or reload it after. */
+export async function socketSwitch(page: Page): Promise<SocketSwitch> {
+  let blocked = false;
+  const open: WebSocketRoute[] = [];
+  const refused: number[] = [];
+  await page.routeWebSocket(
+    (u) => u.pathname === '/ws',
+    (ws) => {
+      if (blocked) {
+        refused.push(Date.now());
+        void ws.close({ code: 4001, reason: 'blocked by the test' });
+        return;
+      }
+      ws.connectToServer();
+      open.push(ws);
+    },
+  );
+  return {
+    refused,
+    async cut() {
+      blocked = true;
+      for (const ws of open.splice(0))
+        await ws.close({ code: 4001, reason: 'dropped by the test' });
+    },
+    restore() {
+      blocked = false;
+    },
+  };
+}
+
+type ConnectionLog = { state: string; at: number }[];
+
+/**
+ * Records in the page when its connection status (the header's .connection-<state>) changes,
+ * read by connectionAt(). Call before the page loads.
+ */
+export async function recordConnection(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const log: { state: string; at: number }[] = [];
+    (window as unknown as { connectionLog: typeof log }).connectionLog = log;
+    new MutationObserver(() => {
+      const el = document.querySelector('.connection');
+      const state = [...(el?.classList ?? [])]
+        .map((c) => /^connection-(connecting|online|offline|taken_over)$/.exec(c)?.[1])
+        .find((c) => c !== undefined);
+      if (state !== undefined && state !== log.at(-1)?.state) log.push({ state, at: Date.now() });
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+}
+
+/** When the page's status first became `state` at or after `after` (waits for it). */
+export async function connectionAt(
+  page: Page,
+  state: 'connecting' | 'online' | 'offline',
+  after: number,
+  timeout = 15_000,
+): Promise<number> {
+  const found = await page.waitForFunction(
+    ([s, t]) =>
+      (window as unknown as { connectionLog: ConnectionLog }).connectionLog.find(
+        (e) => e.state === s && e.at >= t,
+      )?.at,
+    [state, after] as const,
+    { timeout, polling: 50 },
+  );
+  return (await found.jsonValue())!;
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
@@ -178,6 +328,16 @@ export async function send(page: Page, text: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Write a message...' });
   await box.fill(text);
   await box.press('Enter');
+}
+
+/** The row of the message of `page` whose body is `text`, hovered so that its actions show. */
+export async function messageRow(page: Page, text: string): Promise<Locator> {
+  const m = page.locator('.message-row', {
+    has: page.locator('.message-body', { hasText: new RegExp(`^${text}$`) }),
+  });
+  await m.waitFor();
+  await m.hover();
+  return m;
 }
 
 /** Bodies of the confirmed messages on screen, top to bottom. */
