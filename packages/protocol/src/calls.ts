@@ -102,6 +102,8 @@ const tool = z
   .refine((t) => (TOOLS as readonly string[]).includes(t), bad('not_valid_line'))
   .transform((t) => t as (typeof TOOLS)[number]);
 const limit = z.number().refine(Number.isFinite, bad('not_sufficient_data')).optional();
+/** A board coordinate: any finite number. */
+const coordinate = z.number().refine(Number.isFinite, bad('not_sufficient_data'));
 const seq = z.number().refine(Number.isFinite, bad('not_sufficient_data')).optional();
 const visibility = z
   .string()
@@ -155,6 +157,7 @@ export const callSchemas = {
   search_messages: z.object({ query: messageQuery, before: seq, limit }),
   change_room_settings: z.object({ uuid, locked: z.boolean().optional(), visibility }),
   kick_user: z.object({ uuid, user: uuid, minutes }),
+  move_cursor: z.object({ x: coordinate, y: coordinate }),
   ping: z.object({}),
 } as const satisfies Record<CallName, z.ZodType>;
 

@@ -36,6 +36,8 @@ export const LIMITS = {
   excerptChars: 200,
   /** Milliseconds between two typing notices of one user that are passed on. */
   typingIntervalMs: 2_000,
+  /** Milliseconds between two cursor positions of one user that are passed on (20 a second). */
+  cursorIntervalMs: 50,
   /** Milliseconds between two broadcasts of a room whose only change is its `sum`. */
   sumCoalesceMs: 1_000,
   /** Days an identity token lives unused. */

@@ -33,6 +33,8 @@ export const CALLS = [
   // wave 2: rooms with owners
   'change_room_settings',
   'kick_user',
+  // wave 2: the board
+  'move_cursor',
   // a client's heartbeat: answered at once, touching nothing
   'ping',
 ] as const;
@@ -66,6 +68,7 @@ export const RESULTS = [
   'message_deleted',
   'messages_found',
   'user_kicked',
+  'cursor_moved',
   'pong',
 ] as const;
 export type ResultName = (typeof RESULTS)[number];

@@ -29,6 +29,7 @@ export const CALL_REPLIES = {
   search_messages: 'messages_found',
   change_room_settings: 'room_changed',
   kick_user: 'room_changed',
+  move_cursor: null,
   ping: 'pong',
 } as const satisfies Record<CallName, ResultName | null>;
 

@@ -54,6 +54,8 @@ export const resultFields = {
   }),
   /** The caller was removed from the room until `until` (then it gets `room_left`). */
   user_kicked: z.object({ room_uuid: z.string(), until: z.string() }),
+  /** Where another user of the room points on the board (never stored). */
+  cursor_moved: z.object({ user_uuid: z.string(), name: z.string(), x: z.number(), y: z.number() }),
   /** The server's time when it answered. */
   pong: z.object({ time: z.string() }),
 } as const satisfies Record<ResultName, z.ZodObject>;
@@ -93,6 +95,7 @@ export const resultSchemas = {
   message_deleted: resultFields.message_deleted.extend(head('message_deleted')),
   messages_found: resultFields.messages_found.extend(head('messages_found')),
   user_kicked: resultFields.user_kicked.extend(head('user_kicked')),
+  cursor_moved: resultFields.cursor_moved.extend(head('cursor_moved')),
   pong: resultFields.pong.extend(head('pong')),
 } as const satisfies { [N in ResultName]: z.ZodType<ResultPayload<N>> };
 

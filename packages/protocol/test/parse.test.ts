@@ -73,6 +73,7 @@ describe('parseStatement', () => {
       { message: 'change_room_settings', uuid: 'r' },
       { message: 'kick_user', uuid: 'r', user: 'u' },
       { message: 'kick_user', uuid: 'r', user: 'u', minutes: 1440 },
+      { message: 'move_cursor', x: -12.5, y: 1e6 },
     ];
     for (const p of ext) expect(errorOf(call(p)), JSON.stringify(p)).toBe('ok');
   });
@@ -168,6 +169,8 @@ describe('parseStatement', () => {
     [call({ message: 'change_room_settings', uuid: 'r', visibility: 1 }), 'not_sufficient_data'],
     [call({ message: 'change_room_settings', uuid: 'r', locked: 'yes' }), 'not_sufficient_data'],
     [call({ message: 'kick_user', uuid: 'r' }), 'not_sufficient_data'],
+    [call({ message: 'move_cursor', x: 1 }), 'not_sufficient_data'],
+    [call({ message: 'move_cursor', x: '1', y: 2 }), 'not_sufficient_data'],
     [call({ message: 'kick_user', uuid: 'r', user: 'u', minutes: 0 }), 'not_sufficient_data'],
     [call({ message: 'kick_user', uuid: 'r', user: 'u', minutes: 1441 }), 'not_sufficient_data'],
     [call({ message: 'kick_user', uuid: 'r', user: 'u', minutes: 2.5 }), 'not_sufficient_data'],

@@ -95,6 +95,7 @@ interface OldResultPayloads {
   message_deleted: { object: OldMessage };
   messages_found: { list: OldMessage[]; query: string; has_more: boolean; room_uuid: string };
   user_kicked: { room_uuid: string; until: string };
+  cursor_moved: { user_uuid: string; name: string; x: number; y: number };
   pong: { time: string };
 }
 interface OldErrorPayload {

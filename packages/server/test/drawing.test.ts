@@ -228,6 +228,40 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
     expect((await outsider.error()).message).toBe('no_selected_room');
   });
 
+  it('move_cursor: the others in the room see it, at most 20 a second per user; never stored; needs a room', async () => {
+    a.call('move_cursor', { x: 10.5, y: -3 });
+    const seen = await b.next('cursor_moved');
+    expect(seen).toEqual({
+      message: 'cursor_moved',
+      user_uuid: a.user.uuid,
+      name: a.user.name,
+      x: 10.5,
+      y: -3,
+    });
+    // a burst: most are dropped silently, none comes back to the caller
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) a.call('move_cursor', { x: i, y: i });
+    await a.sync();
+    const elapsed = Date.now() - started;
+    const passed = await b.quiet(100, (f) => f.payload.message === 'cursor_moved');
+    // one per 50 ms at most (a burst within 50 ms of the first is dropped whole)
+    expect(passed.length).toBeLessThanOrEqual(Math.ceil((elapsed + 100) / 50) + 1);
+    expect(a.pending('cursor_moved')).toEqual([]);
+    expect(await outsider.quiet(0, (f) => f.payload.message === 'cursor_moved')).toEqual([]);
+    // the next one after the window goes out
+    await new Promise((r) => setTimeout(r, 60));
+    a.call('move_cursor', { x: 99, y: 98 });
+    expect(await b.next('cursor_moved', (p) => p.x === 99)).toMatchObject({ y: 98 });
+    // never stored
+    b.call('get_drawing', {});
+    expect((await b.next('drawing_got')).object.lines).toEqual([]);
+    // outside a room; bad coordinates
+    outsider.call('move_cursor', { x: 1, y: 2 });
+    expect((await outsider.error()).message).toBe('no_selected_room');
+    a.call('move_cursor', { x: 1, y: 'up' });
+    expect((await a.error()).message).toBe('not_sufficient_data');
+  });
+
   it('the drawing comes with enter_room, in drawing order', async () => {
     for (const id of ['z', 'a', 'm']) {
       a.call('change_draw_line', line(lineId(id)));

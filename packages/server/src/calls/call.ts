@@ -12,7 +12,7 @@ import {
 import type { Audience } from '../bus/bus.ts';
 import type { AddressQuotas } from '../hub/quotas.ts';
 import type { Holder, Storage } from '../storage/storage.ts';
-import type { TypingThrottle } from './typingThrottle.ts';
+import type { UserThrottle } from './userThrottle.ts';
 
 /**
  * A call is one module: its name (its schema is the protocol package's), whether it
@@ -79,7 +79,9 @@ export interface CallDeps {
   storage: Storage;
   quotas: AddressQuotas;
   clock: Clock;
-  typing: TypingThrottle;
+  typing: UserThrottle;
+  /** `move_cursor`: LIMITS.cursorIntervalMs per user. */
+  cursors: UserThrottle;
   /** Milliseconds in one of `kick_user`'s minutes (Config.kickMinuteMs). */
   kickMinuteMs: number;
   /** Resolves on a later turn of the event loop: long work goes on there, a step at a time. */

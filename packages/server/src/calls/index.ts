@@ -19,6 +19,7 @@ import { leaveRoom } from './leaveRoom.ts';
 import { listMessages } from './listMessages.ts';
 import { listRooms } from './listRooms.ts';
 import { listRoomUsers } from './listRoomUsers.ts';
+import { moveCursor } from './moveCursor.ts';
 import { ping } from './ping.ts';
 import { react } from './react.ts';
 import { resetDrawing } from './resetDrawing.ts';
@@ -53,6 +54,7 @@ export const CALL_MODULES: { readonly [K in CallName]: CallModule<K> } = {
   search_messages: searchMessages,
   change_room_settings: changeRoomSettings,
   kick_user: kickUser,
+  move_cursor: moveCursor,
   ping,
 };
 

@@ -2,7 +2,7 @@ import { LIMITS } from '@chat/protocol';
 import { openBus } from '../bus/index.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { CallDeps } from '../calls/call.ts';
-import { TypingThrottle } from '../calls/typingThrottle.ts';
+import { UserThrottle } from '../calls/userThrottle.ts';
 import type { Config } from '../config.ts';
 import { Hub } from '../hub/hub.ts';
 import { AddressQuotas } from '../hub/quotas.ts';
@@ -104,7 +104,8 @@ export async function createNode(config: Config, logger?: Logger): Promise<ChatN
     storage,
     quotas,
     clock: { now, roomClock: monotonicClock() },
-    typing: new TypingThrottle(config.typingIntervalMs),
+    typing: new UserThrottle(config.typingIntervalMs),
+    cursors: new UserThrottle(LIMITS.cursorIntervalMs),
     kickMinuteMs: config.kickMinuteMs,
     turns,
   };

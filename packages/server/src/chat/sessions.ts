@@ -175,10 +175,11 @@ export class Sessions {
   /** A closed connection's user leaves its room, unless another connection took it over. */
   async farewell(conn: Connection): Promise<void> {
     const { hub, presence } = this.d;
-    const { storage, clock, typing } = this.d.calls;
+    const { storage, clock, typing, cursors } = this.d.calls;
     hub.remove(conn);
     if (!conn.takenOver) {
       typing.forget(conn.user.uuid);
+      cursors.forget(conn.user.uuid);
       await presence.leave(conn.user.uuid, { node: this.d.nodeId, session: conn.session });
     }
     await storage.identity.touch(conn.user.uuid, clock.now());

@@ -1,13 +1,11 @@
-import { LIMITS } from '@chat/protocol';
-
 /**
- * `typing` notices passed on, per user, on this node: more than one per
- * LIMITS.typingIntervalMs is dropped silently (one per server, not per process).
+ * Notices of a user passed on by this node (`typing`, `move_cursor`): more than one per
+ * `intervalMs` is dropped silently (one per server, not per process).
  */
-export class TypingThrottle {
+export class UserThrottle {
   private readonly last = new Map<string, number>();
 
-  constructor(private readonly intervalMs: number = LIMITS.typingIntervalMs) {}
+  constructor(private readonly intervalMs: number) {}
 
   /** Whether this user's notice goes out now. */
   take(user: string, now = Date.now()): boolean {
