@@ -78,6 +78,8 @@ export interface ChatProcess {
   url: string;
   port: number;
   pid: number;
+  /** Its --storage. */
+  storage: string;
   /** When it said it listens (its log line's time, ms since the epoch). */
   listening: number;
   /** SIGSTOP freezes it (its sockets stay open, nothing answers), SIGCONT thaws it. */
@@ -93,10 +95,11 @@ export interface ChatProcess {
 export async function spawnChat(
   options: { port?: number; storage?: string } = {},
 ): Promise<ChatProcess> {
+  const storage = options.storage ?? 'memory';
   const flags = {
     port: String(options.port ?? 0),
     host: '127.0.0.1',
-    storage: options.storage ?? 'memory',
+    storage,
     'static-dir': DIST,
     'log-level': 'info',
     'address-new-users-per-hour': '1000000',
@@ -130,6 +133,7 @@ export async function spawnChat(
     url: started.url,
     port: Number(new URL(started.url).port),
     pid: child.pid!,
+    storage,
     listening: started.time,
     signal: (signal) => void child.kill(signal),
     async kill() {
@@ -242,6 +246,23 @@ export async function socketSwitch(page: Page): Promise<SocketSwitch> {
       blocked = false;
     },
   };
+}
+
+/**
+ * open() on a page that records its connection status (connectionAt); with `switched`, its
+ * WebSocket goes through a switch (socketSwitch: the test's proxy, only where it cuts it).
+ */
+export async function openWatched(
+  browser: Browser,
+  url: string,
+  switched = false,
+): Promise<Opened & { socket: SocketSwitch | null }> {
+  const made: { socket: SocketSwitch | null } = { socket: null };
+  const o = await open(browser, url, DESKTOP, async (page) => {
+    await recordConnection(page);
+    if (switched) made.socket = await socketSwitch(page);
+  });
+  return { ...o, socket: made.socket };
 }
 
 type ConnectionLog = { state: string; at: number }[];
@@ -381,4 +402,47 @@ export async function waitFor(
     if (Date.now() > end) throw new Error(`timed out waiting for ${message}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Kills the server, waits until every page says it is offline, and `downMs` more (the pages'
+ * attempts reach their cap), then starts it again on the same port and storage. Returns it,
+ * and how long after it listened each page was back online (ms).
+ */
+export async function restartChat(
+  server: ChatProcess,
+  pages: Page[],
+  downMs: number,
+): Promise<{ server: ChatProcess; back: number[] }> {
+  const killed = Date.now();
+  await server.kill();
+  await Promise.all(pages.map((page) => connectionAt(page, 'offline', killed)));
+  await new Promise((r) => setTimeout(r, downMs));
+  const restarted = await spawnChat({ port: server.port, storage: server.storage });
+  const online = await Promise.all(pages.map((page) => connectionAt(page, 'online', killed)));
+  return { server: restarted, back: online.map((at) => at - restarted.listening) };
+}
+
+/**
+ * Cuts the page's WebSocket until its backoff is at its cap (4 attempts refused: the next one
+ * would wait 2 to 3 s), lets connections through again and runs `trigger` (Reconnect now, say)
+ * at once. Returns how long after the trigger, and after the last refused attempt, the page
+ * was back online (ms).
+ */
+export async function retryAtCap(
+  page: Page,
+  socket: SocketSwitch,
+  trigger: () => Promise<unknown>,
+): Promise<{ sinceTrigger: number; sinceLastAttempt: number }> {
+  const dropped = Date.now();
+  await socket.cut();
+  await connectionAt(page, 'offline', dropped);
+  const before = socket.refused.length;
+  await waitFor(async () => socket.refused.length >= before + 4, 20_000, '4 refused attempts');
+  const last = socket.refused.at(-1)!;
+  socket.restore();
+  const asked = Date.now();
+  await trigger();
+  const back = await connectionAt(page, 'online', asked);
+  return { sinceTrigger: back - asked, sinceLastAttempt: back - last };
 }
