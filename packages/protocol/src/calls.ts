@@ -97,6 +97,10 @@ const points = z
   .array(z.unknown())
   .refine(isValidPoints, bad('not_valid_line'))
   .transform((p) => p as number[]);
+const width = z
+  .number()
+  .refine((w) => w >= LIMITS.lineWidth.min && w <= LIMITS.lineWidth.max, bad('not_valid_line'))
+  .optional();
 const tool = z
   .string()
   .refine((t) => (TOOLS as readonly string[]).includes(t), bad('not_valid_line'))
@@ -139,7 +143,7 @@ export const callSchemas = {
       (p) => [p.before, p.after, p.changed_after].filter((v) => v !== undefined).length <= 1,
       bad('not_sufficient_data'),
     ),
-  change_draw_line: z.object({ uuid: lineUuid, points, color, tool }),
+  change_draw_line: z.object({ uuid: lineUuid, points, color, tool, width }),
   get_drawing: z.object({}),
   reset_drawing: z.object({}),
   append_draw_points: z.object({
@@ -147,6 +151,7 @@ export const callSchemas = {
     points,
     color: color.optional(),
     tool: tool.optional(),
+    width,
   }),
   delete_draw_line: z.object({ uuid: lineUuid }),
   list_room_users: z.object({ uuid, cursor, limit }),

@@ -92,6 +92,8 @@ export const lineSchema = z.object({
   tool: z.enum(TOOLS),
   color: z.string(),
   user_uuid: z.string(),
+  /** Wave 2: its width, 1 to 64; absent: the original's width. */
+  width: z.number().optional(),
 });
 export type Line = z.infer<typeof lineSchema>;
 

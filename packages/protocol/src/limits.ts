@@ -12,6 +12,8 @@ export const LIMITS = {
   idChars: 64,
   /** Numbers in one line (x and y counted apart), appends included. */
   lineNumbers: 20_000,
+  /** A line's `width`: absent means the original's width. */
+  lineWidth: { min: 1, max: 64 },
   /** Lines in one room's drawing. */
   drawingLines: 5_000,
   /**

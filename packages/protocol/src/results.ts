@@ -36,6 +36,8 @@ export const resultFields = {
     color: z.string(),
     tool: z.enum(TOOLS),
     user_uuid: z.string(),
+    /** The line's width, when it has one. */
+    width: z.number().optional(),
   }),
   draw_line_deleted: z.object({ uuid: z.string() }),
   room_users_listed: z.object({

@@ -74,6 +74,22 @@ describe('parseStatement', () => {
       { message: 'kick_user', uuid: 'r', user: 'u' },
       { message: 'kick_user', uuid: 'r', user: 'u', minutes: 1440 },
       { message: 'move_cursor', x: -12.5, y: 1e6 },
+      {
+        message: 'change_draw_line',
+        uuid: L,
+        points: [1, 2],
+        color: '#000',
+        tool: 'pen',
+        width: 64,
+      },
+      {
+        message: 'append_draw_points',
+        uuid: L,
+        points: [],
+        color: '#000',
+        tool: 'pen',
+        width: 1.5,
+      },
     ];
     for (const p of ext) expect(errorOf(call(p)), JSON.stringify(p)).toBe('ok');
   });
@@ -170,6 +186,22 @@ describe('parseStatement', () => {
     [call({ message: 'change_room_settings', uuid: 'r', locked: 'yes' }), 'not_sufficient_data'],
     [call({ message: 'kick_user', uuid: 'r' }), 'not_sufficient_data'],
     [call({ message: 'move_cursor', x: 1 }), 'not_sufficient_data'],
+    [
+      call({
+        message: 'change_draw_line',
+        uuid: L,
+        points: [],
+        color: '#000',
+        tool: 'pen',
+        width: 0.5,
+      }),
+      'not_valid_line',
+    ],
+    [call({ message: 'append_draw_points', uuid: L, points: [], width: 65 }), 'not_valid_line'],
+    [
+      call({ message: 'append_draw_points', uuid: L, points: [], width: '2' }),
+      'not_sufficient_data',
+    ],
     [call({ message: 'move_cursor', x: '1', y: 2 }), 'not_sufficient_data'],
     [call({ message: 'kick_user', uuid: 'r', user: 'u', minutes: 0 }), 'not_sufficient_data'],
     [call({ message: 'kick_user', uuid: 'r', user: 'u', minutes: 1441 }), 'not_sufficient_data'],

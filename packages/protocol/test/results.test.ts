@@ -56,6 +56,7 @@ interface OldLine {
   tool: Tool;
   color: string;
   user_uuid: string;
+  width?: number | undefined;
 }
 interface OldDrawing {
   uuid: string;
@@ -87,6 +88,7 @@ interface OldResultPayloads {
     color: string;
     tool: Tool;
     user_uuid: string;
+    width?: number | undefined;
   };
   draw_line_deleted: { uuid: string };
   room_users_listed: { uuid: string; list: OldUser[]; cursor: string | null };

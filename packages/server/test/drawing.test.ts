@@ -123,6 +123,32 @@ describe.each(STORAGES)('drawing on %s', (kind) => {
     expect((await b.next('draw_line_changed')).object.points).toHaveLength(8);
   });
 
+  it("a line's width goes with its stroke, its appends and the drawing; a bad width is refused", async () => {
+    a.call('append_draw_points', {
+      uuid: lineId('w1'),
+      points: [1, 1],
+      color: '#00ff00',
+      tool: 'eraser',
+      width: 24,
+    });
+    expect(await b.next('draw_points_appended')).toMatchObject({ width: 24, tool: 'eraser' });
+    a.call('append_draw_points', { uuid: lineId('w1'), points: [2, 2] });
+    expect((await b.next('draw_points_appended')).width).toBe(24);
+    a.call('change_draw_line', { ...line(lineId('w1'), [1, 1, 2, 2]), width: 2.5 });
+    expect((await b.next('draw_line_changed')).object.width).toBe(2.5);
+    a.call('change_draw_line', line(lineId('w2')));
+    expect((await b.next('draw_line_changed')).object).not.toHaveProperty('width');
+    b.call('get_drawing');
+    expect((await b.next('drawing_got')).object.lines.map((l) => l.width)).toEqual([
+      2.5,
+      undefined,
+    ]);
+    for (const width of [0, 65, -1]) {
+      a.call('change_draw_line', { ...line(lineId('w3')), width });
+      expect((await a.error()).message).toBe('not_valid_line');
+    }
+  });
+
   it('append_draw_points errors: new line without style, over the per-line limit, bad points', async () => {
     a.call('append_draw_points', { uuid: lineId('n'), points: [1, 1] });
     expect((await a.error()).message).toBe('not_sufficient_data');

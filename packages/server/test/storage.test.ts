@@ -1305,6 +1305,49 @@ describe.each(backends)('$name storage', (backend) => {
       ).rejects.toThrow();
     });
 
+    it("keeps a line's width, counts it in the drawing's size, and writes it in the JSON", async () => {
+      const room = await makeRoom(s);
+      const wide = line([1, 2], { width: 12.5 });
+      const plain = line([3, 4]);
+      expect(await s.drawings.putLine(room.uuid, wide)).toEqual({ ok: true, line: wide });
+      await s.drawings.putLine(room.uuid, plain);
+      const created = await s.drawings.appendPoints(room.uuid, {
+        uuid: randomUUID(),
+        points: [5, 6],
+        color: '#123456',
+        tool: 'pen',
+        width: 40,
+        user_uuid: 'u2',
+      });
+      expect(created).toMatchObject({ ok: true, width: 40 });
+      const appended = await s.drawings.appendPoints(room.uuid, {
+        uuid: wide.uuid,
+        points: [7, 8],
+        user_uuid: 'u1',
+      });
+      expect(appended).toEqual({
+        ok: true,
+        color: wide.color,
+        tool: 'pen',
+        user_uuid: wide.user_uuid,
+        width: 12.5,
+      });
+      const plainAppend = await s.drawings.appendPoints(room.uuid, {
+        uuid: plain.uuid,
+        points: [],
+        user_uuid: 'u1',
+      });
+      expect(plainAppend).not.toHaveProperty('width');
+      const drawing = (await s.drawings.get(room.uuid))!;
+      expect(drawing.lines.map((l) => l.width)).toEqual([12.5, undefined, 40]);
+      expect(drawing.lines[1]).not.toHaveProperty('width');
+      const json = (await s.drawings.getJson(room.uuid))!;
+      expect(json).toBe(JSON.stringify(drawing));
+      // a wider line takes more of the drawing's size: replacing it by one without width frees it
+      await s.drawings.putLine(room.uuid, { ...wide, width: undefined });
+      expect((await s.drawings.get(room.uuid))!.lines[0]).not.toHaveProperty('width');
+    });
+
     it('upserts lines by uuid, keeping each line in its place', async () => {
       const room = await makeRoom(s);
       const [a, b, c] = [line([1, 2]), line([3, 4], { tool: 'eraser' }), line([5.5, -6.25])];

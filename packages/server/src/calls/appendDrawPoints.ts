@@ -5,7 +5,7 @@ export const appendDrawPoints = defineCall({
   name: 'append_draw_points',
   writes: true,
   doc: {
-    payload: '`uuid`, `points`, `color?`, `tool?`',
+    payload: '`uuid`, `points`, `color?`, `tool?`, *(wave 2)* `width?`',
     success: 'others in room: `draw_points_appended`',
     errors: [
       'no_selected_room',
@@ -22,6 +22,7 @@ export const appendDrawPoints = defineCall({
       points: args.points,
       ...(args.color !== undefined ? { color: args.color } : {}),
       ...(args.tool !== undefined ? { tool: args.tool } : {}),
+      ...(args.width !== undefined ? { width: args.width } : {}),
       user_uuid: caller.user.uuid,
     });
     if (!result.ok) throw lineErrors[result.error]();
@@ -36,6 +37,7 @@ export const appendDrawPoints = defineCall({
             color: result.color,
             tool: result.tool,
             user_uuid: result.user_uuid,
+            ...(result.width !== undefined ? { width: result.width } : {}),
           },
         ),
       ],

@@ -6,7 +6,7 @@ export const changeDrawLine = defineCall({
   name: 'change_draw_line',
   writes: true,
   doc: {
-    payload: '`uuid`, `points`, `color`, `tool`',
+    payload: '`uuid`, `points`, `color`, `tool`, *(wave 2)* `width?`',
     success: 'room: `draw_line_changed`',
     errors: ['no_selected_room', 'not_valid_color', 'not_valid_line', 'drawing_full'],
   },
@@ -19,6 +19,7 @@ export const changeDrawLine = defineCall({
       tool: args.tool,
       color: args.color,
       user_uuid: caller.user.uuid,
+      ...(args.width !== undefined ? { width: args.width } : {}),
     });
     if (!result.ok) throw lineErrors[result.error]();
     return {

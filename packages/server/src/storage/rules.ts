@@ -6,8 +6,10 @@ import type { StorageLimits } from './storage.ts';
  * measured, how a room name is searched.
  */
 
-/** A line without its points (as stored: `tool` is any text there). */
-export type LineMeta = Record<'uuid' | 'name' | 'tool' | 'color' | 'user_uuid', string>;
+/** A line without its points (as stored: `tool` is any text there; no width: null or absent). */
+export type LineMeta = Record<'uuid' | 'name' | 'tool' | 'color' | 'user_uuid', string> & {
+  width?: number | null | undefined;
+};
 
 /**
  * Characters a line takes in a drawing written as JSON, its points taking `pointsChars`:
@@ -16,7 +18,12 @@ export type LineMeta = Record<'uuid' | 'name' | 'tool' | 'color' | 'user_uuid', 
  */
 export function lineChars(line: LineMeta, pointsChars: number): number {
   const { uuid, name, tool, color, user_uuid } = line;
-  return JSON.stringify({ uuid, name, points: 0, tool, color, user_uuid }).length - 1 + pointsChars;
+  const width = line.width ?? undefined;
+  return (
+    JSON.stringify({ uuid, name, points: 0, tool, color, user_uuid, width }).length -
+    1 +
+    pointsChars
+  );
 }
 
 /**
@@ -29,6 +36,9 @@ export function assertPlainLine(line: LineMeta): void {
   for (const value of [line.uuid, line.name, line.tool, line.color, line.user_uuid]) {
     if (!/^[\w#-]*$/.test(value))
       throw new Error(`a line field that JSON would escape: ${value.slice(0, 80)}`);
+  }
+  if (line.width != null && !Number.isFinite(line.width)) {
+    throw new Error(`a line width that is no finite number: ${line.width}`);
   }
 }
 

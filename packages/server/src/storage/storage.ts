@@ -82,6 +82,8 @@ export interface PointsAppend {
   points: number[];
   color?: string;
   tool?: Tool;
+  /** Taken only when the append creates the line, like color and tool. */
+  width?: number;
   user_uuid: string;
 }
 
@@ -92,7 +94,7 @@ export type LineResult =
 
 /** What a points append reports: the line's style (points are the caller's own). */
 export type AppendResult =
-  | { ok: true; color: string; tool: Tool; user_uuid: string }
+  | { ok: true; color: string; tool: Tool; user_uuid: string; width?: number }
   | { ok: false; error: 'no_room' | 'drawing_full' | 'line_too_long' | 'needs_style' };
 
 export interface Page<T, P> {

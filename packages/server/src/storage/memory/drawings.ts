@@ -3,10 +3,23 @@ import { appendedChars, assertPlainLine, drawingFits, lineChars, lineFits } from
 import type { AppendResult, DrawingStore, LineResult, PointsAppend } from '../storage.ts';
 import type { MemoryState, RoomRecord } from './state.ts';
 
-const copyLine = (l: Line): Line => ({ ...l, points: l.points.slice() });
+/** A copy, without a `width` that is undefined (as a stored line has none). */
+const copyLine = ({ width, ...l }: Line): Line => ({
+  ...l,
+  points: l.points.slice(),
+  ...(width !== undefined ? { width } : {}),
+});
 /** A line's size in a drawing, as drawingChars counts it. */
 const charsOf = (l: Line): number => lineChars(l, JSON.stringify(l.points).length);
 const sizeOf = (room: RoomRecord) => ({ lines: room.lines.size, chars: room.chars });
+/** What an append reports of its line. */
+const styleOf = (l: Line): AppendResult => ({
+  ok: true,
+  color: l.color,
+  tool: l.tool,
+  user_uuid: l.user_uuid,
+  ...(l.width !== undefined ? { width: l.width } : {}),
+});
 
 export class MemoryDrawings implements DrawingStore {
   constructor(private readonly s: MemoryState) {}
@@ -55,6 +68,7 @@ export class MemoryDrawings implements DrawingStore {
         tool: a.tool,
         color: a.color,
         user_uuid: a.user_uuid,
+        ...(a.width !== undefined ? { width: a.width } : {}),
       };
       assertPlainLine(created);
       if (!lineFits(limits, 0, a.points.length)) return { ok: false, error: 'line_too_long' };
@@ -64,7 +78,7 @@ export class MemoryDrawings implements DrawingStore {
       }
       room.chars += chars;
       room.lines.set(a.uuid, created);
-      return { ok: true, color: created.color, tool: created.tool, user_uuid: created.user_uuid };
+      return styleOf(created);
     }
     if (!lineFits(limits, line.points.length, a.points.length)) {
       return { ok: false, error: 'line_too_long' };
@@ -75,7 +89,7 @@ export class MemoryDrawings implements DrawingStore {
     }
     room.chars += more;
     for (const p of a.points) line.points.push(p);
-    return { ok: true, color: line.color, tool: line.tool, user_uuid: line.user_uuid };
+    return styleOf(line);
   }
 
   async deleteLine(

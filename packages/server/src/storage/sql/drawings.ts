@@ -64,12 +64,19 @@ const SIZE_COLUMNS = [
   'tool',
   'color',
   'user_uuid',
+  'width',
   'point_count',
   sql<number>`length(points)`.as('points_chars'),
 ] as const;
 
-const sizeOfRow = (r: LineMeta & { points_chars: number | string }) =>
-  lineChars(r, Number(r.points_chars));
+/** A width as stored: JSON number text, or null. */
+const storedWidth = (width: number | undefined) =>
+  width === undefined ? null : JSON.stringify(width);
+const widthOf = (stored: string | null) => (stored === null ? undefined : Number(stored));
+
+const sizeOfRow = (
+  r: Omit<LineMeta, 'width'> & { width: string | null; points_chars: number | string },
+) => lineChars({ ...r, width: widthOf(r.width) }, Number(r.points_chars));
 
 /** A line's count of numbers and its size, if it exists. */
 async function sizeOf(ctx: SqlContext, roomUuid: string, uuid: string) {
@@ -90,7 +97,8 @@ async function sizeOf(ctx: SqlContext, roomUuid: string, uuid: string) {
  */
 async function drawingJson(ctx: SqlContext, roomUuid: string, uuid: string): Promise<string> {
   const line = sql<string>`'{"uuid":"' || uuid || '","name":"' || name || '","points":' || points
-    || ',"tool":"' || tool || '","color":"' || color || '","user_uuid":"' || user_uuid || '"}'`;
+    || ',"tool":"' || tool || '","color":"' || color || '","user_uuid":"' || user_uuid || '"'
+    || coalesce(',"width":' || width, '') || '}'`;
   const lines = (await ctx.dialect.joinLines(line, roomUuid).execute(ctx.db)).rows[0];
   const { name } = drawingOf(roomUuid, uuid, []);
   const text = JSON.stringify;
@@ -163,7 +171,7 @@ function extendLine(ctx: SqlContext, roomUuid: string, uuid: string, added: numb
     .where('room_uuid', '=', roomUuid)
     .where('uuid', '=', uuid)
     .where((eb) => eb(eb('point_count', '+', n), '<=', ctx.limits.lineNumbers))
-    .returning(['color', 'tool', 'user_uuid'])
+    .returning(['color', 'tool', 'user_uuid', 'width'])
     .executeTakeFirst();
 }
 
@@ -195,6 +203,7 @@ export class SqlDrawings implements DrawingStore {
       tool: line.tool,
       color: line.color,
       user_uuid: line.user_uuid,
+      width: storedWidth(line.width),
     };
     return inTransaction(this.ctx, async (tx) => {
       const drawing = await lockDrawing(tx, roomUuid);
@@ -242,7 +251,14 @@ export class SqlDrawings implements DrawingStore {
         const line = await extendLine(tx, roomUuid, a.uuid, a.points);
         if (!line) return { ok: false, error: 'line_too_long' };
         await moveCounts(tx, roomUuid, 0, more);
-        return { ok: true, color: line.color, tool: line.tool as Tool, user_uuid: line.user_uuid };
+        const width = widthOf(line.width);
+        return {
+          ok: true,
+          color: line.color,
+          tool: line.tool as Tool,
+          user_uuid: line.user_uuid,
+          ...(width !== undefined ? { width } : {}),
+        };
       }
       if (a.color === undefined || a.tool === undefined) return { ok: false, error: 'needs_style' };
       if (!lineFits(tx.limits, 0, n)) return { ok: false, error: 'line_too_long' };
@@ -254,9 +270,11 @@ export class SqlDrawings implements DrawingStore {
         tool: a.tool,
         color: a.color,
         user_uuid: a.user_uuid,
+        width: storedWidth(a.width),
       };
-      assertPlainLine(created);
-      const chars = lineChars(created, created.points.length);
+      const meta = { ...created, width: a.width };
+      assertPlainLine(meta);
+      const chars = lineChars(meta, created.points.length);
       if (!drawingFits(tx.limits, sizeOfDrawing(drawing), true, chars)) {
         return { ok: false, error: 'drawing_full' };
       }
@@ -265,7 +283,13 @@ export class SqlDrawings implements DrawingStore {
         .values({ room_uuid: roomUuid, ...created })
         .execute();
       await moveCounts(tx, roomUuid, 1, chars);
-      return { ok: true, color: a.color, tool: a.tool, user_uuid: a.user_uuid };
+      return {
+        ok: true,
+        color: a.color,
+        tool: a.tool,
+        user_uuid: a.user_uuid,
+        ...(a.width !== undefined ? { width: a.width } : {}),
+      };
     });
   }
 

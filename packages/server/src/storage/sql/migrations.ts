@@ -20,7 +20,15 @@ function migrations(d: Dialect): Record<string, Migration> {
     '0006_message_calls': { up: (db) => messageCalls(db, d) },
     '0007_conversation': { up: (db) => conversation(db, d) },
     '0008_owners': { up: (db) => owners(db, d) },
+    '0009_line_width': { up: (db) => lineWidth(db, d) },
   };
+}
+
+/** A line's width (JSON number text; lines stored before have none: the original's width). */
+async function lineWidth(db: Kysely<unknown>, d: Dialect): Promise<void> {
+  if (!(await columnsOf(db, d, 'lines')).includes('width')) {
+    await sql`alter table lines add column width ${d.text}`.execute(db);
+  }
 }
 
 /**

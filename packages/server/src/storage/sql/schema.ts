@@ -110,6 +110,8 @@ export interface LinesTable {
   tool: string;
   color: string;
   user_uuid: string;
+  /** Its width as JSON number text; null: the original's width. */
+  width: string | null;
 }
 
 /** One per live (or dead but not yet reaped) node: who holds presence, and until when. */
