@@ -1,7 +1,16 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { LIMITS } from '@chat/protocol';
+import type { Completer } from '../completion.ts';
 import { codePointLength as codePoints } from '../format.ts';
 import { Button } from './Buttons.tsx';
+import { useCompletion } from './Completion.tsx';
 
 export interface MessageInputProps {
   onSend: (body: string) => void;
@@ -18,7 +27,13 @@ export interface MessageInputProps {
   onDraft?: (text: string) => void;
   /** Takes the focus when shown (entering a room on a desktop). */
   autoFocus?: boolean;
+  /** What completes as it is typed (emoji shortcodes, @names): see completion.ts. */
+  completers?: readonly Completer[];
+  /** Shown beside the box (an emoji button), given what inserts text at the caret. */
+  tools?: (insert: (text: string) => void) => ReactNode;
 }
+
+const NO_COMPLETERS: readonly Completer[] = [];
 
 /** The message box: Enter sends, Shift+Enter breaks the line. */
 export function MessageInput({
@@ -31,12 +46,38 @@ export function MessageInput({
   submitLabel = 'Send',
   onDraft,
   autoFocus,
+  completers = NO_COMPLETERS,
+  tools,
 }: MessageInputProps) {
   const [text, setText] = useState(initial);
   const ref = useRef<HTMLTextAreaElement>(null);
   const length = codePoints(text.trim());
   const tooLong = length > LIMITS.bodyChars;
   const canSend = length > 0 && !tooLong && !disabled;
+  const changed = (next: string) => {
+    setText(next);
+    onDraft?.(next);
+    if (next.trim() !== '') onTyping?.();
+  };
+  // text set by the page (a completion, an inserted emoji) puts the caret after what it added
+  const caretTo = useRef<number | null>(null);
+  const edit = (next: string, caret: number) => {
+    caretTo.current = caret;
+    changed(next);
+  };
+  useLayoutEffect(() => {
+    const caret = caretTo.current;
+    caretTo.current = null;
+    if (caret !== null) ref.current?.setSelectionRange(caret, caret);
+  }, [text]);
+  const completion = useCompletion(ref, completers, edit);
+  const insert = (added: string) => {
+    const box = ref.current;
+    const start = box?.selectionStart ?? text.length;
+    const end = box?.selectionEnd ?? text.length;
+    edit(text.slice(0, start) + added + text.slice(end), start + added.length);
+    box?.focus();
+  };
 
   const send = () => {
     if (!canSend) return;
@@ -46,7 +87,7 @@ export function MessageInput({
     ref.current?.focus();
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.nativeEvent.isComposing) return;
+    if (e.nativeEvent.isComposing || completion.onKeyDown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       send();
@@ -82,13 +123,18 @@ export function MessageInput({
         aria-label="Write a message..."
         aria-invalid={tooLong}
         aria-describedby={tooLong ? 'body-too-long' : undefined}
+        {...completion.inputProps}
         onChange={(e) => {
-          setText(e.target.value);
-          onDraft?.(e.target.value);
-          if (e.target.value.trim() !== '') onTyping?.();
+          const grew = e.target.value.length > text.length;
+          changed(e.target.value);
+          completion.update(grew);
         }}
+        onSelect={() => completion.update(false)}
+        onBlur={completion.close}
         onKeyDown={onKeyDown}
       />
+      {completion.list}
+      {tools?.(insert)}
       <Button type="submit" variant="primary" disabled={!canSend}>
         {submitLabel}
       </Button>

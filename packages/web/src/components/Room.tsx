@@ -3,7 +3,12 @@ import { useNavigate } from 'react-router';
 import { Virtuoso } from 'react-virtuoso';
 import { ROOM_COLORS, type Room } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
-import { selectCurrentRoom, selectVisibleRooms, useAppSelector } from '../store/index.ts';
+import {
+  selectCurrentRoom,
+  selectRoomUsers,
+  selectVisibleRooms,
+  useAppSelector,
+} from '../store/index.ts';
 import { searchPaused } from '../store/rooms.ts';
 import { unreadOf } from '../store/read.ts';
 import { Button } from './Buttons.tsx';
@@ -221,12 +226,12 @@ export function UserList() {
   const api = useApi();
   const room = useAppSelector(selectCurrentRoom);
   const members = useAppSelector((s) => s.rooms.members);
+  const users = useAppSelector(selectRoomUsers);
   const me = useAppSelector((s) => s.user.me?.uuid);
   if (!room) return <Spinner />;
-  const useMembers = members !== null && members.roomUuid === room.uuid && members.list.length > 0;
-  const users = useMembers ? members.list : room.users;
   const total = room.user_count ?? room.users.length;
-  const more = useMembers ? members.cursor !== null : total > users.length;
+  // the paged member list knows whether more remain; the room's own list, by the count
+  const more = users === members?.list ? members.cursor !== null : total > users.length;
   return (
     <section className="users panel-body" aria-label="Users">
       <div className="panel-toolbar">

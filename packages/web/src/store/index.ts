@@ -1,6 +1,6 @@
 import { combineReducers, configureStore, createSelector } from '@reduxjs/toolkit';
 import { useDispatch, useSelector } from 'react-redux';
-import type { Room } from '@chat/protocol';
+import type { Room, User } from '@chat/protocol';
 import { userReducer } from './user.ts';
 import { roomsReducer, compareRooms } from './rooms.ts';
 import { messagesReducer } from './messages.ts';
@@ -57,3 +57,15 @@ export const selectVisibleRooms = createSelector(
 
 export const selectCurrentRoom = (s: RootState): Room | undefined =>
   s.rooms.current === null ? undefined : s.rooms.byId[s.rooms.current];
+
+const NO_USERS: readonly User[] = [];
+
+/** The current room's users as far as known: the paged member list once read, else the room's own. */
+export const selectRoomUsers = (s: RootState): readonly User[] => {
+  const room = selectCurrentRoom(s);
+  if (!room) return NO_USERS;
+  const members = s.rooms.members;
+  return members !== null && members.roomUuid === room.uuid && members.list.length > 0
+    ? members.list
+    : room.users;
+};
