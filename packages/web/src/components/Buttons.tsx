@@ -1,4 +1,4 @@
-import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
+import { useEffect, useState, type ButtonHTMLAttributes, type ReactNode, type Ref } from 'react';
 import { useNavigate } from 'react-router';
 
 type Variant = 'primary' | 'plain' | 'danger' | 'tab';
@@ -6,6 +6,7 @@ type Variant = 'primary' | 'plain' | 'danger' | 'tab';
 export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   variant?: Variant;
   children?: ReactNode;
+  ref?: Ref<HTMLButtonElement>;
 }
 
 /** The button template: every button of the app is one of these. */

@@ -1,15 +1,20 @@
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useIsPhone } from '../hooks.ts';
 import { replyOf, type Message } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
-import { useAppDispatch, useAppSelector } from '../store/index.ts';
+import { emojiCompleter } from '../emoji.ts';
+import { mentionCompleter } from '../mentionComplete.ts';
+import { selectRoomUsers, useAppDispatch, useAppSelector } from '../store/index.ts';
 import { messagesActions } from '../store/messages.ts';
 import { Button } from './Buttons.tsx';
+import { EmojiPickerButton } from './EmojiPickerButton.tsx';
 import { MessageInput } from './Input.tsx';
 
 /**
  * The message box of a room, with what it is doing: a new message, a reply (the message
  * answered shown above it) or an edit of one's own (Up arrow in the empty box edits the last).
+ * Emoji shortcodes (":tada:") and the names of the room's users ("@Amber Otter") complete as
+ * they are typed; the emoji button beside it inserts any emoji.
  */
 export function Composer({ disabled }: { disabled: boolean }) {
   const api = useApi();
@@ -19,6 +24,14 @@ export function Composer({ disabled }: { disabled: boolean }) {
   const me = useAppSelector((s) => s.user.me?.uuid);
   const room = useAppSelector((s) => s.messages.roomUuid);
   const phone = useIsPhone();
+  const users = useAppSelector(selectRoomUsers);
+  const completers = useMemo(
+    () => [
+      emojiCompleter,
+      mentionCompleter(() => users.filter((u) => u.uuid !== me).map((u) => u.name)),
+    ],
+    [users, me],
+  );
   const cancel = useCallback(() => dispatch(messagesActions.composingStarted(null)), [dispatch]);
   const editing = composing?.kind === 'edit' ? composing.message : null;
 
@@ -61,6 +74,12 @@ export function Composer({ disabled }: { disabled: boolean }) {
         onEmptyUp={editLast}
         onEscape={composing ? cancel : undefined}
         submitLabel={editing ? 'Save' : 'Send'}
+        completers={completers}
+        tools={(insert) => (
+          <EmojiPickerButton className="icon emoji-button" label="Insert an emoji" onPick={insert}>
+            ☺
+          </EmojiPickerButton>
+        )}
       />
     </div>
   );

@@ -2,6 +2,7 @@ import { memo, useState, type ReactNode } from 'react';
 import type { Message, Reaction, ReplyTo } from '@chat/protocol';
 import { formatDateTime } from '../format.ts';
 import { Button } from './Buttons.tsx';
+import { EmojiPickerButton } from './EmojiPickerButton.tsx';
 
 /** The reactions offered on every message, one click away. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
@@ -78,8 +79,8 @@ export const Reactions = memo(function Reactions({
 });
 
 /**
- * What can be done with a message: react (a few emoji at once), reply, and for one's own
- * edit and delete (asked again before deleting).
+ * What can be done with a message: react (a few emoji at once, any other from the picker),
+ * reply, and for one's own edit and delete (asked again before deleting).
  */
 export function MessageActions({
   message,
@@ -101,6 +102,8 @@ export function MessageActions({
 }) {
   const [confirming, setConfirming] = useState(false);
   const [reacting, setReacting] = useState(false);
+  // the actions stay shown while the picker is open (it is beside them, not over the message)
+  const [picking, setPicking] = useState(false);
   if (message.deleted !== null) return null;
   if (confirming) {
     return (
@@ -120,22 +123,39 @@ export function MessageActions({
     );
   }
   return (
-    <div className="message-actions" role="group" aria-label="Message actions">
+    <div
+      className={picking ? 'message-actions picking' : 'message-actions'}
+      role="group"
+      aria-label="Message actions"
+    >
       {time && <span className="message-actions-time">{time}</span>}
       {reacting ? (
-        QUICK_REACTIONS.map((e) => (
-          <Button
-            key={e}
+        <>
+          {QUICK_REACTIONS.map((e) => (
+            <Button
+              key={e}
+              className="icon"
+              aria-label={`React with ${e}`}
+              onClick={() => {
+                onReact(e);
+                setReacting(false);
+              }}
+            >
+              {e}
+            </Button>
+          ))}
+          <EmojiPickerButton
             className="icon"
-            aria-label={`React with ${e}`}
-            onClick={() => {
+            label="More reactions"
+            onOpenChange={setPicking}
+            onPick={(e) => {
               onReact(e);
               setReacting(false);
             }}
           >
-            {e}
-          </Button>
-        ))
+            +
+          </EmojiPickerButton>
+        </>
       ) : (
         <Button className="icon" aria-label="Add a reaction" onClick={() => setReacting(true)}>
           ☺+
