@@ -6,9 +6,10 @@ import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { uiActions, type Connection } from '../store/ui.ts';
 import { THEMES, themeCookie } from '../themes.ts';
 import { writeMuted } from '../sound.ts';
-import { notificationPermission, writeNotify, type NotifyLevel } from '../notify.ts';
+import { NOTIFY_LEVELS, notificationPermission, writeNotify, type NotifyLevel } from '../notify.ts';
 import { Button } from './Buttons.tsx';
 import { InlineEdit } from './Input.tsx';
+import { PopoverButton } from './Popover.tsx';
 
 const CONNECTION_TEXT: Record<Connection, string> = {
   connecting: 'Connecting…',
@@ -107,32 +108,108 @@ function ThemeSlider() {
   );
 }
 
-/** Which messages a hidden page tells about; the browser's permission asked from here only. */
-function NotifyChoice() {
+const NOTIFY_TEXT: Record<NotifyLevel, string> = {
+  all: 'every message',
+  mentions: 'mentions',
+  off: 'off',
+};
+
+/** The same, as choices of the phone's menu ("Notify me of ..."). */
+const NOTIFY_CHOICE: Record<NotifyLevel, string> = {
+  all: 'Every message',
+  mentions: 'Mentions of me',
+  off: 'Nothing',
+};
+
+/** Which messages a hidden page tells about, kept in this browser. */
+function useNotifyLevel(): [NotifyLevel, (level: NotifyLevel) => void] {
   const dispatch = useAppDispatch();
   const level = useAppSelector((s) => s.ui.notify);
+  const set = (next: NotifyLevel) => {
+    writeNotify(typeof localStorage === 'undefined' ? null : localStorage, next);
+    dispatch(uiActions.notifySet(next));
+  };
+  return [level, set];
+}
+
+/** The browser's permission, asked from here only (never at load), while notifying is on. */
+function AllowNotifications({ level }: { level: NotifyLevel }) {
   const [permission, setPermission] = useState(notificationPermission);
+  if (permission !== 'default' || level === 'off') return null;
+  return (
+    <Button onClick={() => void Notification.requestPermission().then((p) => setPermission(p))}>
+      Allow notifications
+    </Button>
+  );
+}
+
+/** Which messages a hidden page tells about (the desktop's header has room for a select). */
+function NotifyChoice() {
+  const [level, setLevel] = useNotifyLevel();
   return (
     <span className="notify">
       <select
         aria-label="Desktop notifications"
         value={level}
-        onChange={(e) => {
-          const next = e.target.value as NotifyLevel;
-          writeNotify(typeof localStorage === 'undefined' ? null : localStorage, next);
-          dispatch(uiActions.notifySet(next));
-        }}
+        onChange={(e) => setLevel(e.target.value as NotifyLevel)}
       >
-        <option value="all">Notify: every message</option>
-        <option value="mentions">Notify: mentions</option>
-        <option value="off">Notify: off</option>
+        {NOTIFY_LEVELS.map((l) => (
+          <option key={l} value={l}>
+            Notify: {NOTIFY_TEXT[l]}
+          </option>
+        ))}
       </select>
-      {permission === 'default' && level !== 'off' && (
-        <Button onClick={() => void Notification.requestPermission().then((p) => setPermission(p))}>
-          Allow notifications
-        </Button>
-      )}
+      <AllowNotifications level={level} />
     </span>
+  );
+}
+
+/** The same choice on a phone: a bell beside Info, its choices in a popover. */
+function NotifyMenu() {
+  const [level, setLevel] = useNotifyLevel();
+  return (
+    <PopoverButton
+      className="icon notify-menu-button"
+      label={`Notifications: ${NOTIFY_TEXT[level]}`}
+      dialogLabel="Notifications"
+      content={() => (
+        <fieldset className="notify-menu">
+          <legend>Notify me of</legend>
+          {NOTIFY_LEVELS.map((l) => (
+            <label key={l}>
+              <input
+                type="radio"
+                name="notify"
+                value={l}
+                checked={level === l}
+                // the choice in hand: the popover opens on it
+                autoFocus={level === l}
+                onChange={() => setLevel(l)}
+              />
+              {NOTIFY_CHOICE[l]}
+            </label>
+          ))}
+          <AllowNotifications level={level} />
+        </fieldset>
+      )}
+    >
+      <BellIcon off={level === 'off'} />
+    </PopoverButton>
+  );
+}
+
+function BellIcon({ off }: { off: boolean }) {
+  return (
+    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" className="bell">
+      <path
+        d="M6 17h12l-1.5-2V10a4.5 4.5 0 0 0-9 0v5L6 17Zm4 2a2 2 0 0 0 4 0"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinejoin="round"
+      />
+      {off && <path d="M4 4l16 16" stroke="currentColor" strokeWidth="1.8" />}
+    </svg>
   );
 }
 
@@ -169,8 +246,8 @@ export function Header() {
       <div className="header-tools">
         <ThemeSlider />
         <MuteSwitch />
-        {/* the phone header has room for two rows only (e2e/phone.test.ts) */}
-        {!phone && <NotifyChoice />}
+        {/* the phone header has room for two rows only (e2e/phone.test.ts): a bell there */}
+        {phone ? <NotifyMenu /> : <NotifyChoice />}
         <Link to="/info" className="info-link">
           Info
         </Link>
