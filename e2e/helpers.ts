@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -71,6 +73,15 @@ export async function startChat(options: ServerOptions = {}): Promise<ChatServer
     addressMessageBytesPerSecond: 1_000_000_000,
     ...options,
   });
+}
+
+/** A fresh SQLite file in a temporary folder, for a server that restarts on it; remove() after. */
+export function tempSqlite(): { storage: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-e2e-'));
+  return {
+    storage: `sqlite:${join(dir, 'chat.db')}`,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** The real chat server in a process of its own: it can be frozen (SIGSTOP) or killed. */

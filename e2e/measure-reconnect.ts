@@ -10,9 +10,6 @@
  * the time that took; a page whose attempts are refused until the backoff is at its cap, then
  * "Reconnect now": the time from the click to online.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import setup from './globalSetup.ts';
 import {
   addRoom,
@@ -23,14 +20,15 @@ import {
   restartChat,
   retryAtCap,
   spawnChat,
+  tempSqlite,
 } from './helpers.ts';
 
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 5;
 
 setup();
-const dir = mkdtempSync(join(tmpdir(), 'chat-measure-reconnect-'));
-let server = await spawnChat({ storage: `sqlite:${join(dir, 'chat.db')}` });
+const { storage, remove } = tempSqlite();
+let server = await spawnChat({ storage });
 const browser = await launch();
 const figures = { restart: [] as number[], notice: [] as number[], reconnectNow: [] as number[] };
 try {
@@ -66,7 +64,7 @@ try {
 } finally {
   await browser.close();
   await server.kill();
-  rmSync(dir, { recursive: true, force: true });
+  remove();
 }
 
 const median = (xs: number[]) => {
