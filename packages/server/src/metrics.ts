@@ -37,6 +37,16 @@ export class Metrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly busEvents = new Counter({
+    name: 'chat_bus_received_total',
+    help: 'Events this node received from the bus (other nodes and its own)',
+    registers: [this.registry],
+  });
+  readonly busBytes = new Counter({
+    name: 'chat_bus_received_bytes_total',
+    help: 'Characters of the events this node received from the bus',
+    registers: [this.registry],
+  });
   readonly gapFills = new Counter({
     name: 'chat_gap_fills_total',
     help: 'Messages delivered from storage because their bus copy was late or missed',

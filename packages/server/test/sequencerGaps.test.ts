@@ -4,6 +4,7 @@ import type { Message } from '@chat/protocol';
 import type { Delivery } from '../src/bus/bus.ts';
 import { RateLimit } from '../src/hub/rateLimit.ts';
 import { Connection } from '../src/hub/connection.ts';
+import { LocalBus } from '../src/bus/local/localBus.ts';
 import { Hub } from '../src/hub/hub.ts';
 import { GAP_RETRY_MS, GAP_WAIT_MS, Sequencer } from '../src/hub/sequencer.ts';
 import { createLogger } from '../src/logger.ts';
@@ -113,6 +114,7 @@ describe('Hub gaps', () => {
   /** A hub whose storage holds messages 1 and 2 of room r, and one connection in r, of session s. */
   function hubWithSender() {
     const hub = new Hub(
+      new LocalBus(),
       async (_room, after, before) =>
         [stored(1), stored(2)].filter((m) => m.seq > after && m.seq < before),
       (err) => {

@@ -26,6 +26,11 @@ export interface TakeOver {
   user: string;
   /** The new connection, which is kept. */
   session: string;
+  /**
+   * The room the user is in: the node of its older connection hears that room's topic (in
+   * no room: every node hears the event).
+   */
+  room: string | null;
 }
 
 /** A user kicked from a room: whichever node holds its connection takes it out (Sessions.kicked). */
@@ -38,7 +43,10 @@ export interface KickEvent {
 
 export type BusEvent = Delivery | TakeOver | KickEvent;
 
-/** Publishes each event to every node, this one included, in publish order. */
+/**
+ * Publishes each event to the nodes that hear its topic (bus/topics.ts), this one included,
+ * in publish order on each topic.
+ */
 export interface Bus {
   /**
    * Never rejects: when other nodes cannot be reached, the event is handled on this node
@@ -46,6 +54,13 @@ export interface Bus {
    */
   publish(event: BusEvent): Promise<void>;
   subscribe(handler: (event: BusEvent) => void): void;
+  /**
+   * Starts hearing a topic; resolves once events published from then on will arrive (the
+   * lobby and this node's own topic are heard from the start). Idempotent.
+   */
+  join(topic: string): Promise<void>;
+  /** Stops hearing a topic. */
+  leave(topic: string): void;
   /** Runs `handler` each time the bus is back after an outage: events of other nodes may have been missed. */
   onReconnect(handler: () => void): void;
   /** False while the bus cannot reach other nodes. */

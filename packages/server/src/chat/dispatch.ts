@@ -112,6 +112,7 @@ export class Dispatcher {
           if (room !== null) hub.join(conn, room);
         }
         if (entry && room !== null) {
+          await hub.heardRoom(room);
           const { replies, seen } = await entry();
           for (const r of replies) this.reply(conn, r, origin.id);
           hub.track(room, seen);

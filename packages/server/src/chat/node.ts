@@ -80,12 +80,16 @@ export async function createNode(config: Config, logger?: Logger): Promise<ChatN
   );
   let bus;
   try {
-    bus = await openBus(config.bus, log);
+    bus = await openBus(config.bus, log, (chars) => {
+      metrics.busEvents.inc();
+      metrics.busBytes.inc(chars);
+    });
   } catch (err) {
     await storage.close();
     throw err;
   }
   const hub = new Hub(
+    bus,
     async (room, after, before) =>
       (
         await storage.messages.list(room, {

@@ -136,7 +136,7 @@ export class Sessions {
       if (found) {
         const user =
           (await storage.presence.takeOver(found.uuid, { node: this.d.nodeId, session })) ?? found;
-        await bus.publish({ kind: 'take_over', user: user.uuid, session });
+        await bus.publish({ kind: 'take_over', user: user.uuid, session, room: user.room_uuid });
         return { user, token, resumed: true };
       }
     }

@@ -1,5 +1,6 @@
 import { isOriginalResult, resultFrame, type Message } from '@chat/protocol';
-import type { Delivery } from '../bus/bus.ts';
+import type { Bus, Delivery } from '../bus/bus.ts';
+import { roomTopic } from '../bus/topics.ts';
 import type { Connection } from './connection.ts';
 import { Sequencer } from './sequencer.ts';
 import type { Metrics } from '../metrics.ts';
@@ -24,9 +25,13 @@ export class Hub {
    * message it holds is never sent without its call id because its call was a step behind.
    */
   private readonly running = new Map<string, Set<Promise<void>>>();
+  /** Each occupied room's subscription to its bus topic, resolved once it is heard. */
+  private readonly heard = new Map<string, Promise<void>>();
 
   /** `history` reads messages of a room with after < seq < before, to fill a gap in delivery. */
   constructor(
+    /** Joined to a room's topic while a connection of this node is in the room. */
+    private readonly bus: Pick<Bus, 'join' | 'leave'>,
     history: (room: string, after: number, before: number) => Promise<Message[]>,
     onError: (err: unknown) => void,
     private readonly metrics?: Metrics,
@@ -134,8 +139,22 @@ export class Hub {
   join(conn: Connection, room: string): void {
     this.lobby.delete(conn);
     let set = this.rooms.get(room);
-    if (!set) this.rooms.set(room, (set = new Set()));
+    if (!set) {
+      this.rooms.set(room, (set = new Set()));
+      const joined = this.bus.join(roomTopic(room));
+      // a failure is the caller's to see (heard), not an unhandled rejection
+      joined.catch(() => {});
+      this.heard.set(room, joined);
+    }
     set.add(conn);
+  }
+
+  /**
+   * Resolves once this node hears the room's topic: what is published after, it receives. A
+   * history page read after that misses nothing (what it does not hold comes by the bus).
+   */
+  heardRoom(room: string): Promise<void> {
+    return this.heard.get(room) ?? Promise.resolve();
   }
 
   leave(conn: Connection, room: string | null = conn.room): void {
@@ -145,6 +164,8 @@ export class Hub {
     set?.delete(conn);
     if (set?.size === 0) {
       this.rooms.delete(room);
+      this.heard.delete(room);
+      this.bus.leave(roomTopic(room));
       this.sequencer.forget(room);
       this.own.delete(room);
     }

@@ -10,6 +10,9 @@ export class LocalBus implements Bus {
   subscribe(handler: (event: BusEvent) => void): void {
     this.handlers.push(handler);
   }
+  /** One node hears everything: topics are for many. */
+  async join(): Promise<void> {}
+  leave(): void {}
   onReconnect(): void {
     // never disconnected
   }
