@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import {
   addRoom,
   DESKTOP,
   enterRoom,
   launch,
   messageRow,
+  online,
   open,
   send,
   shot,
@@ -21,6 +22,38 @@ let browser: Browser;
 let a: Opened;
 let b: Opened;
 let room = '';
+
+const PHONE_360 = {
+  viewport: { width: 360, height: 740 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 2,
+};
+
+function box(page: Page): Locator {
+  return page.getByRole('textbox', { name: 'Write a message...' });
+}
+
+/** The newest confirmed message whose body is `text` exactly. */
+function body(page: Page, text: string): Locator {
+  return page.locator('.message:not(.pending) .message-body', {
+    hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+  });
+}
+
+/** The open completion list of the message box, by its name ("Emoji", "People in this room"). */
+function list(page: Page, name: string): Locator {
+  return page.getByRole('listbox', { name });
+}
+
+/** The option the message box says is active (aria-activedescendant). */
+async function activeOption(page: Page): Promise<string> {
+  const id = await box(page).getAttribute('aria-activedescendant');
+  expect(id).toBeTruthy();
+  const option = page.locator(`[id="${id}"]`);
+  await expect(option.getAttribute('aria-selected')).resolves.toBe('true');
+  return (await option.textContent()) ?? '';
+}
 
 beforeAll(async () => {
   server = await startChat();
@@ -186,5 +219,185 @@ describe('the conversation in two browsers', () => {
       10_000,
       'the found message in view',
     );
+  });
+});
+
+describe('emoji and names in the message box', () => {
+  beforeAll(async () => {
+    // back at the end of the room (the reply above jumped 500 messages back)
+    for (const o of [a, b]) {
+      await o.page.reload();
+      await online(o.page);
+      await box(o.page).waitFor();
+    }
+  });
+
+  it('a shortcode becomes its emoji when its closing colon is typed', async () => {
+    await box(a.page).click();
+    await box(a.page).pressSequentially('we did it :tada:');
+    await expect.poll(() => box(a.page).inputValue()).toBe('we did it 🎉');
+    await box(a.page).press('Enter');
+    await body(b.page, 'we did it 🎉').waitFor();
+    // a colon that does not open a word stays: times, addresses
+    await box(a.page).pressSequentially('at 12:30: see http://x:tada:');
+    await expect(box(a.page).inputValue()).resolves.toBe('at 12:30: see http://x:tada:');
+    await box(a.page).fill('');
+  });
+
+  it('lists shortcodes after a colon and 2 letters: keys, Tab, Enter, the mouse, Escape', async () => {
+    const page = a.page;
+    await box(page).pressSequentially('ok :thu');
+    const emoji = list(page, 'Emoji');
+    await emoji.waitFor();
+    await expect(box(page).getAttribute('aria-controls')).resolves.toBe(
+      await emoji.getAttribute('id'),
+    );
+    await expect(activeOption(page)).resolves.toContain(':thumbsup:');
+    await shot(page, 'emoji-shortcode-list-desktop');
+    // Enter takes the active one, not sending the message
+    await box(page).press('Enter');
+    await expect(box(page).inputValue()).resolves.toBe('ok 👍');
+    await expect(emoji.count()).resolves.toBe(0);
+    // the arrow moves, Tab takes
+    await box(page).pressSequentially(' :thu');
+    await emoji.waitFor();
+    await box(page).press('ArrowDown');
+    await expect(activeOption(page)).resolves.toContain(':thumbsdown:');
+    await box(page).press('Tab');
+    await expect(box(page).inputValue()).resolves.toBe('ok 👍 👎');
+    await expect(box(page).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    // a click takes the one clicked
+    await box(page).pressSequentially(' :heart');
+    await emoji.getByRole('option', { name: /:heart:/ }).click();
+    await expect(box(page).inputValue()).resolves.toBe('ok 👍 👎 ❤️');
+    // Escape closes the list and leaves the text as typed
+    await box(page).pressSequentially(' :smi');
+    await emoji.waitFor();
+    await box(page).press('Escape');
+    await expect(emoji.count()).resolves.toBe(0);
+    await expect(box(page).inputValue()).resolves.toBe('ok 👍 👎 ❤️ :smi');
+    await box(page).press('Backspace');
+    await box(page).press('Backspace');
+    await box(page).press('Backspace');
+    await box(page).press('Backspace');
+    await box(page).press('Enter');
+    await body(b.page, 'ok 👍 👎 ❤️').waitFor();
+  });
+
+  it('lists the names of the room after @, and a name chosen is a mention', async () => {
+    const nameA = (await a.page.getByTestId('my-name').textContent())!;
+    const nameB = (await b.page.getByTestId('my-name').textContent())!;
+    await box(b.page).pressSequentially(`thanks @${nameA.slice(0, 3)}`);
+    const people = list(b.page, 'People in this room');
+    await people.waitFor();
+    await expect(people.getByRole('option').allTextContents()).resolves.toContain(nameA);
+    // one's own name is not offered
+    expect(await people.getByRole('option').allTextContents()).not.toContain(nameB);
+    await shot(b.page, 'mention-list-desktop');
+    await people.getByRole('option', { name: nameA }).click();
+    await expect(box(b.page).inputValue()).resolves.toBe(`thanks @${nameA} `);
+    await box(b.page).pressSequentially('for the party');
+    await box(b.page).press('Enter');
+    const mention = a.page.locator('.message.mention', { hasText: 'for the party' });
+    await mention.waitFor();
+    await expect(mention.locator('.message-body').textContent()).resolves.toBe(
+      `thanks @${nameA} for the party`,
+    );
+  });
+});
+
+describe('the emoji picker', () => {
+  /** The picker's search result for 🚀 (its name: the emoji, its name, its shortcodes). */
+  const ROCKET = /^🚀, rocket/;
+
+  it('reacts with any emoji; the other browser sees it', async () => {
+    const row = await messageRow(b.page, 'we did it 🎉');
+    await row.getByRole('button', { name: 'Add a reaction' }).click();
+    const more = row.getByRole('button', { name: 'More reactions' });
+    await more.click();
+    const dialog = b.page.getByRole('dialog', { name: 'Choose an emoji' });
+    const search = dialog.getByRole('combobox', { name: 'Search' });
+    // opened by the keyboard's user too: the search box has the focus
+    await expect
+      .poll(() => search.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement))
+      .toBe(true);
+    // Escape closes it and gives the focus back to its button
+    await b.page.keyboard.press('Escape');
+    await expect(dialog.count()).resolves.toBe(0);
+    await expect(more.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    // so does a press outside it
+    await more.click();
+    await dialog.waitFor();
+    await b.page.mouse.click(5, 400);
+    await expect(dialog.count()).resolves.toBe(0);
+    // searched and chosen by the keyboard
+    await row.hover();
+    await more.click();
+    await search.fill('rocket');
+    await dialog.getByRole('option', { name: ROCKET }).waitFor();
+    await shot(b.page, 'emoji-picker-desktop');
+    // the arrows walk the results (the astronauts come first: their tags say rocket)
+    const selected = dialog.locator('button[role=option][aria-selected=true]');
+    for (let i = 0; i < 10; i++) {
+      await search.press('ArrowDown');
+      if (ROCKET.test((await selected.getAttribute('aria-label')) ?? '')) break;
+    }
+    await expect(selected.getAttribute('aria-label')).resolves.toMatch(ROCKET);
+    await search.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    const chip = a.page
+      .locator('.message-row', { has: body(a.page, 'we did it 🎉') })
+      .locator('.reaction', { hasText: '🚀' });
+    await chip.filter({ hasText: '1' }).waitFor();
+  });
+
+  it('inserts an emoji in the message box', async () => {
+    await box(a.page).fill('launch ');
+    await a.page.getByRole('button', { name: 'Insert an emoji' }).click();
+    const dialog = a.page.getByRole('dialog', { name: 'Choose an emoji' });
+    await dialog.getByRole('combobox', { name: 'Search' }).fill('rocket');
+    await dialog.getByRole('option', { name: ROCKET }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect(box(a.page).inputValue()).resolves.toBe('launch 🚀');
+    await box(a.page).press('Enter');
+    await body(b.page, 'launch 🚀').waitFor();
+  });
+});
+
+describe('on a phone (360 x 740)', () => {
+  it('shows the lists and the picker inside the screen, and the notification choice', async () => {
+    const phone = await open(browser, `${server.url}/room/${room}`, PHONE_360);
+    const p = phone.page;
+    const inside = async (l: Locator) => {
+      const r = (await l.boundingBox())!;
+      expect(r.x).toBeGreaterThanOrEqual(0);
+      expect(r.y).toBeGreaterThanOrEqual(0);
+      expect(r.x + r.width).toBeLessThanOrEqual(360);
+      expect(r.y + r.height).toBeLessThanOrEqual(740);
+    };
+    await box(p).pressSequentially('so :par');
+    await inside(list(p, 'Emoji'));
+    await shot(p, 'emoji-shortcode-list-phone');
+    await box(p).press('Escape');
+    await box(p).fill('');
+
+    await p.getByRole('button', { name: 'Insert an emoji' }).tap();
+    const dialog = p.getByRole('dialog', { name: 'Choose an emoji' });
+    await dialog.getByRole('combobox', { name: 'Search' }).waitFor();
+    await dialog.locator('.emoji-picker emoji-picker').waitFor();
+    await inside(dialog);
+    await shot(p, 'emoji-picker-phone');
+    await p.keyboard.press('Escape');
+
+    // the notification choice: a bell in the header, its choices in a menu
+    const bell = p.getByRole('button', { name: 'Notifications: mentions' });
+    await bell.tap();
+    const menu = p.getByRole('dialog', { name: 'Notifications' });
+    await inside(menu);
+    await shot(p, 'notify-menu-phone');
+    await menu.getByRole('radio', { name: 'Every message' }).tap();
+    await p.getByRole('button', { name: 'Notifications: every message' }).waitFor();
+    await expect(p.evaluate(() => localStorage.getItem('notify'))).resolves.toBe('all');
+    await phone.context.close();
   });
 });
