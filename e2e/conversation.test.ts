@@ -381,13 +381,21 @@ describe('on a phone (360 x 740)', () => {
     await box(p).press('Escape');
     await box(p).fill('');
 
-    await p.getByRole('button', { name: 'Insert an emoji' }).tap();
+    const insert = p.getByRole('button', { name: 'Insert an emoji' });
+    await insert.tap();
     const dialog = p.getByRole('dialog', { name: 'Choose an emoji' });
-    await dialog.getByRole('combobox', { name: 'Search' }).waitFor();
+    const search = dialog.getByRole('combobox', { name: 'Search' });
+    await search.waitFor();
     await dialog.locator('.emoji-picker emoji-picker').waitFor();
     await inside(dialog);
     await shot(p, 'emoji-picker-phone');
+    // no on-screen keyboard over the emoji: the search box waits for a tap
+    await expect(
+      search.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement),
+    ).resolves.toBe(false);
+    // Escape closes it all the same (the focus still on its button)
     await p.keyboard.press('Escape');
+    await expect(dialog.count()).resolves.toBe(0);
 
     // the notification choice: a bell in the header, its choices in a menu
     const bell = p.getByRole('button', { name: 'Notifications: mentions' });

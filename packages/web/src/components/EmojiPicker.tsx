@@ -24,7 +24,8 @@ function park(picker: Picker): void {
 /**
  * emoji-picker-element (search, categories, skin tones, keyboard use): loaded only when a
  * picker is first opened, with its data from this site (EMOJI_DATA_URL), kept by the browser
- * in IndexedDB. It opens with an empty search box, which takes the focus.
+ * in IndexedDB. It opens with an empty search box, which takes the focus (not on a touch
+ * screen).
  */
 export default function EmojiPicker({ onPick }: { onPick: (emoji: string) => void }) {
   const box = useRef<HTMLDivElement>(null);
@@ -44,7 +45,9 @@ export default function EmojiPicker({ onPick }: { onPick: (emoji: string) => voi
       search.value = '';
       search.dispatchEvent(new Event('input', { bubbles: true }));
     }
-    search?.focus();
+    // the keyboard's and the mouse's users search at once; on a touch screen the keyboard
+    // would cover the emoji
+    if (!window.matchMedia?.('(pointer: coarse)').matches) search?.focus();
     return () => {
       picker.removeEventListener('emoji-click', onClick);
       park(picker);

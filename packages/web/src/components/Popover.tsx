@@ -81,8 +81,20 @@ export function Popover({
       if (anchor.current && path.includes(anchor.current)) return;
       close.current();
     };
+    // Escape wherever the focus is (in it, or still on its button): what handles Escape
+    // itself inside (a list, the picker's skin tones) stops or marks it first
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      close.current();
+      anchor.current?.focus();
+    };
     document.addEventListener('pointerdown', onPress, true);
-    return () => document.removeEventListener('pointerdown', onPress, true);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('pointerdown', onPress, true);
+      document.removeEventListener('keydown', onKey);
+    };
   }, [anchor]);
 
   return createPortal(
@@ -97,13 +109,6 @@ export function Popover({
         const to = e.relatedTarget;
         if (to === null || ref.current?.contains(to) || anchor.current?.contains(to)) return;
         close.current();
-      }}
-      onKeyDown={(e) => {
-        if (e.key !== 'Escape' || e.defaultPrevented) return;
-        e.preventDefault();
-        e.stopPropagation();
-        close.current();
-        anchor.current?.focus();
       }}
     >
       {children}
