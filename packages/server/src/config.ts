@@ -206,7 +206,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       '--bus <spec>',
       'BUS',
       busSpec,
-      'local, or redis://host:port to share events between nodes',
+      'local, redis://host:port or redis-cluster://host:port,host:port to share events between nodes',
       'bus',
     ],
     [

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@chat/protocol';
 import { TestClient } from '../helpers/client.ts';
 import {
+  BUS_KINDS,
   clusterServicesOrSkip,
-  Deployment,
+  openDeployment,
+  type Deployment,
   waitFor,
   type NodeProcess,
 } from '../helpers/cluster.ts';
@@ -23,13 +25,13 @@ function created(c: TestClient): { object: Message; id?: string }[] {
   );
 }
 
-describe.skipIf(!services)('two nodes on PostgreSQL and Redis', () => {
+describe.skipIf(!services).each(BUS_KINDS)('two nodes on PostgreSQL and Redis (%s)', (bus) => {
   let deployment: Deployment;
   let nodes: NodeProcess[];
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    deployment = new Deployment(services!);
+    deployment = await openDeployment(services!, bus);
     nodes = await Promise.all([deployment.start('A'), deployment.start('B')]);
   });
   afterAll(async () => {

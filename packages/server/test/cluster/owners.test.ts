@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '@chat/protocol';
 import { TestClient } from '../helpers/client.ts';
-import { clusterServicesOrSkip, Deployment, type NodeProcess } from '../helpers/cluster.ts';
+import {
+  BUS_KINDS,
+  clusterServicesOrSkip,
+  openDeployment,
+  type Deployment,
+  type NodeProcess,
+} from '../helpers/cluster.ts';
 
 const services = clusterServicesOrSkip();
 
@@ -12,7 +18,7 @@ const KICK_MINUTE_MS = 1500;
  * The attacker's suite of rooms with owners, on two nodes: the owner on one, everyone else
  * on either, each client from its own loopback address unless it shares one on purpose.
  */
-describe.skipIf(!services)('rooms with owners across two nodes', () => {
+describe.skipIf(!services).each(BUS_KINDS)('rooms with owners across two nodes (%s)', (bus) => {
   let deployment: Deployment;
   let a: NodeProcess;
   let b: NodeProcess;
@@ -48,7 +54,7 @@ describe.skipIf(!services)('rooms with owners across two nodes', () => {
   }
 
   beforeAll(async () => {
-    deployment = new Deployment(services!);
+    deployment = await openDeployment(services!, bus);
     const args = ['--kick-minute-ms', String(KICK_MINUTE_MS), '--address-rooms-per-hour', '30'];
     [a, b] = await Promise.all([deployment.start('A', { args }), deployment.start('B', { args })]);
   });

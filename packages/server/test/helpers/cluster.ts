@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropSchema, postgresUrlOrSkip, testSchemaName } from './postgres.ts';
 import { FAST_FLAGS, GENEROUS_FLAGS, startServerProcess, type ServerProcess } from './process.ts';
+import { startRedisCluster, type RedisCluster } from './redisCluster.ts';
 
 /** The shared services of the cluster tests. */
 export interface ClusterServices {
@@ -38,7 +39,11 @@ export class Deployment {
   private readonly nodes: NodeProcess[] = [];
   private readonly dir = mkdtempSync(join(tmpdir(), 'chat-cluster-'));
 
-  constructor(readonly services: ClusterServices) {}
+  constructor(
+    readonly services: ClusterServices,
+    /** A Redis Cluster of the deployment's own, its bus instead of `services.redisUrl`. */
+    private readonly redisCluster?: RedisCluster,
+  ) {}
 
   /** The storage spec of this deployment, through `databaseUrl` (a proxy) when given. */
   storage(databaseUrl = this.services.databaseUrl): string {
@@ -49,6 +54,7 @@ export class Deployment {
 
   /** The bus spec of this deployment, through `redisUrl` (a proxy) when given. */
   bus(redisUrl = this.services.redisUrl): string {
+    if (this.redisCluster) return `${this.redisCluster.spec}?channel=${this.schema}`;
     const u = new URL(redisUrl);
     u.searchParams.set('channel', this.schema);
     return u.toString();
@@ -76,8 +82,18 @@ export class Deployment {
   async dispose(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stop()));
     await dropSchema(this.services.databaseUrl, this.schema);
+    await this.redisCluster?.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The buses the cluster suites run on: plain Redis pub/sub, and a Redis Cluster's sharded pub/sub. */
+export const BUS_KINDS = ['redis', 'redis-cluster'] as const;
+export type BusKind = (typeof BUS_KINDS)[number];
+
+/** A deployment on that bus (a Redis Cluster of its own, started here, for `redis-cluster`). */
+export async function openDeployment(services: ClusterServices, bus: BusKind): Promise<Deployment> {
+  return new Deployment(services, bus === 'redis' ? undefined : await startRedisCluster());
 }
 
 /** GET /healthz of a node. */

@@ -1,7 +1,7 @@
-import { Redis, type RedisOptions } from 'ioredis';
 import type { Bus, BusEvent } from '../bus.ts';
 import { LOBBY, topicOf } from '../topics.ts';
 import type { Logger } from '../../logger.ts';
+import type { Transport } from './transports.ts';
 
 /** How events are spread over channels: by topic (the default), or all on one (the old way, to compare). */
 export type Routing = 'topics' | 'single';
@@ -10,20 +10,19 @@ export type Routing = 'topics' | 'single';
 export type OnReceived = (chars: number) => void;
 
 /**
- * Many nodes on Redis pub/sub. Each topic (bus/topics.ts) is a channel named after the
- * deployment's (`<channel>:room:<uuid>`, `<channel>:lobby`): a node subscribes to the lobby
- * from the start and to a room's channel while it has a connection in the room, so that what
- * it receives grows with its own rooms, not with the whole cluster's traffic. Redis delivers
- * one publisher's messages to one subscriber in the order published, across channels too.
+ * Many nodes on Redis pub/sub (plain, or sharded on a Redis Cluster: see transports.ts). Each
+ * topic (bus/topics.ts) is a channel named after the deployment's (`<channel>:room:<uuid>`,
+ * `<channel>:lobby`): a node subscribes to the lobby from the start and to a room's channel
+ * while it has a connection in the room, so that what it receives grows with its own rooms,
+ * not with the whole cluster's traffic. Redis delivers one publisher's messages on a channel
+ * to a subscriber in the order published.
  *
- * While Redis is away both connections reconnect on their own (every 2 s at most).
- * `ready()` is true only when the publisher is connected and the subscriber is subscribed
- * again to every topic, so callers refuse work rather than make changes that other nodes
- * would not hear of.
+ * While Redis is away the connections reconnect on their own (every 2 s at most). `ready()`
+ * is true only when the publisher is connected and the subscriber is subscribed again to
+ * every topic, so callers refuse work rather than make changes that other nodes would not
+ * hear of.
  */
 export class RedisBus implements Bus {
-  private readonly pub: Redis;
-  private readonly sub: Redis;
   private handlers: ((event: BusEvent) => void)[] = [];
   private reconnectHandlers: (() => void)[] = [];
   /** Topics heard besides the lobby. */
@@ -33,38 +32,13 @@ export class RedisBus implements Bus {
   private failing = false;
 
   private constructor(
-    url: string,
+    private readonly redis: Transport,
     private readonly channel: string,
     private readonly routing: Routing,
     private readonly log: Logger,
     private readonly onReceived?: OnReceived,
   ) {
-    const options: RedisOptions = {
-      retryStrategy: (times: number) => Math.min(100 * times, 2000),
-      lazyConnect: true,
-    };
-    this.pub = new Redis(url, {
-      ...options,
-      // fail at once while Redis is away instead of queueing or resending later: the caller
-      // handles the event on this node now, and a late copy would arrive out of order
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      commandTimeout: 5000,
-    });
-    // subscribing again is ours to do (below), so that ready() knows when it is done
-    this.sub = new Redis(url, { ...options, autoResubscribe: false, maxRetriesPerRequest: null });
-    for (const [name, conn] of [
-      ['publisher', this.pub],
-      ['subscriber', this.sub],
-    ] as const) {
-      conn.on('error', (err: Error) =>
-        this.log.warn({ err: err.message, connection: name }, 'redis error'),
-      );
-      conn.on('close', () => this.log.warn({ connection: name }, 'redis connection closed'));
-    }
-    this.sub.on('close', () => (this.subscribed = false));
-    this.sub.on('message', (_channel: string, data: string) => {
+    redis.onMessage((data) => {
       this.onReceived?.(data.length);
       let event: BusEvent;
       try {
@@ -78,26 +52,29 @@ export class RedisBus implements Bus {
   }
 
   static async open(
-    url: string,
+    redis: Transport,
     channel: string,
     log: Logger,
     opts: { routing?: Routing; onReceived?: OnReceived } = {},
   ): Promise<RedisBus> {
-    const bus = new RedisBus(url, channel, opts.routing ?? 'topics', log, opts.onReceived);
+    const bus = new RedisBus(redis, channel, opts.routing ?? 'topics', log, opts.onReceived);
     try {
-      await Promise.all([bus.pub.connect(), bus.sub.connect()]);
-      await bus.sub.subscribe(bus.channelOf(LOBBY));
+      await redis.connect();
+      await redis.subscribe([bus.channelOf(LOBBY)]);
     } catch (err) {
-      bus.pub.disconnect();
-      bus.sub.disconnect();
+      await redis.close();
       throw new Error(`Redis cannot be reached: ${(err as Error).message}`, { cause: err });
     }
     bus.subscribed = true;
     bus.log.info({ channel, routing: bus.routing }, 'redis bus ready');
     // after the first connection: subscribe again, to every topic, on every reconnection
-    bus.sub.on('ready', () => {
-      const channels = [LOBBY, ...bus.topics].map((t) => bus.channelOf(t));
-      bus.sub.subscribe(...new Set(channels)).then(
+    redis.onSubscriber((up) => {
+      if (!up) {
+        bus.subscribed = false;
+        return;
+      }
+      const channels = [...new Set([LOBBY, ...bus.topics].map((t) => bus.channelOf(t)))];
+      redis.subscribe(channels).then(
         () => {
           bus.subscribed = true;
           bus.log.info({ channel, topics: channels.length }, 'redis bus subscribed again');
@@ -116,7 +93,7 @@ export class RedisBus implements Bus {
 
   async publish(event: BusEvent): Promise<void> {
     try {
-      await this.pub.publish(this.channelOf(topicOf(event)), JSON.stringify(event));
+      await this.redis.publish(this.channelOf(topicOf(event)), JSON.stringify(event));
       if (this.failing) this.log.info('publishing to redis works again');
       this.failing = false;
     } catch (err) {
@@ -132,12 +109,12 @@ export class RedisBus implements Bus {
     if (this.routing === 'single' || topic === LOBBY || this.topics.has(topic)) return;
     this.topics.add(topic);
     // while the subscriber is away, subscribing again on its return covers the topic
-    if (this.subscribed) await this.sub.subscribe(this.channelOf(topic));
+    if (this.subscribed) await this.redis.subscribe([this.channelOf(topic)]);
   }
 
   leave(topic: string): void {
     if (!this.topics.delete(topic) || this.routing === 'single' || !this.subscribed) return;
-    this.sub
+    this.redis
       .unsubscribe(this.channelOf(topic))
       .catch((err: unknown) => this.log.warn({ err, topic }, 'unsubscribing failed'));
   }
@@ -155,15 +132,12 @@ export class RedisBus implements Bus {
   }
 
   ready(): boolean {
-    return this.pub.status === 'ready' && this.subscribed;
+    return this.redis.publisherReady() && this.subscribed;
   }
 
   async close(): Promise<void> {
     this.handlers = [];
     this.reconnectHandlers = [];
-    // quit would wait for a Redis that is away: then just stop reconnecting
-    await Promise.allSettled(
-      [this.pub, this.sub].map(async (c) => (c.status === 'ready' ? c.quit() : c.disconnect())),
-    );
+    await this.redis.close();
   }
 }
