@@ -31,9 +31,7 @@ const PUBLISHER: RedisOptions = {
 };
 
 function logErrors(conn: Redis | Cluster, name: string, log: Logger): void {
-  conn.on('error', (err: Error) =>
-    log.warn({ err: err.message, connection: name }, 'redis error'),
-  );
+  conn.on('error', (err: Error) => log.warn({ err: err.message, connection: name }, 'redis error'));
   conn.on('close', () => log.warn({ connection: name }, 'redis connection closed'));
 }
 
