@@ -111,7 +111,9 @@ describe.each(STORAGES)('messages on %s', (kind) => {
       last = (await outsider.next('room_changed', () => true, 3000)).object.sum;
       count++;
     }
-    expect(count).toBeLessThan(5);
+    // one per 50 ms here: far fewer than 30 however slow the machine (a loaded one takes
+    // a few hundred ms for the 30)
+    expect(count).toBeLessThan(10);
   });
 
   it('list_messages pages by seq: before, after, limit, has_more; both together is not_sufficient_data', async () => {

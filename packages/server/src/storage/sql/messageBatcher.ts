@@ -9,8 +9,9 @@ interface Waiting<T, R> {
 /**
  * Group commit. Items added in the same event-loop turn, or while the previous batch
  * is being committed, are committed together by one call of `commit`; each promise
- * settles after that call: with its own result, or, when the batch fails, with the
- * batch's error (nothing in a failed batch is acknowledged).
+ * settles after that call with its own result. A batch that fails (nothing of it is
+ * committed) is committed again an item at a time, so that a failure fails its own item
+ * alone.
  */
 export class Batcher<T, R> {
   private queue: Waiting<T, R>[] = [];
@@ -19,6 +20,8 @@ export class Batcher<T, R> {
   constructor(
     private readonly commit: (items: T[]) => Promise<R[]>,
     private readonly maxBatch: number,
+    /** Called when the queue is empty and nothing is being committed. */
+    private readonly onIdle?: () => void,
   ) {}
 
   add(item: T): Promise<R> {
@@ -33,6 +36,14 @@ export class Batcher<T, R> {
     while (this.running) await this.running;
   }
 
+  private async alone(w: Waiting<T, R>): Promise<void> {
+    try {
+      w.resolve((await this.commit([w.item]))[0] as R);
+    } catch (err) {
+      w.reject(err);
+    }
+  }
+
   private async drain(): Promise<void> {
     try {
       for (;;) {
@@ -44,11 +55,13 @@ export class Batcher<T, R> {
           const results = await this.commit(batch.map((w) => w.item));
           batch.forEach((w, i) => w.resolve(results[i] as R));
         } catch (err) {
-          for (const w of batch) w.reject(err);
+          if (batch.length === 1) batch[0]!.reject(err);
+          else for (const w of batch) await this.alone(w);
         }
       }
     } finally {
       this.running = undefined;
+      this.onIdle?.();
     }
   }
 }

@@ -138,28 +138,40 @@ async function commitMessages(
 
 /**
  * Messages, group-committed: the adds of one event-loop turn, and those made while the
- * previous batch commits, share one transaction; each resolves after it.
+ * previous batch commits, share one transaction; each resolves after it. On PostgreSQL each
+ * room has its own batches: a room's counter row is locked only by its own messages'
+ * transaction, so a hot room written from many nodes queues on its own row without holding
+ * other rooms' messages behind it. SQLite has one writer whatever the rooms: there one batch
+ * takes every room (one commit for all).
  */
 export class SqlMessages implements MessageStore {
-  private readonly batcher: Batcher<NewMessage, Message | undefined>;
+  private readonly batchers = new Map<string, Batcher<NewMessage, Message | undefined>>();
   private closed = false;
 
   constructor(
     private readonly ctx: SqlContext,
-    maxBatch: number,
-  ) {
-    this.batcher = new Batcher((batch) => commitMessages(ctx, batch), maxBatch);
-  }
+    private readonly maxBatch: number,
+  ) {}
 
   add(message: NewMessage): Promise<Message | undefined> {
     if (this.closed) return Promise.reject(new Error('The storage is closed.'));
-    return this.batcher.add(message);
+    const key = this.ctx.dialect.kind === 'postgres' ? message.room_uuid : '';
+    let batcher = this.batchers.get(key);
+    if (!batcher) {
+      batcher = new Batcher(
+        (batch) => commitMessages(this.ctx, batch),
+        this.maxBatch,
+        () => this.batchers.delete(key),
+      );
+      this.batchers.set(key, batcher);
+    }
+    return batcher.add(message);
   }
 
   /** Commits the messages still waiting, and takes no more. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.batcher.flush();
+    await Promise.all([...this.batchers.values()].map((b) => b.flush()));
   }
 
   async list(
