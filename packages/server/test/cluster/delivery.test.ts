@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@chat/protocol';
 import { TestClient } from '../helpers/client.ts';
 import {
-  BUS_KINDS,
+  SETUPS,
   clusterServicesOrSkip,
   openDeployment,
   type Deployment,
@@ -25,13 +25,13 @@ function created(c: TestClient): { object: Message; id?: string }[] {
   );
 }
 
-describe.skipIf(!services).each(BUS_KINDS)('two nodes on PostgreSQL and Redis (%s)', (bus) => {
+describe.skipIf(!services).each(SETUPS)('two nodes on PostgreSQL and Redis (%s)', (setup) => {
   let deployment: Deployment;
   let nodes: NodeProcess[];
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    deployment = await openDeployment(services!, bus);
+    deployment = await openDeployment(services!, setup);
     nodes = await Promise.all([deployment.start('A'), deployment.start('B')]);
   });
   afterAll(async () => {

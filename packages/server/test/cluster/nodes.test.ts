@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '@chat/protocol';
 import { TestClient } from '../helpers/client.ts';
 import {
-  BUS_KINDS,
+  SETUPS,
   clusterServicesOrSkip,
   openDeployment,
   type Deployment,
@@ -16,9 +16,9 @@ const LEASE_MS = 1500;
 
 const uuids = (room: Room) => room.users.map((u) => u.uuid).sort();
 
-describe.skipIf(!services).each(BUS_KINDS)(
+describe.skipIf(!services).each(SETUPS)(
   'rooms, presence and identity across two nodes (%s)',
-  (bus) => {
+  (setup) => {
     let deployment: Deployment;
     let a: NodeProcess;
     let b: NodeProcess;
@@ -43,7 +43,7 @@ describe.skipIf(!services).each(BUS_KINDS)(
     }
 
     beforeAll(async () => {
-      deployment = await openDeployment(services!, bus);
+      deployment = await openDeployment(services!, setup);
       const args = ['--lease-ms', String(LEASE_MS)];
       [a, b] = await Promise.all([
         deployment.start('A', { args }),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '@chat/protocol';
 import { TestClient } from '../helpers/client.ts';
 import {
-  BUS_KINDS,
+  SETUPS,
   clusterServicesOrSkip,
   openDeployment,
   type Deployment,
@@ -18,7 +18,7 @@ const KICK_MINUTE_MS = 1500;
  * The attacker's suite of rooms with owners, on two nodes: the owner on one, everyone else
  * on either, each client from its own loopback address unless it shares one on purpose.
  */
-describe.skipIf(!services).each(BUS_KINDS)('rooms with owners across two nodes (%s)', (bus) => {
+describe.skipIf(!services).each(SETUPS)('rooms with owners across two nodes (%s)', (setup) => {
   let deployment: Deployment;
   let a: NodeProcess;
   let b: NodeProcess;
@@ -54,7 +54,7 @@ describe.skipIf(!services).each(BUS_KINDS)('rooms with owners across two nodes (
   }
 
   beforeAll(async () => {
-    deployment = await openDeployment(services!, bus);
+    deployment = await openDeployment(services!, setup);
     const args = ['--kick-minute-ms', String(KICK_MINUTE_MS), '--address-rooms-per-hour', '30'];
     [a, b] = await Promise.all([deployment.start('A', { args }), deployment.start('B', { args })]);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '@chat/protocol';
 import { TestClient } from '../helpers/client.ts';
 import {
-  BUS_KINDS,
+  SETUPS,
   clusterServicesOrSkip,
   openDeployment,
   type Deployment,
@@ -30,7 +30,7 @@ function seqsSeen(c: TestClient, room: string): number[] {
 }
 
 /** Events routed by topic: a node hears a room's events only while one of its connections is in it. */
-describe.skipIf(!services).each(BUS_KINDS)('events routed by topic, on two nodes (%s)', (bus) => {
+describe.skipIf(!services).each(SETUPS)('events routed by topic, on two nodes (%s)', (setup) => {
   let deployment: Deployment;
   let a: NodeProcess;
   let b: NodeProcess;
@@ -48,7 +48,7 @@ describe.skipIf(!services).each(BUS_KINDS)('events routed by topic, on two nodes
   }
 
   beforeAll(async () => {
-    deployment = await openDeployment(services!, bus);
+    deployment = await openDeployment(services!, setup);
     // a room's count goes to the lobby once a second, as by default (tests shorten it elsewhere)
     const args = ['--room-change-interval-ms', '1000'];
     [a, b] = await Promise.all([deployment.start('A', { args }), deployment.start('B', { args })]);

@@ -1,8 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropSchema, postgresUrlOrSkip, testSchemaName } from './postgres.ts';
 import { FAST_FLAGS, GENEROUS_FLAGS, startServerProcess, type ServerProcess } from './process.ts';
+import {
+  createDatabase,
+  dropDatabase,
+  PGBOUNCER,
+  startPgBouncer,
+  type PgBouncer,
+} from './pgbouncer.ts';
 import { startRedisCluster, type RedisCluster } from './redisCluster.ts';
 
 /** The shared services of the cluster tests. */
@@ -41,12 +49,18 @@ export class Deployment {
 
   constructor(
     readonly services: ClusterServices,
-    /** A Redis Cluster of the deployment's own, its bus instead of `services.redisUrl`. */
-    private readonly redisCluster?: RedisCluster,
+    private readonly own: {
+      /** A Redis Cluster of the deployment's own, its bus instead of `services.redisUrl`. */
+      redisCluster?: RedisCluster;
+      /** PgBouncer in front of PostgreSQL: the deployment has a database of its own behind it. */
+      pgbouncer?: PgBouncer;
+    } = {},
   ) {}
 
   /** The storage spec of this deployment, through `databaseUrl` (a proxy) when given. */
   storage(databaseUrl = this.services.databaseUrl): string {
+    // through PgBouncer nothing set per session survives: a database, not a search_path
+    if (this.own.pgbouncer) return this.own.pgbouncer.url(this.schema);
     const u = new URL(databaseUrl);
     u.searchParams.set('schema', this.schema);
     return u.toString();
@@ -54,7 +68,8 @@ export class Deployment {
 
   /** The bus spec of this deployment, through `redisUrl` (a proxy) when given. */
   bus(redisUrl = this.services.redisUrl): string {
-    if (this.redisCluster) return `${this.redisCluster.spec}?channel=${this.schema}`;
+    const cluster = this.own.redisCluster;
+    if (cluster) return `${cluster.spec}?channel=${this.schema}`;
     const u = new URL(redisUrl);
     u.searchParams.set('channel', this.schema);
     return u.toString();
@@ -81,19 +96,53 @@ export class Deployment {
   /** Stops every node and drops the schema. */
   async dispose(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stop()));
-    await dropSchema(this.services.databaseUrl, this.schema);
-    await this.redisCluster?.stop();
+    await this.own.redisCluster?.stop();
+    if (this.own.pgbouncer) {
+      await this.own.pgbouncer.stop();
+      await dropDatabase(this.services.databaseUrl, this.schema);
+    } else await dropSchema(this.services.databaseUrl, this.schema);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
-/** The buses the cluster suites run on: plain Redis pub/sub, and a Redis Cluster's sharded pub/sub. */
-export const BUS_KINDS = ['redis', 'redis-cluster'] as const;
-export type BusKind = (typeof BUS_KINDS)[number];
+/**
+ * What the cluster suites run on: plain Redis pub/sub and PostgreSQL; a Redis Cluster's
+ * sharded pub/sub (started for the file); PostgreSQL through PgBouncer in transaction pooling
+ * mode (started for the file, with a database of the deployment's own).
+ */
+export type Setup = 'redis' | 'redis-cluster' | 'pgbouncer';
+export const SETUPS: Setup[] = [
+  'redis',
+  ...available('redis-cluster', 'redis-server'),
+  ...available('pgbouncer', PGBOUNCER),
+];
 
-/** A deployment on that bus (a Redis Cluster of its own, started here, for `redis-cluster`). */
-export async function openDeployment(services: ClusterServices, bus: BusKind): Promise<Deployment> {
-  return new Deployment(services, bus === 'redis' ? undefined : await startRedisCluster());
+/**
+ * The setup when its program runs here; without it the setup is skipped, with the reason
+ * printed, except under CI, where the program must be there (.ci/run installs it).
+ */
+function available(setup: Setup, program: string): Setup[] {
+  try {
+    execFileSync(program, ['--version'], { stdio: 'ignore' });
+    return [setup];
+  } catch {
+    if (process.env.CI === 'true')
+      throw new Error(`${program} is missing, and CI must run the ${setup} tests.`);
+    console.warn(`Skipping the cluster tests on ${setup}: ${program} is not installed.`);
+    return [];
+  }
+}
+
+/** A deployment on that setup. */
+export async function openDeployment(services: ClusterServices, setup: Setup): Promise<Deployment> {
+  if (setup === 'redis') return new Deployment(services);
+  if (setup === 'redis-cluster') {
+    return new Deployment(services, { redisCluster: await startRedisCluster() });
+  }
+  const pgbouncer = await startPgBouncer(services.databaseUrl);
+  const deployment = new Deployment(services, { pgbouncer });
+  await createDatabase(services.databaseUrl, deployment.schema);
+  return deployment;
 }
 
 /** GET /healthz of a node. */

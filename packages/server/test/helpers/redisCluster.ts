@@ -9,7 +9,7 @@ import { waitFor } from './cluster.ts';
 const run = promisify(execFile);
 
 /** A free TCP port of this machine. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
