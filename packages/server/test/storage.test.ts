@@ -24,6 +24,7 @@ import type {
   StorageLimits,
 } from '../src/storage/storage.ts';
 import { SEARCH_INDEX_MAX } from '../src/storage/sql/rooms.ts';
+import { createDatabase, dropDatabase, startPgBouncer } from './helpers/pgbouncer.ts';
 import { dropSchema, emptySchema, postgresUrlOrSkip, testSchemaName } from './helpers/postgres.ts';
 
 /** What a line made by line() takes in a drawing besides its points: its JSON but "[]". */
@@ -1696,7 +1697,7 @@ describe.each(backends.filter((b) => b.name !== 'memory'))('$name batches', (bac
       // the batch is committed again a message at a time
       const bad = s.messages.add(newMessage(room.uuid, { ...u, name: null as unknown as string }));
       const results = await Promise.allSettled([...good, bad]);
-      expect(results.map((r) => r.status)).toEqual([...Array(5).fill('fulfilled'), 'rejected']);
+      expect(results.map((r) => r.status)).toEqual([...Array<string>(5).fill('fulfilled'), 'rejected']);
       expect((await s.rooms.get(room.uuid))?.sum).toBe(5);
       expect(seqsOf((await s.messages.list(room.uuid, { limit: 10 })).list)).toEqual(range(1, 5));
       // The next batch is unaffected.
@@ -2015,6 +2016,51 @@ describe('openStorage', () => {
         await repairsOversizedLines(postgresAt(url, schema));
       } finally {
         await dropSchema(url, schema);
+      }
+    },
+  );
+
+  it.skipIf(postgresUrl === undefined)(
+    'nodes that start together on a fresh database all migrate it, directly and through PgBouncer',
+    async () => {
+      const url = postgresUrl!;
+      const name = testSchemaName();
+      const bouncer = await startPgBouncer(url);
+      await createDatabase(url, name);
+      const opened: Storage[] = [];
+      try {
+        // four at once through PgBouncer (transaction pooling: no session lock holds there)
+        const through = bouncer.url(name);
+        opened.push(
+          ...(await Promise.all(
+            Array.from({ length: 4 }, () =>
+              SqlStorage.open({ kind: 'postgres', url: through, limits: LIMITS, poolSize: 2 }),
+            ),
+          )),
+        );
+        // and four at once directly, on a fresh schema
+        opened.push(
+          ...(await Promise.all(
+            Array.from({ length: 4 }, () =>
+              SqlStorage.open({ kind: 'postgres', url, schema: name, limits: LIMITS, poolSize: 2 }),
+            ),
+          )),
+        );
+        const room = await makeRoom(opened[0]!);
+        expect((await opened[3]!.rooms.get(room.uuid))?.uuid).toBe(room.uuid);
+        const client = new pg.Client({ connectionString: through });
+        await client.connect();
+        try {
+          const applied = await client.query('select count(*)::int as n from kysely_migration');
+          expect(applied.rows[0]).toEqual({ n: 9 });
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await Promise.all(opened.map((o) => o.close()));
+        await bouncer.stop();
+        await dropDatabase(url, name);
+        await dropSchema(url, name);
       }
     },
   );

@@ -361,14 +361,44 @@ async function initial(db: Kysely<unknown>, d: Dialect): Promise<void> {
  * Brings the schema up to date. `schema` names where the migration records live
  * (PostgreSQL); Kysely's Migrator would otherwise find them in any schema of the database.
  */
+/** The key of the transaction-level advisory lock that PostgreSQL migrations take. */
+const MIGRATION_LOCK = 7_305_114;
+
+/**
+ * Each migration, on PostgreSQL, first takes a transaction-level advisory lock: a run's
+ * migrations share one transaction, so the lock is held from the first until the commit, and
+ * holds on one server connection even behind PgBouncer (postgres.ts, TransactionLockAdapter).
+ * A node that migrates at the same moment waits, then finds the work done and its own record
+ * of it a duplicate: it fails, and reads the state again (migrate).
+ */
+function locked(all: Record<string, Migration>, d: Dialect): Record<string, Migration> {
+  if (d.kind !== 'postgres') return all;
+  return Object.fromEntries(
+    Object.entries(all).map(([name, m]) => [
+      name,
+      {
+        up: async (db: Kysely<unknown>) => {
+          await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(db);
+          await m.up(db);
+        },
+      },
+    ]),
+  );
+}
+
+/** Tries of a migration run that another node's run made fail (see locked). */
+const MIGRATION_TRIES = 3;
+
 export async function migrate(db: Db, d: Dialect, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations(d) },
+    provider: { getMigrations: async () => locked(migrations(d), d) },
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error === undefined) return;
+    if (d.kind === 'postgres' && attempt < MIGRATION_TRIES) continue;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : 'unknown error';
     throw new Error(`Storage migration ${failed ?? ''} failed: ${reason}`, { cause: error });

@@ -1,8 +1,10 @@
 import {
   Kysely,
+  PostgresAdapter,
   PostgresDialect,
   sql,
   type DatabaseIntrospector,
+  type DialectAdapter,
   type DatabaseMetadata,
   type SchemaMetadata,
   type TableMetadata,
@@ -78,6 +80,21 @@ class OwnSchemaDialect extends PostgresDialect {
   override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new OwnSchemaIntrospector(db);
   }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionLockAdapter();
+  }
+}
+
+/**
+ * Kysely takes a session-level advisory lock around migrations; behind PgBouncer in
+ * transaction pooling mode the lock and the migrations may run on different server
+ * connections (and the unlock on a third, leaving the lock held). The migrations take a
+ * transaction-level lock instead (migrations.ts, MIGRATION_LOCK).
+ */
+class TransactionLockAdapter extends PostgresAdapter {
+  override async acquireMigrationLock(): Promise<void> {}
+  override async releaseMigrationLock(): Promise<void> {}
 }
 
 class OwnSchemaIntrospector implements DatabaseIntrospector {
