@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRaw, lineId, TestClient } from './helpers/client.ts';
 import { STORAGES, testServer, type TestServer } from './helpers/server.ts';
@@ -195,6 +197,28 @@ describe.each(STORAGES)('statements and errors on %s', (kind) => {
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('serves the web client with a validator: a page asked again with it is answered 304', async () => {
+    mkdirSync(join(server.dir, 'www', 'assets'), { recursive: true });
+    writeFileSync(join(server.dir, 'www', 'index.html'), '<!doctype html><title>chat</title>');
+    writeFileSync(join(server.dir, 'www', 'assets', 'data-1.json'), '{"a":1}');
+    const page = await fetch(`${server.url}/room/abc`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>chat</title>');
+    const etag = page.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const again = await fetch(`${server.url}/`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    const asset = await fetch(`${server.url}/assets/data-1.json`);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(await asset.json()).toEqual({ a: 1 });
+    const stale = await fetch(`${server.url}/assets/data-1.json`, {
+      headers: { 'if-none-match': etag },
+    });
+    expect(stale.status).toBe(200);
   });
 
   it('serves /healthz', async () => {

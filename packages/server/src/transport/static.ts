@@ -50,11 +50,19 @@ export function serveStatic(root: string) {
       }
     }
     const immutable = file.startsWith(join(base, 'assets') + sep);
-    res.writeHead(200, {
+    // a weak validator from size and time: a page asking again (index.html, the emoji data a
+    // picker checks) is answered 304 without the file
+    const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    const headers = {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': stat.size,
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    });
+      etag,
+    };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'content-length': stat.size });
     if (req.method === 'HEAD') {
       res.end();
       return;
