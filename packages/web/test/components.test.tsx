@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { VirtuosoMockContext } from 'react-virtuoso';
 import { App } from '../src/App.tsx';
 import { MessageBody } from '../src/components/Message.tsx';
 import { MessageInput } from '../src/components/Input.tsx';
@@ -9,35 +8,22 @@ import { DRAW_COLORS, ROOM_COLORS } from '@chat/protocol';
 import { SEARCH_MAX_PAGES } from '../src/api/chatApi.ts';
 import { formatDateTime, formatDay } from '../src/format.ts';
 import { drawing, msg, range, room, settle, setup, user } from './fakes.ts';
+import { answerEnter, renderApp as renderAppAt } from './app.tsx';
 
 function renderApp(path: string) {
-  const t = setup();
-  const view = render(
-    <VirtuosoMockContext.Provider value={{ viewportHeight: 800, itemHeight: 40 }}>
-      <App store={t.store} api={t.api} initialPath={path} />
-    </VirtuosoMockContext.Provider>,
-  );
-  const s = t.socket();
-  act(() => {
-    s.open();
-    s.result('user_created', { object: user(1), token: 't', resumed: false });
-    s.result('rooms_listed', {
-      list: [room(1, { user_count: 2, sum: 7 }), room(2, { name: 'Second' })],
-      cursor: null,
-    });
-  });
-  return { ...t, s, view };
+  return renderAppAt(path, [room(1, { user_count: 2, sum: 7 }), room(2, { name: 'Second' })]);
 }
 
 /** Answers the room page's enter_room with an empty room. */
-async function enterRoom(t: ReturnType<typeof renderApp>) {
-  const enter = t.s.lastCall('enter_room')!;
-  await act(async () => {
-    t.s.result('room_entered', { object: room(1) }, enter.id);
-    t.s.result('messages_listed', { list: [], has_more: false, room_uuid: 'r1' }, enter.id);
-    t.s.result('drawing_got', { object: drawing('r1') }, enter.id);
-    await settle();
-  });
+function enterRoom(t: ReturnType<typeof renderApp>) {
+  return answerEnter(t, room(1));
+}
+
+/** Writes `text` in the room's message box and sends it with Enter. */
+function write(text: string) {
+  const box = screen.getByRole('textbox', { name: 'Write a message...' });
+  fireEvent.change(box, { target: { value: text } });
+  fireEvent.keyDown(box, { key: 'Enter' });
 }
 
 describe('MessageBody', () => {
@@ -183,9 +169,12 @@ describe('App', () => {
     expect(screen.getByText('room-1')).toBeTruthy();
     expect(screen.getByText('2 users')).toBeTruthy();
     expect(screen.getByText('7 messages')).toBeTruthy();
+    // both ask first (test/owners.test.tsx)
     fireEvent.click(screen.getByRole('button', { name: 'Add room' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Create' }));
     expect(t.s.lastCall('create_room')).toBeDefined();
     fireEvent.click(screen.getByRole('button', { name: 'Delete room Second' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
     expect(t.s.lastCall('delete_room')).toMatchObject({ uuid: 'r2' });
     act(() =>
       t.s.error('not_empty_room', {
@@ -264,9 +253,7 @@ describe('App', () => {
     const t = renderApp('/room/r1');
     await enterRoom(t);
     expect(screen.getByText('No messages yet')).toBeTruthy();
-    const box = screen.getByRole('textbox', { name: 'Write a message...' });
-    fireEvent.change(box, { target: { value: 'hi there' } });
-    fireEvent.keyDown(box, { key: 'Enter' });
+    write('hi there');
     expect(screen.getByText('Sending…')).toBeTruthy();
     const call = t.s.lastCall('create_message')!;
     await act(async () => {
@@ -277,12 +264,35 @@ describe('App', () => {
     expect(screen.getByText('hi there')).toBeTruthy();
   });
 
+  it('a message waiting for the connection says it is not sent; "Retry now" reconnects, and it goes once', async () => {
+    const t = renderApp('/room/r1');
+    await enterRoom(t);
+    write('hi there');
+    const call = t.s.lastCall('create_message')!;
+    act(() => t.s.drop());
+    expect(screen.getByText(/^Not sent: waiting for the connection/)).toBeTruthy();
+    expect(screen.queryByText('Sending…')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    expect(t.s.reconnects).toBe(1);
+    act(() => {
+      t.s.open();
+      t.s.result('user_created', { object: user(1), token: 't', resumed: true });
+    });
+    await enterRoom(t);
+    // sent again with the same call id: the server stores it once
+    expect(t.s.callsOf('create_message').map((c) => c.id)).toEqual([call.id, call.id]);
+    await act(async () => {
+      t.s.result('message_created', { object: msg(1, 'r1', user(1), 'hi there') }, call.id);
+      await settle();
+    });
+    expect(screen.queryByText(/^Not sent/)).toBeNull();
+    expect(screen.getByText('hi there')).toBeTruthy();
+  });
+
   it('a message the server asks to wait for says so, and why', async () => {
     const t = renderApp('/room/r1');
     await enterRoom(t);
-    const box = screen.getByRole('textbox', { name: 'Write a message...' });
-    fireEvent.change(box, { target: { value: 'busy' } });
-    fireEvent.keyDown(box, { key: 'Enter' });
+    write('busy');
     const detail = 'Too many messages from your network address: try again in 3 s.';
     await act(async () => {
       t.s.error('rate_limited', {

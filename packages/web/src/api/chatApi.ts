@@ -8,7 +8,14 @@ import {
   type History,
   type KeyValueStore,
 } from '@chat/client';
-import { PAGES, type CallInput, type Message, type ReplyTo, type Tool } from '@chat/protocol';
+import {
+  PAGES,
+  type CallInput,
+  type Message,
+  type ReplyTo,
+  type Room,
+  type Tool,
+} from '@chat/protocol';
 import type { AppStore } from '../store/index.ts';
 import { userActions } from '../store/user.ts';
 import { roomsActions, searchReadsOn } from '../store/rooms.ts';
@@ -29,10 +36,14 @@ export { SEARCH_FILL, SEARCH_MAX_PAGES } from '../store/rooms.ts';
 export const MEMBERS_REFRESH_MS = 1_000;
 /** At most one get_drawing a second after refused strokes (each append of one may be refused). */
 export const DRAWING_REFRESH_MS = 1_000;
+/** How long a reset of the board can be undone before it goes to the server. */
+export const RESET_UNDO_MS = 10_000;
 /** A refused message (rate_limited, unavailable) that said no retry_after_ms goes again after this. */
 export const MESSAGE_RETRY_MS = 1_000;
-/** Pages of older messages a jump to a reply's original loads at most (50 each). */
+/** Pages of older messages a jump to a reply's original loads at most. */
 export const JUMP_MAX_PAGES = 100;
+/** Messages per page of older ones (scrolled to, or passed on the way to a jump). */
+export const OLDER_PAGE = 100;
 /**
  * How long a message waits for its answer once sent. A dead connection is noticed by the
  * client's heartbeat (and the message sent again with its id), so this only ends a wait on a
@@ -50,6 +61,13 @@ export interface ChatApiOptions {
   now?: () => number;
   /** Called for each new message of the room: own or someone else's (for sounds). */
   onNewMessage?: (own: boolean, message: Message) => void;
+  /**
+   * Runs `flush` once, soon (the page: at the next animation frame). New messages and event
+   * log entries that come meanwhile are stored together then: a busy room (200 messages a
+   * second) updates the page once a frame, not once a message. Without it each is stored as
+   * it comes.
+   */
+  batch?: (flush: () => void) => void;
 }
 
 function defaultStorage(): KeyValueStore | null {
@@ -94,8 +112,14 @@ export class ChatApi {
   private visits = 0;
   private pendingSeq = 0;
   private membersTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A reset of the board waiting to be committed (see resetDrawingLater). */
+  private resetTimer: ReturnType<typeof setTimeout> | null = null;
   private lastDrawingRefresh = Number.NEGATIVE_INFINITY;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** New messages and log entries waiting for the next batch (see ChatApiOptions.batch). */
+  private arrived: Message[] = [];
+  private logged: Parameters<typeof logActions.added>[] = [];
+  private batched = false;
 
   constructor(
     readonly store: AppStore,
@@ -125,6 +149,8 @@ export class ChatApi {
     this.membersTimer = null;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    if (this.resetTimer !== null) clearTimeout(this.resetTimer);
+    this.resetTimer = null;
     this.client.close();
   }
 
@@ -144,7 +170,11 @@ export class ChatApi {
     const c = this.client;
     const d = this.dispatch;
     // the event log: every frame both ways, as the client sent and received it
-    c.on('frame', (f) => d(logActions.added(f.direction, f.data, f.at)));
+    c.on('frame', (f) => {
+      if (!this.options.batch) return d(logActions.added(f.direction, f.data, f.at));
+      this.logged.push([f.direction, f.data, f.at]);
+      this.scheduleFlush();
+    });
     c.on('state', (state) => this.onState(state));
     c.on('identity', ({ user, resumed }) => {
       d(userActions.created({ user, resumed }));
@@ -160,8 +190,23 @@ export class ChatApi {
     });
     c.on('room_created', (p) => d(roomsActions.created(p.object)));
     c.on('room_changed', (p) => {
-      d(roomsActions.changed(p.object));
-      this.membersChanged(p.object.uuid);
+      const room = p.object;
+      const s = this.store.getState();
+      // made unlisted: only its owner and members keep it (and hear of it again)
+      if (room.visibility === 'unlisted' && room.owner !== s.user.me?.uuid) {
+        if (room.uuid !== s.rooms.current) return d(roomsActions.unlisted(room.uuid));
+      }
+      d(roomsActions.changed(room));
+      this.membersChanged(room.uuid);
+    });
+    c.on('user_kicked', (p) => {
+      // the room is not wanted any more (no entering it again after a reconnect); a reset
+      // waiting there cannot go now
+      if (c.room === p.room_uuid) {
+        this.dropReset();
+        c.leaveRoom().catch(() => undefined);
+      }
+      d(roomsActions.kicked({ uuid: p.room_uuid, until: p.until }));
     });
     c.on('room_deleted', (p) => d(roomsActions.deleted(p.object)));
     c.on('room_entered', (p) => {
@@ -169,8 +214,8 @@ export class ChatApi {
     });
     c.on('history', (h) => this.onHistory(h));
     c.on('message_created', (p) => this.onMessage(p.object));
-    c.on('message_changed', (p) => d(messagesActions.changed(p.object)));
-    c.on('message_deleted', (p) => d(messagesActions.changed(p.object)));
+    c.on('message_changed', (p) => this.onChanged(p.object));
+    c.on('message_deleted', (p) => this.onChanged(p.object));
     c.on('drawing_got', (p) => {
       if (c.room !== null && p.object.room_uuid === c.room) d(drawingActions.got(p.object));
     });
@@ -188,7 +233,31 @@ export class ChatApi {
     c.on('error', (error, meta) => this.onError(error, meta));
   }
 
+  private scheduleFlush(): void {
+    if (this.batched) return;
+    this.batched = true;
+    this.options.batch?.(() => this.flush());
+  }
+
+  /** Stores what waited for the batch: before anything else that may concern the same messages. */
+  flush(): void {
+    this.batched = false;
+    const logged = this.logged;
+    const arrived = this.arrived;
+    this.logged = [];
+    this.arrived = [];
+    if (logged.length > 0)
+      this.dispatch(logActions.addedAll(logged.map((a) => logActions.added(...a).payload)));
+    if (arrived.length > 0) this.dispatch(messagesActions.arrived(arrived));
+  }
+
+  private onChanged(message: Message): void {
+    this.flush();
+    this.dispatch(messagesActions.changed(message));
+  }
+
   private onState(state: ConnectionState): void {
+    this.flush();
     const d = this.dispatch;
     d(uiActions.connectionChanged(state === 'closed' ? 'offline' : state));
     if (state === 'offline' || state === 'taken_over') {
@@ -200,6 +269,7 @@ export class ChatApi {
 
   private onHistory(h: History): void {
     if (h.room !== this.client.room) return;
+    this.flush();
     const d = this.dispatch;
     d(
       messagesActions.listed({
@@ -216,9 +286,14 @@ export class ChatApi {
   private onMessage(message: Message): void {
     const s = this.store.getState();
     if (message.room_uuid !== s.messages.roomUuid) return;
-    const last = s.messages.list[s.messages.list.length - 1];
+    const last = this.arrived.at(-1) ?? s.messages.list.at(-1);
     const isNew = last === undefined || message.seq > last.seq;
-    this.dispatch(messagesActions.created({ message }));
+    if (this.options.batch) {
+      this.arrived.push(message);
+      this.scheduleFlush();
+    } else {
+      this.dispatch(messagesActions.created({ message }));
+    }
     if (isNew) this.options.onNewMessage?.(message.user.uuid === s.user.me?.uuid, message);
   }
 
@@ -228,10 +303,14 @@ export class ChatApi {
     if (error instanceof ClientError) return;
     if (error.code === 'session_taken_over') return; // the banner says so
     switch (meta.call ?? error.call) {
-      case 'enter_room':
-        // entering again after a reconnect was refused: the room is gone
-        this.dispatch(roomsActions.enterFailed(this.store.getState().rooms.current ?? ''));
+      case 'enter_room': {
+        // entering again after a reconnect was refused: the room is gone, or bars this user
+        const current = this.store.getState().rooms.current ?? '';
+        if (error.code === 'user_banned' && error.until !== undefined) {
+          this.dispatch(roomsActions.barred({ uuid: current, until: error.until }));
+        } else this.dispatch(roomsActions.enterFailed(current));
         return;
+      }
       case 'append_draw_points':
         // the stroke is already on this board: show the drawing as stored instead
         if (error.code === 'drawing_full') this.refreshDrawing();
@@ -272,11 +351,19 @@ export class ChatApi {
     const ticket = ++this.visits;
     if (this.client.room === uuid) return ticket;
     const d = this.dispatch;
+    this.flush();
+    // a reset waiting in the room left goes now, before the room changes
+    this.commitReset();
     d(roomsActions.enterRequested(uuid));
     d(messagesActions.roomOpened(uuid));
     d(drawingActions.roomOpened(uuid));
     this.client.enterRoom(uuid).catch((error: unknown) => {
       if (error instanceof ClientError && (error.kind === 'cancelled' || error.kind === 'closed')) {
+        return;
+      }
+      // barred (kicked from it): the page says until when, in local time
+      if (error instanceof CallError && error.code === 'user_banned' && error.until) {
+        d(roomsActions.barred({ uuid, until: error.until }));
         return;
       }
       d(roomsActions.enterFailed(uuid));
@@ -290,6 +377,7 @@ export class ChatApi {
     if (ticket !== this.visits) return;
     const s = this.store.getState().rooms;
     if (s.current === null && this.client.room === null) return;
+    this.commitReset();
     this.dispatch(roomsActions.left());
     this.client.leaveRoom().catch(() => undefined);
   }
@@ -349,7 +437,10 @@ export class ChatApi {
   private post(id: string, body: string, replyTo?: string): void {
     const args = replyTo === undefined ? { body } : { body, reply_to: replyTo };
     this.client.request('create_message', args, { timeoutMs: MESSAGE_TIMEOUT_MS }).then(
-      (reply) => this.dispatch(messagesActions.created({ message: reply.object, id })),
+      (reply) => {
+        this.flush();
+        this.dispatch(messagesActions.created({ message: reply.object, id }));
+      },
       (error: unknown) => this.refused(id, body, error, replyTo),
     );
   }
@@ -388,17 +479,7 @@ export class ChatApi {
   loadOlder(): void {
     const m = this.store.getState().messages;
     if (!m.hasOlder || m.loadingOlder || m.list.length === 0) return;
-    this.dispatch(messagesActions.olderRequested());
-    // the page comes as a history event; null: nothing to load now
-    this.client.loadOlder().then(
-      (page) => {
-        if (page === null) this.dispatch(messagesActions.olderFailed());
-      },
-      (error: unknown) => {
-        this.dispatch(messagesActions.olderFailed());
-        this.tell(error);
-      },
-    );
+    void this.olderPage();
   }
 
   /**
@@ -409,21 +490,33 @@ export class ChatApi {
     for (let pages = 0; pages <= JUMP_MAX_PAGES; pages++) {
       const m = this.store.getState().messages;
       if (m.list.some((x) => x.seq === seq)) return true;
-      if (!m.hasOlder || pages === JUMP_MAX_PAGES) return false;
-      this.dispatch(messagesActions.olderRequested());
-      try {
-        // its page comes as a history event, in the store before this resolves
-        if ((await this.client.loadOlder()) === null) {
-          this.dispatch(messagesActions.olderFailed());
-          return false;
-        }
-      } catch (error) {
-        this.dispatch(messagesActions.olderFailed());
-        this.tell(error);
-        return false;
-      }
+      if (!m.hasOlder || pages === JUMP_MAX_PAGES || !(await this.olderPage())) return false;
     }
     return false;
+  }
+
+  /**
+   * The page before the first message the list holds (not the client's loadOlder(), which
+   * goes on from the oldest it passed on: the list lets old messages go while its reader
+   * follows the newest, and reads them again from where it begins). Whether a page came.
+   */
+  private async olderPage(): Promise<boolean> {
+    const first = this.store.getState().messages.list[0];
+    if (first === undefined) return false;
+    this.dispatch(messagesActions.olderRequested());
+    try {
+      const page = await this.client.request('list_messages', {
+        before: first.seq,
+        limit: OLDER_PAGE,
+      });
+      const { room_uuid, list, has_more } = page;
+      this.dispatch(messagesActions.listed({ room_uuid, list, has_more, mode: 'older' }));
+      return true;
+    } catch (error) {
+      this.dispatch(messagesActions.olderFailed());
+      this.tell(error);
+      return false;
+    }
   }
 
   typing(): void {
@@ -436,8 +529,28 @@ export class ChatApi {
     this.client.request('change_user_name', { name }).catch(this.tell);
   }
 
-  createRoom(fields: CallInput<'create_room'> = {}): void {
-    this.client.request('create_room', fields).catch(this.tell);
+  /** Creates a room owned by this user: the room, or null when refused (the notice says why). */
+  createRoom(fields: CallInput<'create_room'> = {}): Promise<Room | null> {
+    return this.client.request('create_room', fields).then(
+      (reply) => reply.object,
+      (error: unknown) => {
+        this.tell(error);
+        return null;
+      },
+    );
+  }
+
+  /** The owner locks or unlocks the room, or makes it unlisted or public. */
+  changeRoomSettings(
+    uuid: string,
+    settings: Omit<CallInput<'change_room_settings'>, 'uuid'>,
+  ): void {
+    this.client.request('change_room_settings', { uuid, ...settings }).catch(this.tell);
+  }
+
+  /** The owner takes a user out of the room and bars them from it for `minutes`. */
+  kickUser(room: string, user: string, minutes: number): void {
+    this.client.request('kick_user', { uuid: room, user, minutes }).catch(this.tell);
   }
 
   deleteRoom(uuid: string): void {
@@ -616,8 +729,46 @@ export class ChatApi {
     });
   }
 
-  resetDrawing(): void {
-    this.client.request('reset_drawing').catch(this.tell);
+  /**
+   * Reset with undo, as a deferred commit: the board clears here at once and reset_drawing is
+   * sent only after RESET_UNDO_MS (or at once when the page is hidden for good or the room is
+   * left); undoReset() before then shows the lines again and sends nothing. The server has no
+   * undo of a reset (its lines are gone once reset), so the others see the reset only when it
+   * is committed, and an undo costs them nothing. Lines drawn meanwhile stay shown here, and
+   * go with the reset when it is committed, as they would have on the server.
+   */
+  resetDrawingLater(): void {
+    if (this.client.room === null) return;
+    this.dropReset();
+    const until = this.now() + RESET_UNDO_MS;
+    this.dispatch(drawingActions.resetDeferred({ until }));
+    this.resetTimer = setTimeout(() => this.commitReset(), RESET_UNDO_MS);
+  }
+
+  /** Takes back a reset not yet committed: the board shows its lines again; nothing is sent. */
+  undoReset(): void {
+    if (this.resetTimer === null) return;
+    this.dropReset();
+  }
+
+  /** Sends the reset waiting (if any) now. */
+  commitReset(): void {
+    if (this.resetTimer === null) return;
+    clearTimeout(this.resetTimer);
+    this.resetTimer = null;
+    this.dispatch(drawingActions.resetSent());
+    // the room's drawing_got (empty) ends it here too
+    this.client.request('reset_drawing').catch((error: unknown) => {
+      // refused (a room locked meanwhile): the lines were never gone
+      this.dispatch(drawingActions.resetUndone());
+      this.tell(error);
+    });
+  }
+
+  private dropReset(): void {
+    if (this.resetTimer !== null) clearTimeout(this.resetTimer);
+    this.resetTimer = null;
+    if (this.store.getState().drawing.reset) this.dispatch(drawingActions.resetUndone());
   }
 
   /** Reads the drawing again (at most once a second): a refused stroke must not stay shown. */

@@ -2,13 +2,16 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { Circle, Layer, Line as KonvaLine, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
 import { DRAW_COLORS, type Line, type Tool } from '@chat/protocol';
+import { RESET_UNDO_MS } from '../api/chatApi.ts';
 import { useApi } from '../api/context.tsx';
 import { StrokeStreamer } from '../api/stroke.ts';
 import { uuid4 } from '../api/uuid.ts';
-import { useAppDispatch, useAppSelector } from '../store/index.ts';
-import { drawingActions, lastOwnLine } from '../store/drawing.ts';
+import { selectCurrentRoom, useAppDispatch, useAppSelector } from '../store/index.ts';
+import { drawingActions, lastOwnLine, shownLines } from '../store/drawing.ts';
+import { LOCKED_TITLE, mayManage } from '../owners.ts';
 import { Button } from './Buttons.tsx';
 import { ColorPicker } from './ColorPicker.tsx';
+import { ConfirmButton } from './Confirm.tsx';
 
 /** One coordinate space shared by every browser; the stage scales it to the panel. */
 export const BOARD = { width: 1200, height: 900 } as const;
@@ -59,11 +62,15 @@ const clampTo = (n: number, max: number) => Math.min(max, Math.max(0, n));
 export default function Drawing() {
   const api = useApi();
   const dispatch = useAppDispatch();
-  const order = useAppSelector((s) => s.drawing.order);
+  const all = useAppSelector((s) => s.drawing.order);
+  const reset = useAppSelector((s) => s.drawing.reset);
+  // a reset waiting to be committed hides the lines it clears (see ChatApi.resetDrawingLater)
+  const order = useMemo(() => shownLines(all, reset), [all, reset]);
   const lines = useAppSelector((s) => s.drawing.lines);
   const loaded = useAppSelector((s) => s.drawing.loaded);
   const me = useAppSelector((s) => s.user.me?.uuid);
   const undoable = useAppSelector((s) => lastOwnLine(s.drawing, me));
+  const may = useAppSelector((s) => mayManage(selectCurrentRoom(s), me));
   const [tool, setTool] = useState<Tool>('pen');
   const [color, setColor] = useState<string>(DRAW_COLORS[0]);
   const wrap = useRef<HTMLDivElement>(null);
@@ -166,9 +173,17 @@ export default function Drawing() {
         >
           Undo
         </Button>
-        <Button variant="danger" onClick={() => api.resetDrawing()} aria-label="Reset drawing">
+        <ConfirmButton
+          className="btn-danger"
+          label="Reset drawing"
+          question={`Clear the board for everyone? You can undo it for ${RESET_UNDO_MS / 1000} seconds.`}
+          confirm="Reset"
+          onConfirm={() => api.resetDrawingLater()}
+          disabled={!may || reset !== null}
+          title={may ? undefined : LOCKED_TITLE}
+        >
           Reset
-        </Button>
+        </ConfirmButton>
         <Button onClick={exportPng} aria-label="Export PNG of the drawing">
           Export PNG
         </Button>

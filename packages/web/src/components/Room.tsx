@@ -11,8 +11,12 @@ import {
 } from '../store/index.ts';
 import { searchPaused } from '../store/rooms.ts';
 import { unreadOf } from '../store/read.ts';
+import { LOCKED_TITLE, isOwner, mayManage } from '../owners.ts';
 import { Button } from './Buttons.tsx';
 import { ColorPicker } from './ColorPicker.tsx';
+import { ConfirmButton } from './Confirm.tsx';
+import { CreateRoomButton } from './CreateRoom.tsx';
+import { Crown, KickButton, RoomFlags } from './RoomSettings.tsx';
 import { InlineEdit, SearchInput } from './Input.tsx';
 import { Spinner } from './Spinner.tsx';
 
@@ -35,6 +39,9 @@ export const RoomItem = memo(function RoomItem({
   const [picking, setPicking] = useState(false);
   const users = room.user_count ?? room.users.length;
   const unread = useAppSelector((s) => (current ? 0 : unreadOf(s.read, room)));
+  // a locked room lets only its owner rename, recolor or delete it
+  const may = useAppSelector((s) => mayManage(room, s.user.me?.uuid));
+  const locked = may ? undefined : LOCKED_TITLE;
   return (
     <div className={current ? 'room-item current' : 'room-item'} data-room-uuid={room.uuid}>
       <div className="room-main">
@@ -59,6 +66,7 @@ export const RoomItem = memo(function RoomItem({
             {room.name}
           </button>
         )}
+        <RoomFlags room={room} />
         {unread !== null && unread > 0 && (
           <span
             className="unread-badge"
@@ -78,6 +86,8 @@ export const RoomItem = memo(function RoomItem({
         <div className="room-actions">
           <Button
             aria-label={`Rename room ${room.name}`}
+            disabled={!may}
+            title={locked}
             onClick={() => {
               setPicking(false);
               setEditing(true);
@@ -88,20 +98,26 @@ export const RoomItem = memo(function RoomItem({
           <Button
             aria-label={`Change color of room ${room.name}`}
             aria-expanded={picking}
+            disabled={!may}
+            title={locked}
             onClick={() => setPicking((p) => !p)}
           >
             Color
           </Button>
-          <Button
-            variant="danger"
-            aria-label={`Delete room ${room.name}`}
-            onClick={() => api.deleteRoom(room.uuid)}
+          <ConfirmButton
+            className="btn-danger"
+            label={`Delete room ${room.name}`}
+            question={`Delete the room ${room.name}, its messages and its board?`}
+            confirm="Delete"
+            disabled={!may}
+            title={locked}
+            onConfirm={() => api.deleteRoom(room.uuid)}
           >
             Delete
-          </Button>
+          </ConfirmButton>
         </div>
       )}
-      {picking && (
+      {picking && may && (
         <ColorPicker
           colors={ROOM_COLORS}
           value={room.color}
@@ -176,9 +192,7 @@ export function RoomList({ compact }: { compact?: boolean }) {
       <div className="panel-toolbar">
         <h2 className="panel-title">Rooms</h2>
         <SearchInput onSearch={onSearch} />
-        <Button variant="primary" onClick={() => api.createRoom()}>
-          Add room
-        </Button>
+        <CreateRoomButton />
       </div>
       <SearchState />
       {!loaded ? (
@@ -229,6 +243,7 @@ export function UserList() {
   const users = useAppSelector(selectRoomUsers);
   const me = useAppSelector((s) => s.user.me?.uuid);
   if (!room) return <Spinner />;
+  const owner = isOwner(room, me);
   const total = room.user_count ?? room.users.length;
   // the paged member list knows whether more remain; the room's own list, by the count
   const more = users === members?.list ? members.cursor !== null : total > users.length;
@@ -241,8 +256,13 @@ export function UserList() {
       <ul className="user-list">
         {users.map((u) => (
           <li key={u.uuid} className={u.uuid === me ? 'user-item own' : 'user-item'}>
-            {u.name}
-            {u.uuid === me && <span className="muted"> (you)</span>}
+            <span className="user-item-name">
+              {u.name}
+              {u.uuid === room.owner && <Crown />}
+              {u.uuid === me && <span className="muted"> (you)</span>}
+            </span>
+            {/* the owner may take anyone else out of the room for a while */}
+            {owner && u.uuid !== me && <KickButton room={room.uuid} user={u} />}
           </li>
         ))}
       </ul>

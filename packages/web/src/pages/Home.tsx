@@ -1,9 +1,27 @@
 import { useIsPhone, useTitle } from '../hooks.ts';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
 import { uiActions } from '../store/ui.ts';
+import { roomsActions } from '../store/rooms.ts';
+import { removalText } from '../owners.ts';
+import { Button } from '../components/Buttons.tsx';
 import { Log } from '../components/Log.tsx';
 import { RoomList } from '../components/Room.tsx';
 import { Panels, TabBar } from '../components/Tabs.tsx';
+
+/** Why this user is back here: the owner of a room took them out of it, until when. */
+function RemovalNotice() {
+  const dispatch = useAppDispatch();
+  const removal = useAppSelector((s) => s.rooms.removal);
+  if (!removal) return null;
+  return (
+    <div className="banner removal" role="alert">
+      <span>{removalText(removal.name, removal.until)}</span>
+      <Button aria-label="Dismiss" onClick={() => dispatch(roomsActions.removalDismissed())}>
+        ×
+      </Button>
+    </div>
+  );
+}
 
 /** Home: the event log on the left, the rooms on the right (one at a time on a phone). */
 export default function Home() {
@@ -34,6 +52,7 @@ export default function Home() {
           ]}
         />
       ) : null}
+      <RemovalNotice />
       <Panels
         phone={phone}
         show={showLog ? 'left' : 'right'}

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 import { useApi } from '../api/context.tsx';
 import { useIsPhone, useTitle } from '../hooks.ts';
 import { selectCurrentRoom, useAppDispatch, useAppSelector } from '../store/index.ts';
@@ -8,6 +8,8 @@ import { CopyLinkButton, GoBackButton } from '../components/Buttons.tsx';
 import { Log } from '../components/Log.tsx';
 import { MessagesPanel } from '../components/Message.tsx';
 import { RoomList, UserList } from '../components/Room.tsx';
+import { ResetUndoBar, RoomFlags, RoomSettingsButton } from '../components/RoomSettings.tsx';
+import { isOwner, removalText } from '../owners.ts';
 import { Spinner } from '../components/Spinner.tsx';
 import { Panels, TabBar, type TabSpec } from '../components/Tabs.tsx';
 
@@ -24,6 +26,18 @@ function RoomMissing() {
   );
 }
 
+/** Entering was refused: this user was kicked from the room, until when (local time). */
+function RoomBarred() {
+  const removal = useAppSelector((s) => s.rooms.removal);
+  return (
+    <section className="panel-body centered" aria-label="Room">
+      <h2>You cannot enter this room now</h2>
+      <p role="alert">{removal && removalText(removal.name, removal.until)}</p>
+      <Link to="/">Back to all rooms</Link>
+    </section>
+  );
+}
+
 /** /room/:uuid — enters the room on open (deep links too) and leaves it on close. */
 export default function RoomPage() {
   const { uuid = '' } = useParams();
@@ -35,6 +49,7 @@ export default function RoomPage() {
   const leftTab = useAppSelector((s) => s.ui.leftTab);
   const rightTab = useAppSelector((s) => s.ui.rightTab);
   const phonePanel = useAppSelector((s) => s.ui.phonePanel);
+  const owner = useAppSelector((s) => isOwner(room, s.user.me?.uuid));
 
   useEffect(() => {
     const ticket = api.enterRoom(uuid);
@@ -84,6 +99,7 @@ export default function RoomPage() {
   const left = leftTab === 'log' ? <Log /> : <RoomList compact />;
   let right;
   if (status === 'missing') right = <RoomMissing />;
+  else if (status === 'barred') right = <RoomBarred />;
   else if (status !== 'entered' || !room) right = <Spinner label="Entering the room" />;
   else if (rightTab === 'users') right = <UserList />;
   else if (rightTab === 'drawing') {
@@ -100,9 +116,14 @@ export default function RoomPage() {
         <span className="room-color" style={{ background: room.color }} aria-hidden="true" />
         <span className="room-title-text">{room.name}</span>
       </h1>
+      <RoomFlags room={room} words />
       <CopyLinkButton />
+      {owner && <RoomSettingsButton room={room} />}
     </>
   ) : null;
+
+  // kicked out by the owner: back to the lobby, which says why and until when
+  if (status === 'kicked') return <Navigate to="/" replace />;
 
   if (phone) {
     return (
@@ -112,6 +133,7 @@ export default function RoomPage() {
           {title}
         </div>
         <TabBar label="Views" tabs={[...rightTabs, ...leftTabs]} />
+        <ResetUndoBar />
         <Panels phone show={phonePanel} left={left} right={right} />
       </>
     );
@@ -132,6 +154,7 @@ export default function RoomPage() {
             {title}
             <TabBar label="Room views" tabs={rightTabs} before={<GoBackButton />} />
           </div>
+          <ResetUndoBar />
           {right}
         </>
       }

@@ -7,6 +7,12 @@ export interface DrawingState {
   /** Line uuids in drawing order. */
   order: string[];
   loaded: boolean;
+  /**
+   * A reset this page asked for and has not committed yet (see ChatApi.resetDrawingLater):
+   * the lines it hides, and when it goes to the server (ms since the epoch; null: sent, its
+   * empty drawing not back yet). Lines drawn meanwhile are not hidden.
+   */
+  reset: { hidden: Record<string, true>; until: number | null } | null;
 }
 
 export const initialDrawingState: DrawingState = {
@@ -14,6 +20,7 @@ export const initialDrawingState: DrawingState = {
   lines: {},
   order: [],
   loaded: false,
+  reset: null,
 };
 
 export interface PointsAppended {
@@ -47,6 +54,22 @@ const drawingSlice = createSlice({
       state.order = [];
       for (const line of d.lines) upsert(state, line);
       state.loaded = true;
+      // the committed reset's empty drawing ends it; one still waiting keeps its lines hidden
+      if (state.reset?.until === null) state.reset = null;
+    },
+    /** The board clears here now; the reset goes to the server at `until` (or is undone). */
+    resetDeferred(state, action: PayloadAction<{ until: number }>) {
+      const hidden: Record<string, true> = { ...state.reset?.hidden };
+      for (const id of state.order) hidden[id] = true;
+      state.reset = { hidden, until: action.payload.until };
+    },
+    /** Sent: the lines stay hidden until the server's empty drawing comes. */
+    resetSent(state) {
+      if (state.reset) state.reset.until = null;
+    },
+    /** Undone (or refused): the lines show again, as they are now. */
+    resetUndone(state) {
+      state.reset = null;
     },
     lineChanged(state, action: PayloadAction<Line>) {
       upsert(state, action.payload);
@@ -77,14 +100,20 @@ const drawingSlice = createSlice({
   },
 });
 
-/** The uuid of the newest line drawn by this user, the one undo removes. */
+/** The uuid of the newest line shown drawn by this user, the one undo removes. */
 export function lastOwnLine(state: DrawingState, userUuid: string | undefined): string | undefined {
   if (userUuid === undefined) return undefined;
   for (let i = state.order.length - 1; i >= 0; i--) {
     const id = state.order[i]!;
-    if (state.lines[id]?.user_uuid === userUuid) return id;
+    if (state.lines[id]?.user_uuid === userUuid && !state.reset?.hidden[id]) return id;
   }
   return undefined;
+}
+
+/** The uuids of the lines the board shows, in drawing order (a reset waiting hides some). */
+export function shownLines(order: string[], reset: DrawingState['reset']): string[] {
+  const hidden = reset?.hidden;
+  return hidden ? order.filter((id) => !hidden[id]) : order;
 }
 
 export const drawingActions = drawingSlice.actions;

@@ -1,7 +1,16 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import type { Room, User } from '@chat/protocol';
 
-export type RoomStatus = 'idle' | 'entering' | 'entered' | 'missing';
+/** `barred`: enter_room was refused with user_banned; `kicked`: the owner took this user out. */
+export type RoomStatus = 'idle' | 'entering' | 'entered' | 'missing' | 'barred' | 'kicked';
+
+/** Why this user is out of a room: kicked by its owner, until when (an ISO time). */
+export interface Removal {
+  roomUuid: string;
+  /** The room's name when it happened (null: a room this page never listed). */
+  name: string | null;
+  until: string;
+}
 
 /**
  * A search page may hold fewer rooms than asked (the server examines a bounded number of rooms
@@ -53,6 +62,8 @@ export interface RoomsState {
   status: RoomStatus;
   /** The full member list of the current room, when paged with list_room_users. */
   members: MembersState | null;
+  /** The current room refused this user (status `barred`) or took them out (`kicked`). */
+  removal: Removal | null;
   /**
    * Rooms deleted while this page was open. A page read before a deletion can arrive
    * after its room_deleted; uuids are never reused, so such a room is dropped, not revived.
@@ -70,6 +81,7 @@ export const initialRoomsState: RoomsState = {
   current: null,
   status: 'idle',
   members: null,
+  removal: null,
   deleted: {},
 };
 
@@ -81,6 +93,23 @@ export function compareRooms(a: Room, b: Room): number {
 
 export function matchesQuery(room: Room, query: string): boolean {
   return room.name.toLowerCase().includes(query.toLowerCase());
+}
+
+/**
+ * Whether a room falls within the part of a list loaded so far (newest first, `cursor` null:
+ * all of it): a room that appears there (made public) is shown; an older one comes with its page.
+ */
+function withinLoaded(
+  byId: Record<string, Room>,
+  ids: readonly string[],
+  cursor: string | null,
+  room: Room,
+): boolean {
+  if (cursor === null) return true;
+  return ids.some((id) => {
+    const r = byId[id];
+    return r !== undefined && compareRooms(room, r) <= 0;
+  });
 }
 
 function addIds(ids: string[], more: readonly Room[]): string[] {
@@ -160,6 +189,43 @@ const roomsSlice = createSlice({
       const room = action.payload;
       if (state.deleted[room.uuid]) return;
       state.byId[room.uuid] = room;
+      // a room made public appears in the lists that now include it (rooms_listed shows
+      // public rooms; an unlisted one stays where it was: its owner's list, or no list)
+      if (room.visibility !== 'public') return;
+      if (state.loaded && !state.main.includes(room.uuid)) {
+        if (withinLoaded(state.byId, state.main, state.cursor, room)) state.main.push(room.uuid);
+      }
+      const search = state.search;
+      if (search && !search.ids.includes(room.uuid) && matchesQuery(room, search.query)) {
+        if (withinLoaded(state.byId, search.ids, search.cursor, room)) search.ids.push(room.uuid);
+      }
+    },
+    /**
+     * A room became unlisted and this user neither owns it nor is in it: it leaves the lists
+     * (its later changes are told only to its members and owner).
+     */
+    unlisted(state, action: PayloadAction<string>) {
+      const uuid = action.payload;
+      if (state.current === uuid) return;
+      delete state.byId[uuid];
+      state.main = state.main.filter((id) => id !== uuid);
+      if (state.search) state.search.ids = state.search.ids.filter((id) => id !== uuid);
+    },
+    /** user_kicked: the owner took this user out of the room until `until`. */
+    kicked(state, action: PayloadAction<{ uuid: string; until: string }>) {
+      const { uuid, until } = action.payload;
+      state.removal = { roomUuid: uuid, name: state.byId[uuid]?.name ?? null, until };
+      if (state.current === uuid) state.status = 'kicked';
+    },
+    /** enter_room answered user_banned: barred from the room until `until`. */
+    barred(state, action: PayloadAction<{ uuid: string; until: string }>) {
+      const { uuid, until } = action.payload;
+      if (state.current !== uuid) return;
+      state.status = 'barred';
+      state.removal = { roomUuid: uuid, name: state.byId[uuid]?.name ?? null, until };
+    },
+    removalDismissed(state) {
+      state.removal = null;
     },
     deleted(state, action: PayloadAction<Room>) {
       const uuid = action.payload.uuid;
@@ -173,6 +239,7 @@ const roomsSlice = createSlice({
       if (state.current !== action.payload || state.status !== 'entered') {
         state.current = action.payload;
         state.status = 'entering';
+        state.removal = null;
       }
       if (state.members?.roomUuid !== action.payload) state.members = null;
     },
