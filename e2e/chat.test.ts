@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import {
   addRoom,
   boardStats,
+  deleteRoom,
   enterRoom,
   inkedPixels,
   launch,
@@ -266,7 +267,7 @@ describe('two browsers (desktop)', () => {
   it('deleting a room with users shows the error; an empty room is deleted live', async () => {
     await b.page.getByRole('button', { name: 'Go back' }).click();
     await b.page.waitForURL(server.url + '/');
-    await roomItem(b.page, room).getByRole('button', { name: 'Delete room Alpha' }).click();
+    await deleteRoom(b.page, room, 'Alpha');
     await b.page.locator('.notice').first().waitFor({ timeout: 2_000 });
     await expect(roomItem(b.page, room).count()).resolves.toBe(1);
     await shot(b.page, 'desktop-delete-error');
@@ -278,7 +279,7 @@ describe('two browsers (desktop)', () => {
       .getByTitle('Users in the room')
       .filter({ hasText: /^0 users$/ })
       .waitFor({ timeout: 3_000 });
-    await roomItem(b.page, room).getByRole('button', { name: 'Delete room Alpha' }).click();
+    await deleteRoom(b.page, room, 'Alpha');
     await waitFor(
       async () => (await roomItem(a.page, room).count()) === 0,
       2_000,

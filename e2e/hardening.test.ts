@@ -354,6 +354,10 @@ describe('quotas of a network address', () => {
     await addRoom(o.page);
     await o.page.getByRole('button', { name: 'Add room' }).click();
     await o.page
+      .getByRole('dialog', { name: 'New room' })
+      .getByRole('button', { name: 'Create' })
+      .click();
+    await o.page
       .locator('.notice', {
         hasText: /^Too many rooms created from your network address: try again in \d+ min\./,
       })

@@ -322,23 +322,39 @@ export function roomItem(page: Page, uuid: string): Locator {
   return page.locator(`.room-item[data-room-uuid="${uuid}"]`);
 }
 
-/** Clicks "Add room" and returns the uuid of the room that appeared. */
-export async function addRoom(page: Page): Promise<string> {
-  const before = new Set(
-    await page
-      .locator('.room-item')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-room-uuid'))),
-  );
+/**
+ * Creates a room with "Add room" (public, named by the server unless `name`), which opens it;
+ * returns its uuid, the page back in the lobby unless `stay`.
+ */
+export async function addRoom(
+  page: Page,
+  options: { name?: string; unlisted?: boolean; stay?: boolean } = {},
+): Promise<string> {
   await page.getByRole('button', { name: 'Add room' }).click();
-  for (let i = 0; i < 100; i++) {
-    const now = await page
-      .locator('.room-item')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-room-uuid')));
-    const added = now.find((u) => u !== null && !before.has(u));
-    if (added) return added;
-    await page.waitForTimeout(50);
+  const dialog = page.getByRole('dialog', { name: 'New room' });
+  if (options.name !== undefined) {
+    await dialog.getByRole('textbox', { name: 'Name' }).fill(options.name);
   }
-  throw new Error('no room appeared after "Add room"');
+  if (options.unlisted) await dialog.getByRole('radio', { name: /^Unlisted/ }).check();
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await page.waitForURL(/\/room\/[0-9a-f-]{36}$/);
+  const uuid = new URL(page.url()).pathname.split('/').pop()!;
+  if (!options.stay) {
+    await page.getByRole('button', { name: 'Go back' }).click();
+    await roomItem(page, uuid).waitFor();
+  }
+  return uuid;
+}
+
+/** Deletes a room from the lobby's list: its Delete, then the Delete of the question asked. */
+export async function deleteRoom(page: Page, uuid: string, name: string): Promise<void> {
+  await roomItem(page, uuid)
+    .getByRole('button', { name: `Delete room ${name}` })
+    .click();
+  await page
+    .getByRole('dialog', { name: `Delete the room ${name}, its messages and its board?` })
+    .getByRole('button', { name: 'Delete', exact: true })
+    .click();
 }
 
 export async function renameRoom(page: Page, uuid: string, name: string): Promise<void> {
