@@ -27,6 +27,7 @@ export {
   type SocketTarget,
   type WebSocketConstructor,
 } from './socket.ts';
+export { retryRateLimited, type RetryOptions } from './retry.ts';
 export { roomsNamed, type RoomsNamedOptions } from './rooms.ts';
 export { Throttle } from './throttle.ts';
 export { createIdSource, type IdSource } from './ids.ts';
