@@ -1,6 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { CallError, ChatClient, roomsNamed, type History, type KeyValueStore } from '@chat/client';
+import {
+  CallError,
+  ChatClient,
+  retryRateLimited,
+  roomsNamed,
+  type History,
+  type KeyValueStore,
+} from '@chat/client';
 import { tokenFile } from '@chat/client/node';
 import { isUuid, LIMITS, type Message, type Room } from '@chat/protocol';
 import { helpText, parseInput, usage, type CommandName } from './commands.ts';
@@ -22,9 +28,6 @@ function membersOf(room: Room): Map<string, string> | null {
   if (room.user_count > LIMITS.roomUsersInline) return null;
   return new Map(room.users.map((u) => [u.uuid, u.name]));
 }
-
-/** How many times a message refused with rate_limited is sent again, after the wait asked. */
-const SEND_ATTEMPTS = 5;
 
 /**
  * The terminal client: one ChatClient, the commands read line by line, what happens in the
@@ -457,21 +460,11 @@ export class Chat {
       return this.screen.fail('not in a room: /join ROOM first (/rooms lists them)');
     }
     this.screen.eraseTyped();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.request('create_message', { body });
-        return;
-      } catch (err) {
-        if (this.done) return;
-        if (err instanceof CallError && err.code === 'rate_limited' && attempt < SEND_ATTEMPTS) {
-          const waited = await sleep(err.retryAfterMs ?? 1_000, true, {
-            signal: this.stopping.signal,
-          }).catch(() => false);
-          if (waited) continue;
-          return;
-        }
-        return this.screen.fail(`not sent: ${describe(err)}`);
-      }
+    const { signal } = this.stopping;
+    try {
+      await retryRateLimited(() => this.client.request('create_message', { body }), { signal });
+    } catch (err) {
+      if (!this.done) this.screen.fail(`not sent: ${describe(err)}`);
     }
   }
 }
