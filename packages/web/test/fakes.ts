@@ -1,6 +1,6 @@
 import type { SocketHandlers, SocketLike, SocketTarget } from '@chat/client';
 import type { Message, Room, User } from '@chat/protocol';
-import { ChatApi } from '../src/api/chatApi.ts';
+import { ChatApi, type ChatApiOptions } from '../src/api/chatApi.ts';
 import { createStore } from '../src/store/index.ts';
 
 export interface SentCall {
@@ -88,7 +88,7 @@ export function memoryStorage() {
 }
 
 /** A ChatApi on a fake socket, started; `socket()` is the socket its client made. */
-export function setup(options: { now?: () => number } = {}) {
+export function setup(options: Pick<ChatApiOptions, 'now' | 'batch'> = {}) {
   const store = createStore();
   const storage = memoryStorage();
   let socket: FakeSocket | null = null;

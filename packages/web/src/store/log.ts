@@ -1,4 +1,5 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
+import { frozen, plain } from './lists.ts';
 
 export type Direction = 'in' | 'out';
 
@@ -56,19 +57,22 @@ function summary(frame: string): { type: string; message: string } {
 
 export const initialLogState: LogState = { entries: [], nextId: 1, dropped: 0 };
 
+function append(state: LogState, entries: readonly Omit<LogEntry, 'id'>[]): void {
+  const added = entries.map((e, i) => ({ ...e, id: state.nextId + i }));
+  state.nextId += added.length;
+  const kept = plain(state.entries);
+  const over = Math.max(0, kept.length + added.length - LOG_CAP);
+  state.entries = frozen([...(over > 0 ? kept.slice(over) : kept), ...added].slice(-LOG_CAP));
+  state.dropped += over;
+}
+
 const logSlice = createSlice({
   name: 'log',
   initialState: initialLogState,
   reducers: {
     added: {
       reducer(state, action: PayloadAction<Omit<LogEntry, 'id'>>) {
-        state.entries.push({ ...action.payload, id: state.nextId });
-        state.nextId++;
-        const over = state.entries.length - LOG_CAP;
-        if (over > 0) {
-          state.entries.splice(0, over);
-          state.dropped += over;
-        }
+        append(state, [action.payload]);
       },
       prepare(direction: Direction, frame: string, time: number = Date.now()) {
         const { type, message } = summary(frame);
@@ -76,6 +80,10 @@ const logSlice = createSlice({
         const text = shown.length > LOG_TEXT_CHARS ? `${shown.slice(0, LOG_TEXT_CHARS)}…` : shown;
         return { payload: { time, direction, type, message, text } };
       },
+    },
+    /** Entries made by `added`'s prepare, stored together (a busy room: once a frame). */
+    addedAll(state, action: PayloadAction<Omit<LogEntry, 'id'>[]>) {
+      append(state, action.payload);
     },
     cleared(state) {
       state.dropped += state.entries.length;

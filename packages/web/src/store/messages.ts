@@ -1,6 +1,23 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import type { Message, ReplyTo, User } from '@chat/protocol';
 import { applyChanges, mergeBySeq } from './merge.ts';
+import { frozen, plain } from './lists.ts';
+
+/**
+ * Messages a room's list keeps while its reader follows the newest (the older ones are read
+ * again from the server, a page at a time, when scrolled to). 2,000 is ten seconds of a room
+ * at 200 messages a second, half an hour of a lively one at one a second: scrolling back that
+ * far needs no request; it holds some 5 MB of typical messages (40 MB were every one of them
+ * 10,000 characters), and what is done over the whole list on each update (merging,
+ * placing in groups) stays well under a millisecond. A reader scrolled up keeps everything
+ * loaded until back at the bottom.
+ */
+export const MESSAGE_WINDOW = 2_000;
+/**
+ * The list is cut back to MESSAGE_WINDOW once it is this much longer: once per so many new
+ * messages, not on each one (the list is drawn anew after a cut: see MessageList).
+ */
+export const WINDOW_SLACK = 100;
 
 /**
  * An own message sent (or waiting to be sent) but not yet confirmed. Its create_message call
@@ -43,6 +60,11 @@ export interface MessagesState {
   composing: Composing;
   /** A message asked for from outside the list (a search result): the list goes to it. */
   jumpTo: number | null;
+  /**
+   * The list shows the newest messages and follows them: its reader has not scrolled up or
+   * jumped to an older message. Only then are messages beyond MESSAGE_WINDOW let go.
+   */
+  following: boolean;
 }
 
 export const initialMessagesState: MessagesState = {
@@ -55,6 +77,7 @@ export const initialMessagesState: MessagesState = {
   typing: {},
   composing: null,
   jumpTo: null,
+  following: true,
 };
 
 export type ListMode = 'initial' | 'older' | 'newer' | 'changed';
@@ -69,6 +92,28 @@ export interface ListedPayload {
 function resetFor(state: MessagesState, roomUuid: string | null): void {
   const pending = state.roomUuid === roomUuid ? state.pending : [];
   Object.assign(state, initialMessagesState, { roomUuid, pending });
+}
+
+/** While the reader follows the newest, the oldest messages beyond the window go. */
+function keepWindow(state: MessagesState): void {
+  const over = state.list.length - MESSAGE_WINDOW;
+  if (!state.following || over <= 0) return;
+  state.list = frozen(plain(state.list).slice(over));
+  state.hasOlder = true;
+}
+
+/** Adds messages of the room (newer ones, mostly), keeping the window. */
+function add(state: MessagesState, messages: readonly Message[]): void {
+  state.list = frozen(mergeBySeq(plain(state.list), messages));
+  if (state.list.length > MESSAGE_WINDOW + WINDOW_SLACK) keepWindow(state);
+}
+
+/** New messages of the room: their authors are no longer typing. */
+function arrive(state: MessagesState, messages: readonly Message[]): void {
+  const mine = messages.filter((m) => m.room_uuid === state.roomUuid);
+  if (mine.length === 0) return;
+  add(state, mine);
+  for (const m of mine) delete state.typing[m.user.uuid];
 }
 
 const messagesSlice = createSlice({
@@ -86,16 +131,25 @@ const messagesSlice = createSlice({
         resetFor(state, room_uuid);
       }
       if (mode === 'changed') {
-        state.list = applyChanges(state.list, list);
+        state.list = frozen(applyChanges(plain(state.list), list));
         return;
       }
-      state.list = mergeBySeq(state.list, list);
+      if (mode === 'older') {
+        state.loadingOlder = false;
+        const first = state.list[0]?.seq ?? Infinity;
+        const older = list.filter((m) => m.seq < first);
+        // asked for before the list was cut: it would leave a hole; the next one is asked from
+        // where the list begins now
+        const last = Math.max(...older.map((m) => m.seq));
+        if (first !== Infinity && older.length > 0 && last !== first - 1) return;
+        state.list = frozen(mergeBySeq(plain(state.list), older));
+        state.hasOlder = has_more && older.length > 0;
+        return;
+      }
+      add(state, list);
       if (mode === 'initial') {
         if (!state.loaded) state.hasOlder = has_more;
         state.loaded = true;
-      } else if (mode === 'older') {
-        state.hasOlder = has_more;
-        state.loadingOlder = false;
       }
     },
     olderRequested(state) {
@@ -104,18 +158,26 @@ const messagesSlice = createSlice({
     olderFailed(state) {
       state.loadingOlder = false;
     },
+    /** One's own message confirmed (`id`: its pending key), or a message of the room. */
     created(state, action: PayloadAction<{ message: Message; id?: string }>) {
       const { message, id } = action.payload;
       if (id !== undefined) state.pending = state.pending.filter((p) => p.id !== id);
-      if (message.room_uuid !== state.roomUuid) return;
-      state.list = mergeBySeq(state.list, [message]);
-      delete state.typing[message.user.uuid];
+      arrive(state, [message]);
+    },
+    /** New messages, as many as came since the last frame (the api batches them). */
+    arrived(state, action: PayloadAction<Message[]>) {
+      arrive(state, action.payload);
+    },
+    /** Whether the reader follows the newest messages (see `following`). */
+    followingChanged(state, action: PayloadAction<boolean>) {
+      state.following = action.payload;
+      keepWindow(state);
     },
     /** A message edited, deleted or reacted to (message_changed, message_deleted). */
     changed(state, action: PayloadAction<Message>) {
       const m = action.payload;
       if (m.room_uuid !== state.roomUuid) return;
-      state.list = applyChanges(state.list, [m]);
+      state.list = frozen(applyChanges(plain(state.list), [m]));
       // a message answered or being edited that is deleted meanwhile: nothing to do with it
       if (m.deleted !== null && state.composing?.message.uuid === m.uuid) state.composing = null;
     },
