@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { version } from './cli/commands.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LIMITS } from '@chat/protocol';
 import { parseBusSpec } from './bus/index.ts';
@@ -373,8 +374,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
       'addressMessageBytesPerSecond',
     ],
   ] as const;
-  const program = new Command('chat-server')
-    .description('WebSocket realtime chat server')
+  const program = new Command('socket-chat')
+    .usage('[serve] [options]')
+    .description(
+      'WebSocket realtime chat server. Other commands: migrate, backup, export-room (socket-chat COMMAND --help).',
+    )
+    .version(version())
     .exitOverride();
   for (const [flag, envName, parse, description] of options) {
     program.option(flag, `${description} (env ${envName})`, parse as (v: string) => unknown);

@@ -1,14 +1,25 @@
 import { CommanderError } from 'commander';
 import { startServer } from './app.ts';
+import { isCommand, runCommand } from './cli/program.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { describeStorage } from './storage/index.ts';
 
-/** CLI: read config, start, stop cleanly on SIGINT/SIGTERM. */
+/** `socket-chat`: a command (migrate, backup, export-room), or serve (the default). */
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (isCommand(argv[0])) {
+    process.exitCode = await runCommand(argv, { ...process, env: process.env });
+    return;
+  }
+  await serve(argv[0] === 'serve' ? argv.slice(1) : argv);
+}
+
+/** Serve: read config, start, stop cleanly on SIGINT/SIGTERM. */
+async function serve(argv: string[]): Promise<void> {
   let config;
   try {
-    config = parseConfig(process.argv.slice(2));
+    config = parseConfig(argv);
   } catch (err) {
     if (err instanceof CommanderError) process.exit(err.exitCode);
     if (err instanceof ConfigError) {

@@ -11,7 +11,7 @@ import { built, TSX_MAIN } from './helpers/process.ts';
 const dir = mkdtempSync(join(tmpdir(), 'chat-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI from its bundle or, with `asStarted`, from its sources as `npm start` does. */
+/** Runs the CLI from its bundle (as `npm start` does) or, with `asStarted`, from its sources (as `npm run dev` does). */
 function run(args: string[], env: Record<string, string> = {}, asStarted = false): ChildProcess {
   return spawn(process.execPath, [...(asStarted ? TSX_MAIN : [built('main')]), ...args], {
     cwd: dir,

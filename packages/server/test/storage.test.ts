@@ -1697,7 +1697,10 @@ describe.each(backends.filter((b) => b.name !== 'memory'))('$name batches', (bac
       // the batch is committed again a message at a time
       const bad = s.messages.add(newMessage(room.uuid, { ...u, name: null as unknown as string }));
       const results = await Promise.allSettled([...good, bad]);
-      expect(results.map((r) => r.status)).toEqual([...Array<string>(5).fill('fulfilled'), 'rejected']);
+      expect(results.map((r) => r.status)).toEqual([
+        ...Array<string>(5).fill('fulfilled'),
+        'rejected',
+      ]);
       expect((await s.rooms.get(room.uuid))?.sum).toBe(5);
       expect(seqsOf((await s.messages.list(room.uuid, { limit: 10 })).list)).toEqual(range(1, 5));
       // The next batch is unaffected.

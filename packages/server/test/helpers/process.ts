@@ -12,7 +12,7 @@ export const PROGRAMS = { main: here('../../src/main.ts'), flooder: here('./floo
 export const BUILD_DIR = here('../../dist');
 /** The bundle of a program, run with plain node. */
 export const built = (name: keyof typeof PROGRAMS) => `${BUILD_DIR}/${name}.js`;
-/** The CLI as `npm start` runs it: tsx from this repository, whatever the working directory. */
+/** The CLI from its sources, as `npm run dev` runs it: tsx from this repository, whatever the working directory. */
 export const TSX_MAIN = [
   '--import',
   new URL('../../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href,

@@ -53,6 +53,8 @@ function startCheckpointer(path: string): () => Promise<void> {
   worker.unref();
   const exited = once(worker, 'exit');
   return async () => {
+    // held while it stops: a process with nothing else to do (a command) waits for it
+    worker.ref();
     worker.postMessage('stop');
     await exited;
   };
