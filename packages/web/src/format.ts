@@ -1,13 +1,31 @@
+/**
+ * The formats, made once: toLocaleTimeString() and toLocaleString() make one on each call,
+ * which was most of what a busy room's list spent drawing its rows.
+ */
+let timeFormat: Intl.DateTimeFormat | null = null;
+let dateTimeFormat: Intl.DateTimeFormat | null = null;
+
+/** Hours and minutes, as toLocaleTimeString(undefined, {hour: '2-digit', minute: '2-digit'}). */
 export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+  return timeFormat.format(ms);
 }
 
+/** Date and time, as toLocaleString(). */
 export function formatDateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleString();
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  dateTimeFormat ??= new Intl.DateTimeFormat(undefined, {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  return dateTimeFormat.format(ms);
 }
 
 /** The local calendar day of a moment, as a number that compares: 20261123 (NaN if invalid). */

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useAppSelector } from './store/index.ts';
+import { useStore } from 'react-redux';
+import { useAppSelector, type RootState } from './store/index.ts';
 
 /** Phone layout below this width. */
 export const PHONE_QUERY = '(max-width: 599.98px)';
@@ -34,6 +35,34 @@ export function useTitle(title: string | null): void {
     const full = title ? `${title} · ${APP_NAME}` : APP_NAME;
     document.title = unread > 0 ? `(${unread}) ${full}` : full;
   }, [title, unread]);
+}
+
+/**
+ * A selector read at most once every `ms` (`select` must be stable): for a view that would
+ * otherwise be drawn again on each change of a busy store, where a few times a second is
+ * enough (the event log of a room with 200 messages a second).
+ */
+export function useSlowSelector<T>(select: (s: RootState) => T, ms: number): T {
+  const store = useStore<RootState>();
+  const [value, setValue] = useState(() => select(store.getState()));
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let last = Number.NEGATIVE_INFINITY;
+    const read = () => {
+      timer = null;
+      last = performance.now();
+      setValue(select(store.getState()));
+    };
+    read();
+    const unsubscribe = store.subscribe(() => {
+      if (timer === null) timer = setTimeout(read, Math.max(0, last + ms - performance.now()));
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [store, select, ms]);
+  return value;
 }
 
 /** Re-renders every `ms` while `active`. */
@@ -79,12 +108,19 @@ const OWN_SCROLL_MS = 500;
 
 /**
  * Keeps a Virtuoso list at its end while its reader is there: from the start, and again once
- * scrolled to the bottom; no longer once the reader scrolls up themselves. Virtuoso's own
+ * scrolled to the bottom; no longer once the reader scrolls up themselves, or the page moves
+ * the list away from its end (`follow(false)`: a jump to an older message). Virtuoso's own
  * bottom state turns false for a moment when items arrive fast (react-virtuoso#317, #844),
  * which left the list behind for good; here only the reader's own scrolling lets go.
+ * `onFollowing` hears each change, and the list's first value once it is shown.
  */
-export function useFollowOutput(): {
+export function useFollowOutput(onFollowing?: (following: boolean) => void): {
   following: () => boolean;
+  /**
+   * Follows the end again, or lets it go (the page scrolls the list elsewhere: it then stays
+   * let go, even at the end, until the reader scrolls or the page follows again).
+   */
+  follow: (on: boolean) => void;
   /** The list shows its end (for a "Jump to latest" while it does not). */
   atEnd: boolean;
   scrollerRef: (el: HTMLElement | Window | null) => void;
@@ -92,36 +128,65 @@ export function useFollowOutput(): {
   const following = useRef(true);
   const [atEnd, setAtEnd] = useState(true);
   const detach = useRef<(() => void) | null>(null);
-  const scrollerRef = useCallback((el: HTMLElement | Window | null) => {
-    detach.current?.();
-    detach.current = null;
-    if (!(el instanceof HTMLElement)) return;
-    let ownAt = -Infinity;
-    const own = () => (ownAt = performance.now());
-    const onScroll = () => {
-      const end = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
-      setAtEnd(end);
-      if (end) following.current = true;
-      else if (performance.now() - ownAt < OWN_SCROLL_MS) following.current = false;
-    };
-    const events = ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const;
-    for (const e of events) el.addEventListener(e, own, { passive: true });
-    el.addEventListener('scroll', onScroll, { passive: true });
-    // the list's box changes (a search opens above it, the window shrinks) without a scroll:
-    // one that follows stays at its end, and "at the end" is known again either way
-    const resized = new (globalThis.ResizeObserver ?? NoResizeObserver)(() => {
-      if (following.current) el.scrollTop = el.scrollHeight;
-      setAtEnd(el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX);
-    });
-    resized.observe(el);
-    detach.current = () => {
-      for (const e of events) el.removeEventListener(e, own);
-      el.removeEventListener('scroll', onScroll);
-      resized.disconnect();
-    };
+  const told = useRef(onFollowing);
+  told.current = onFollowing;
+  /** Let go by the page (follow(false)): the end reached again does not follow until the reader scrolls. */
+  const held = useRef(false);
+  const set = useCallback((on: boolean) => {
+    if (following.current === on) return;
+    following.current = on;
+    told.current?.(on);
   }, []);
+  const follow = useCallback(
+    (on: boolean) => {
+      held.current = !on;
+      set(on);
+    },
+    [set],
+  );
+  const scrollerRef = useCallback(
+    (el: HTMLElement | Window | null) => {
+      detach.current?.();
+      detach.current = null;
+      if (!(el instanceof HTMLElement)) return;
+      told.current?.(following.current);
+      let ownAt = -Infinity;
+      const own = () => {
+        ownAt = performance.now();
+        held.current = false;
+      };
+      const onScroll = () => {
+        const end = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
+        setAtEnd(end);
+        // (pages loaded on the way to a jump keep the view still, at the end it may be at)
+        if (end && !held.current) set(true);
+        else if (!end && performance.now() - ownAt < OWN_SCROLL_MS) set(false);
+      };
+      const events = ['wheel', 'touchmove', 'keydown', 'pointerdown'] as const;
+      for (const e of events) el.addEventListener(e, own, { passive: true });
+      el.addEventListener('scroll', onScroll, { passive: true });
+      // the list's box changes (a search opens above it, the window shrinks) or what it holds
+      // grows, without a scroll: one that follows stays at its end (whatever Virtuoso did), and
+      // "at the end" is known again either way
+      const resized = new (globalThis.ResizeObserver ?? NoResizeObserver)(() => {
+        if (following.current) el.scrollTop = el.scrollHeight;
+        setAtEnd(el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX);
+      });
+      resized.observe(el);
+      // (Virtuoso's rows are in its item list, below a viewport as tall as the box)
+      const content = el.querySelector('[data-testid=virtuoso-item-list]');
+      if (content) resized.observe(content);
+      detach.current = () => {
+        for (const e of events) el.removeEventListener(e, own);
+        el.removeEventListener('scroll', onScroll);
+        resized.disconnect();
+      };
+    },
+    [set],
+  );
   return {
     following: useCallback(() => following.current, []),
+    follow,
     atEnd,
     scrollerRef,
   };

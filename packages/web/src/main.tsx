@@ -35,9 +35,27 @@ store.subscribe(() => {
   read = now;
   saveRead(storage(), now);
 });
+/**
+ * What came meanwhile is stored at the next animation frame, or after BATCH_MS when frames do
+ * not come (a hidden page has none).
+ */
+const BATCH_MS = 100;
+function nextFrame(run: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    run();
+  };
+  const frame = requestAnimationFrame(once);
+  const timer = setTimeout(once, BATCH_MS);
+}
 // the server is the page's own origin; the token stays in localStorage under 'token'
 const api = new ChatApi(store, {
   storage: storage(),
+  batch: nextFrame,
   onNewMessage: (own, message) => {
     const s = store.getState();
     if (!s.ui.muted) playMessageSound(own);

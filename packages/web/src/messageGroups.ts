@@ -30,17 +30,36 @@ export function place(prev: Stamp | undefined, cur: Stamp, roomStart: boolean): 
 }
 
 export type Placed<T> = Placement & { item: T };
+/** An item's place, and the item before it that it was placed after. */
+export interface PlaceOf<T> {
+  after: T | undefined;
+  placed: Placed<T>;
+}
 
-export function placeAll<T>(
+/**
+ * Each item's place. With `cache`, an item placed before after the same item (and not
+ * first) keeps its place, the same object: a list that grows at its end places only what is
+ * new, and what is unchanged stays equal for whoever memoizes on it.
+ */
+export function placeAll<T extends object>(
   items: readonly T[],
   stamp: (item: T) => Stamp,
   roomStart: boolean,
+  cache?: WeakMap<T, PlaceOf<T>>,
 ): Placed<T>[] {
-  let prev: Stamp | undefined;
+  let prev: T | undefined;
   return items.map((item) => {
-    const cur = stamp(item);
-    const placed = { item, ...place(prev, cur, roomStart) };
-    prev = cur;
+    const known = prev === undefined ? undefined : cache?.get(item);
+    let placed: Placed<T>;
+    if (known !== undefined && known.after === prev) placed = known.placed;
+    else {
+      placed = {
+        item,
+        ...place(prev === undefined ? undefined : stamp(prev), stamp(item), roomStart),
+      };
+      cache?.set(item, { after: prev, placed });
+    }
+    prev = item;
     return placed;
   });
 }

@@ -3,6 +3,9 @@
  * rising blip for your own message, a two-note chime for someone else's.
  */
 export const MUTE_KEY = 'muted';
+/** A sound starts at most this often: a busy room chimes now and then, not for every message. */
+export const SOUND_GAP_MS = 1_000;
+let lastAt = Number.NEGATIVE_INFINITY;
 
 let ctx: AudioContext | null = null;
 
@@ -25,7 +28,9 @@ function tone(ac: AudioContext, freq: number, start: number, length: number, gai
   osc.stop(start + length + 0.02);
 }
 
-export function playMessageSound(own: boolean): void {
+export function playMessageSound(own: boolean, now: number = Date.now()): void {
+  if (now - lastAt < SOUND_GAP_MS) return;
+  lastAt = now;
   try {
     const ac = audio();
     if (!ac) return;

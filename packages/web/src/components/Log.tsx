@@ -1,12 +1,13 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { Virtuoso } from 'react-virtuoso';
-import { useAppDispatch, useAppSelector } from '../store/index.ts';
+import { useAppDispatch, type RootState } from '../store/index.ts';
 import { logActions, type LogEntry } from '../store/log.ts';
 import { formatLogTime } from '../format.ts';
-import { SCROLL_TO_END_ON_MOUNT, useFollowOutput } from '../hooks.ts';
+import { SCROLL_TO_END_ON_MOUNT, useFollowOutput, useSlowSelector } from '../hooks.ts';
 import { Button } from './Buttons.tsx';
 
-function LogItem({ entry }: { entry: LogEntry }) {
+/** One statement (memoized: the log of a busy room grows every frame, its rows do not change). */
+const LogItem = memo(function LogItem({ entry }: { entry: LogEntry }) {
   const [open, setOpen] = useState(false);
   const arrow = entry.direction === 'out' ? '↑' : '↓';
   const dirText = entry.direction === 'out' ? 'sent' : 'received';
@@ -28,13 +29,19 @@ function LogItem({ entry }: { entry: LogEntry }) {
       {open && <pre className="log-text">{entry.text}</pre>}
     </div>
   );
-}
+});
+
+/**
+ * The log is drawn again at most this often: in a busy room it grows each frame, faster than
+ * anyone reads it, and drawing it each time took as long as the messages.
+ */
+export const LOG_REFRESH_MS = 250;
+const selectLog = (s: RootState) => s.log;
 
 /** Every statement sent and received, newest at the bottom, virtualized. */
 export function Log() {
   const dispatch = useAppDispatch();
-  const entries = useAppSelector((s) => s.log.entries);
-  const dropped = useAppSelector((s) => s.log.dropped);
+  const { entries, dropped } = useSlowSelector(selectLog, LOG_REFRESH_MS);
   const { following, scrollerRef } = useFollowOutput();
   return (
     <section className="log panel-body" aria-label="Event log">

@@ -1,5 +1,5 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { Virtuoso, type Components, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message as ChatMessage } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
 import { useAppDispatch, useAppSelector } from '../store/index.ts';
@@ -9,7 +9,7 @@ import { mentionsMe } from '../mentions.ts';
 import { formatDateTime, formatDay, formatTime } from '../format.ts';
 import { SCROLL_TO_END_ON_MOUNT, useFollowOutput, useTicker, useToday } from '../hooks.ts';
 import { identityStyle, initialOf } from '../identity.ts';
-import { placeAll, type Placed } from '../messageGroups.ts';
+import { placeAll, type PlaceOf, type Placed } from '../messageGroups.ts';
 import { Button } from './Buttons.tsx';
 import { Composer } from './Composer.tsx';
 import { MessageSearch } from './MessageSearch.tsx';
@@ -160,11 +160,21 @@ export const MessageItem = memo(function MessageItem({
 
 const NO_NAMES: Names = new Map();
 
-/** Names of the authors of `list`, found from its end when first asked for, then kept. */
-function authorNames(list: readonly ChatMessage[]): Names {
+/**
+ * Names of the authors of the list `current()` gives, found from its end when first asked for,
+ * then kept until the list changes. One object for the list's life: the rows, memoized, are
+ * not all drawn again because a message came (a reaction shows the names known when drawn).
+ */
+function authorNames(current: () => readonly ChatMessage[]): Names {
+  let of: readonly ChatMessage[] | null = null;
   const known = new Map<string, string | undefined>();
   return {
     get(uuid) {
+      const list = current();
+      if (list !== of) {
+        of = list;
+        known.clear();
+      }
       if (!known.has(uuid)) {
         let name: string | undefined;
         for (let i = list.length - 1; i >= 0 && name === undefined; i--) {
@@ -267,6 +277,26 @@ export function TypingIndicator() {
   );
 }
 
+interface ListContext {
+  loadingOlder: boolean;
+  hasOlder: boolean;
+}
+
+/** Above the first message: older ones loading, more to scroll to, or the room's beginning. */
+const LIST_PARTS: Components<Placed<Item>, ListContext> = {
+  Header: ({ context }) =>
+    context.loadingOlder ? (
+      <Spinner label="Loading older messages" />
+    ) : !context.hasOlder ? (
+      <p className="history-start">The beginning of this room.</p>
+    ) : (
+      <div className="history-more" />
+    ),
+};
+/** Pixels drawn beyond the list's box, above and below. */
+const OVERSCAN = { top: 400, bottom: 200 };
+const keyOf = (_: number, { item }: Placed<Item>) => (isPending(item) ? `p-${item.id}` : item.uuid);
+
 /**
  * The messages of the room: newest at the bottom, follows the bottom while the reader is
  * there, "Jump to latest" otherwise, older pages loaded on scroll up (reverse infinite scroll).
@@ -283,7 +313,16 @@ export function MessageList() {
   const dispatch = useAppDispatch();
   const ref = useRef<VirtuosoHandle>(null);
   const stick = useRef(false);
-  const { following, atEnd, scrollerRef } = useFollowOutput();
+  // while the reader follows the newest messages, the store lets the oldest go (the window)
+  const onFollowing = useCallback(
+    (on: boolean) => {
+      dispatch(messagesActions.followingChanged(on));
+    },
+    [dispatch],
+  );
+  const { following, follow, atEnd, scrollerRef } = useFollowOutput(onFollowing);
+  // a list not shown opens at its end again
+  useEffect(() => () => onFollowing(true), [onFollowing]);
   const scroller = useRef<HTMLElement | null>(null);
   const onScroller = useCallback(
     (el: HTMLElement | Window | null) => {
@@ -317,7 +356,11 @@ export function MessageList() {
   const [jumped, setJumped] = useState<number | null>(null);
   // who reacted, named as far as the messages here say: looked up when a reaction is shown,
   // not the whole list gone through on every new message
-  const names = useMemo(() => authorNames(list), [list]);
+  const listRef = useRef(list);
+  useEffect(() => {
+    listRef.current = list;
+  }, [list]);
+  const [names] = useState(() => authorNames(() => listRef.current));
 
   const items = useMemo<Item[]>(
     () => (pending.length === 0 ? list : [...list, ...pending]),
@@ -325,17 +368,30 @@ export function MessageList() {
   );
   // grouping and day separators, each from the item before it: prepending older pages moves
   // nothing below, and a pending message joins its author's last group
+  // (each message's place is kept while the one before it stays: a new message places itself)
+  const placed = useMemo(() => new WeakMap<Item, PlaceOf<Item>>(), [meUuid]);
   const rows = useMemo(
     () =>
       placeAll(
         items,
         (i) => ({ author: isPending(i) ? (meUuid ?? '') : i.user.uuid, at: timeOf(i) }),
         !hasOlder,
+        placed,
       ),
-    [items, meUuid, hasOlder],
+    [items, meUuid, hasOlder, placed],
   );
   // seq is 1, 2, 3 ... without gaps, so it is the absolute index Virtuoso needs for prepends
   const firstItemIndex = list[0]?.seq ?? 1;
+  // The store lets the oldest messages go while the list follows its end (the window). Told
+  // so by a larger firstItemIndex, Virtuoso (4.18) at times stopped drawing the last rows, or
+  // any row, for good: the list is shown anew instead, at its end, where its reader is.
+  const cuts = useRef({ first: firstItemIndex, count: 0 });
+  if (firstItemIndex > cuts.current.first) {
+    cuts.current = { first: firstItemIndex, count: cuts.current.count + 1 };
+  } else {
+    cuts.current.first = firstItemIndex;
+  }
+  const cut = cuts.current.count;
 
   // an own new message always scrolls to it
   const lastPending = pending[pending.length - 1]?.id;
@@ -356,10 +412,13 @@ export function MessageList() {
     let frame = 0;
     let tries = 0;
     const go = () => {
-      const shown = scroller.current?.querySelector(`.message[data-seq="${seq}"]`);
+      const el = scroller.current;
+      const shown = el?.querySelector(`.message[data-seq="${seq}"]`);
       if (shown || ++tries > JUMP_FRAMES) {
         setJumped(seq);
         setJump(null);
+        // a message among the newest: the list is still at its end, and follows it again
+        if (el && el.scrollHeight - el.scrollTop - el.clientHeight <= 1) follow(true);
         return;
       }
       ref.current?.scrollToIndex({ index: seq, align: 'center', behavior: 'auto' });
@@ -367,16 +426,21 @@ export function MessageList() {
     };
     frame = requestAnimationFrame(go);
     return () => cancelAnimationFrame(frame);
-  }, [jump, list]);
+  }, [jump, list, follow]);
   useEffect(() => {
     if (jumped === null) return;
     const t = setTimeout(() => setJumped(null), 2000);
     return () => clearTimeout(t);
   }, [jumped]);
-  // the original may be pages back: load them, then go to it
+  // the original may be pages back: load them, then go to it; the list lets go of its end
+  // meanwhile (the pages loaded stay, and new messages do not pull it back down)
   const onJump = useCallback(
-    (seq: number) => void api.loadUntil(seq).then((held) => held && setJump(seq)),
-    [api],
+    (seq: number) => {
+      const was = following();
+      follow(false);
+      void api.loadUntil(seq).then((held) => (held ? setJump(seq) : follow(was)));
+    },
+    [api, following, follow],
   );
   // a jump asked from outside the list (a search result)
   const jumpTo = useAppSelector((s) => s.messages.jumpTo);
@@ -392,8 +456,61 @@ export function MessageList() {
     [dispatch],
   );
 
+  // Virtuoso is given the same props while nothing they depend on changed: each new value is
+  // published through its state, a new `components` remounts the header, a new itemContent
+  // draws every row again
+  const empty = items.length === 0;
+  const initialTop = useMemo(
+    () => (SCROLL_TO_END_ON_MOUNT ? { index: items.length - 1, align: 'end' as const } : undefined),
+    // read once, when the list is shown (first, and after each cut)
+    [empty, cut],
+  );
+  const followOutput = useCallback(() => {
+    if (stick.current) {
+      stick.current = false;
+      return 'auto' as const;
+    }
+    return following() ? ('auto' as const) : false;
+  }, [following]);
+  const startReached = useCallback(() => api.loadOlder(), [api]);
+  const context = useMemo(() => ({ loadingOlder, hasOlder }), [loadingOlder, hasOlder]);
+  const itemContent = useCallback(
+    (_: number, { item, day, head }: Placed<Item>) => (
+      <>
+        {day && <DaySeparator iso={item.created} />}
+        {!isPending(item) && newAfter !== undefined && item.seq === newAfter + 1 && (
+          <div className="new-separator" role="separator">
+            <span>New messages</span>
+          </div>
+        )}
+        {isPending(item) ? (
+          <PendingItem
+            pending={item}
+            name={meName}
+            uuid={meUuid}
+            head={head}
+            onRetry={onRetry}
+            onDiscard={onDiscard}
+          />
+        ) : (
+          <MessageItem
+            message={item}
+            own={item.user.uuid === meUuid}
+            head={head}
+            me={meUuid}
+            myName={meName}
+            names={names}
+            jumped={item.seq === jumped}
+            onJump={onJump}
+          />
+        )}
+      </>
+    ),
+    [newAfter, meName, meUuid, names, jumped, onJump, onRetry, onDiscard],
+  );
+
   if (!loaded) return <Spinner label="Loading messages" />;
-  if (items.length === 0) {
+  if (empty) {
     return (
       <div className="messages-empty">
         <p className="empty">No messages yet</p>
@@ -401,74 +518,32 @@ export function MessageList() {
     );
   }
   return (
-    <div className="message-list-wrap">
-      <Virtuoso<Placed<Item>>
+    <div className="message-list-wrap" data-held={list.length}>
+      <Virtuoso<Placed<Item>, ListContext>
+        key={cut}
         ref={ref}
         className="message-list"
         data={rows}
         firstItemIndex={firstItemIndex}
-        initialTopMostItemIndex={
-          SCROLL_TO_END_ON_MOUNT ? { index: items.length - 1, align: 'end' } : undefined
-        }
+        initialTopMostItemIndex={initialTop}
         alignToBottom
-        increaseViewportBy={{ top: 400, bottom: 200 }}
-        computeItemKey={(_, { item }) => (isPending(item) ? `p-${item.id}` : item.uuid)}
-        followOutput={() => {
-          if (stick.current) {
-            stick.current = false;
-            return 'auto';
-          }
-          return following() ? 'auto' : false;
-        }}
+        increaseViewportBy={OVERSCAN}
+        computeItemKey={keyOf}
+        followOutput={followOutput}
         scrollerRef={onScroller}
-        startReached={() => api.loadOlder()}
-        components={{
-          Header: () =>
-            loadingOlder ? (
-              <Spinner label="Loading older messages" />
-            ) : !hasOlder ? (
-              <p className="history-start">The beginning of this room.</p>
-            ) : (
-              <div className="history-more" />
-            ),
-        }}
-        itemContent={(_, { item, day, head }) => (
-          <>
-            {day && <DaySeparator iso={item.created} />}
-            {!isPending(item) && newAfter !== undefined && item.seq === newAfter + 1 && (
-              <div className="new-separator" role="separator">
-                <span>New messages</span>
-              </div>
-            )}
-            {isPending(item) ? (
-              <PendingItem
-                pending={item}
-                name={meName}
-                uuid={meUuid}
-                head={head}
-                onRetry={onRetry}
-                onDiscard={onDiscard}
-              />
-            ) : (
-              <MessageItem
-                message={item}
-                own={item.user.uuid === meUuid}
-                head={head}
-                me={meUuid}
-                myName={meName}
-                names={names}
-                jumped={item.seq === jumped}
-                onJump={onJump}
-              />
-            )}
-          </>
-        )}
+        startReached={startReached}
+        context={context}
+        components={LIST_PARTS}
+        itemContent={itemContent}
       />
       {!atEnd && (
         <Button
           variant="primary"
           className="jump-latest"
-          onClick={() => ref.current?.scrollToIndex({ index: 'LAST', behavior: 'auto' })}
+          onClick={() => {
+            follow(true);
+            ref.current?.scrollToIndex({ index: 'LAST', behavior: 'auto' });
+          }}
         >
           {newBelow > 0 ? `Jump to latest (${newBelow} new)` : 'Jump to latest'}
         </Button>
