@@ -14,6 +14,7 @@ import { profileTables, summarizeProfile, type ProfileSummary } from './profile-
 import { clearProfiles, profilesOf, stopAll, type Options } from './lib/processes.ts';
 import { BENCH_DIR, envInt, log, table, writeResult } from './lib/report.ts';
 import type { Scenario, TargetRow } from './lib/scenario.ts';
+import { busyRoom } from './scenarios/busyRoom.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { history } from './scenarios/history.ts';
 import { idle } from './scenarios/idle.ts';
@@ -21,7 +22,15 @@ import { rooms } from './scenarios/rooms.ts';
 import { roomlist } from './scenarios/roomlist.ts';
 import { storage } from './scenarios/storage.ts';
 
-const SCENARIOS: Record<string, Scenario> = { fanout, rooms, idle, history, roomlist, storage };
+const SCENARIOS: Record<string, Scenario> = {
+  fanout,
+  rooms,
+  idle,
+  history,
+  roomlist,
+  storage,
+  'busy-room': busyRoom,
+};
 
 function parseArgs(argv: string[]): { names: string[]; opts: Options } {
   const names: string[] = [];

@@ -38,7 +38,7 @@ if (config.kind === 'chat') {
     host: '127.0.0.1',
     storage: storageSpec,
     logLevel: 'silent',
-    staticDir: '/nonexistent',
+    staticDir: config.staticDir ?? '/nonexistent',
     rateLimitPerSecond: MAX,
     rateLimitBurst: MAX,
     maxConnectionsPerIp: MAX,

@@ -16,6 +16,8 @@ export interface ServerConfig {
   /** `memory`, `sqlite-temp` (a fresh file in a temp dir, removed on exit), or any storage spec. */
   storage?: string;
   maxBufferedBytes?: number;
+  /** A built web client to serve (the browser scenario); none by default. */
+  staticDir?: string;
 }
 
 export interface ServerReady {

@@ -130,7 +130,7 @@ export function cpuPercent(a: CpuSample, b: CpuSample): number {
 }
 
 /** Busy and total jiffies of the whole machine (/proc/stat), or undefined off Linux. */
-function machineJiffies(): { busy: number; total: number } | undefined {
+export function machineJiffies(): { busy: number; total: number } | undefined {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
     const v = line.trim().split(/\s+/).slice(1).map(Number);
