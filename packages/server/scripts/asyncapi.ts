@@ -25,8 +25,9 @@ type JsonSchema = Record<string, unknown>;
 
 /** A zod schema as JSON Schema (refinements, which JSON Schema cannot say, are in the prose). */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
-  return rest;
+  const out: JsonSchema = { ...z.toJSONSchema(schema, { io, unrepresentable: 'any' }) };
+  delete out.$schema;
+  return out;
 }
 
 /** A statement: `{type, payload}` around a payload schema. */

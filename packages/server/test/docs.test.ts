@@ -38,7 +38,9 @@ describe('docs/asyncapi.yaml', () => {
   it('is a valid AsyncAPI 3.0 document with a message for every call, result and the error', async () => {
     const parser = new Parser();
     const { document, diagnostics } = await parser.parse(readFileSync(path, 'utf8'));
-    const errors = diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error);
+    const errors = diagnostics.filter(
+      (d) => (d.severity as number) === (DiagnosticSeverity.Error as number),
+    );
     expect(errors.map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
     expect(document?.version()).toBe('3.0.0');
     const names = document!
@@ -50,9 +52,9 @@ describe('docs/asyncapi.yaml', () => {
       .messages()
       .all()
       .find((m) => m.id() === 'call.create_room')!;
-    const payload = create.payload()!.json() as {
+    const payload = create.payload()!.json<{
       properties: { payload: { properties: Record<string, unknown> } };
-    };
+    }>();
     expect(Object.keys(payload.properties.payload.properties)).toEqual(
       expect.arrayContaining(['message', 'id', 'name', 'color', 'visibility']),
     );
