@@ -1,8 +1,5 @@
-import { chmod } from 'node:fs/promises';
 import { bundle } from './bundle.ts';
 
 /** `npm run build -w @chat/server`: the server as `dist/main.js`, what `npm start` and the `socket-chat` command run. */
 const here = (path: string) => new URL(path, import.meta.url).pathname;
-const dist = here('../dist');
-await bundle({ main: here('../src/main.ts') }, dist);
-await chmod(`${dist}/main.js`, 0o755);
+await bundle({ main: here('../src/main.ts') }, here('../dist'));

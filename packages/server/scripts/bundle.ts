@@ -1,4 +1,4 @@
-import { rename, rm } from 'node:fs/promises';
+import { chmod, rename, rm } from 'node:fs/promises';
 import { build, type Plugin } from 'esbuild';
 
 /**
@@ -36,6 +36,8 @@ export async function bundle(entries: Record<string, string>, outdir: string): P
   });
   for (const name of Object.keys(entries)) {
     await rename(`${tmp}/${name}.js.map`, `${outdir}/${name}.js.map`);
+    // runnable as a command (the package's bin)
+    await chmod(`${tmp}/${name}.js`, 0o755);
     await rename(`${tmp}/${name}.js`, `${outdir}/${name}.js`);
   }
   await rm(tmp, { recursive: true, force: true });
