@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, WebSocketRoute } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { ChatClient } from '@chat/client';
 import {
@@ -15,14 +12,15 @@ import {
   send,
   shot,
   shownMessages,
+  socketSwitch,
   startChat,
+  tempSqlite,
   waitFor,
   type ChatServer,
   type Opened,
 } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'chat-e2e-restart-'));
-const storage = `sqlite:${join(dir, 'chat.db')}`;
+const { storage, remove } = tempSqlite();
 let server: ChatServer;
 let browser: Browser;
 
@@ -33,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  remove();
 });
 
 /** A protocol client (@chat/client on the ws package) that joins a room and posts messages. */
@@ -82,19 +80,7 @@ describe('connection drops and server restarts', () => {
     const a = await open(browser, server.url);
     const b = await open(browser, server.url);
     // B's socket goes through a switch the test can open and close
-    let blocked = false;
-    const routes: WebSocketRoute[] = [];
-    await b.page.routeWebSocket(
-      (u) => u.pathname === '/ws',
-      (ws) => {
-        if (blocked) {
-          void ws.close({ code: 4001, reason: 'blocked by the test' });
-          return;
-        }
-        ws.connectToServer();
-        routes.push(ws);
-      },
-    );
+    const socket = await socketSwitch(b.page);
     await b.page.reload();
     await online(b.page);
     const room = await addRoom(a.page);
@@ -104,13 +90,12 @@ describe('connection drops and server restarts', () => {
     await send(a.page, 'first');
     await b.page.locator('.message-body', { hasText: 'first' }).waitFor();
 
-    blocked = true;
-    for (const r of routes) await r.close({ code: 4001, reason: 'dropped by the test' });
+    await socket.cut();
     await b.page.locator('.connection-offline').waitFor();
     const p = await poster(server.url, room);
     for (let i = 1; i <= 120; i++) await p.post(`gap ${i}`);
     p.close();
-    blocked = false;
+    socket.restore();
     await online(b.page, 20_000);
     await b.page.locator('.message-body', { hasText: /^gap 120$/ }).waitFor({ timeout: 5_000 });
     const expected = ['first', ...Array.from({ length: 120 }, (_, i) => `gap ${i + 1}`)];
@@ -139,7 +124,7 @@ describe('connection drops and server restarts', () => {
     await a.page.locator('.connection-offline').waitFor();
     await b.page.locator('.connection-offline').waitFor();
     await send(b.page, 'written while down');
-    await b.page.getByText('Waiting for connection…').waitFor();
+    await b.page.getByText('Not sent: waiting for the connection…').waitFor();
     await shot(b.page, 'desktop-offline');
 
     server = await startChat({ storage, port });

@@ -205,6 +205,9 @@ export const PendingItem = memo(function PendingItem({
   onRetry: (id: string) => void;
   onDiscard: (id: string) => void;
 }) {
+  // a message waiting for the connection is the client's still: sent by itself (once, with
+  // its call id) when the room is back; its retry is a reconnect now
+  const api = useApi();
   return (
     <Row uuid={uuid} own head={head} avatarName={name} hoverTime={pending.created}>
       <div
@@ -223,13 +226,16 @@ export const PendingItem = memo(function PendingItem({
               Not sent: {pending.failed} <Button onClick={() => onRetry(pending.id)}>Retry</Button>
               <Button onClick={() => onDiscard(pending.id)}>Discard</Button>
             </span>
+          ) : pending.unsent ? (
+            <span className="pending-state">
+              Not sent: waiting for the connection…{' '}
+              <Button onClick={() => api.retryNow()}>Retry now</Button>
+            </span>
           ) : (
             <span className="pending-state">
-              {pending.unsent
-                ? 'Waiting for connection…'
-                : pending.delayed !== undefined
-                  ? `Sending again soon: ${pending.delayed}`
-                  : 'Sending…'}
+              {pending.delayed !== undefined
+                ? `Sending again soon: ${pending.delayed}`
+                : 'Sending…'}
             </span>
           )}
         </div>
