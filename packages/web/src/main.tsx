@@ -7,7 +7,7 @@ import { loadRead, saveRead } from './store/read.ts';
 import { mentionsMe } from './mentions.ts';
 import { notify, readNotify, shouldNotify } from './notify.ts';
 import { readThemeCookie } from './themes.ts';
-import { playMessageSound, readMuted } from './sound.ts';
+import { playMentionSound, playMessageSound, readMuted } from './sound.ts';
 import { App } from './App.tsx';
 import './styles/app.css';
 
@@ -58,10 +58,14 @@ const api = new ChatApi(store, {
   batch: nextFrame,
   onNewMessage: (own, message) => {
     const s = store.getState();
-    if (!s.ui.muted) playMessageSound(own);
+    // naming the reader has a sound of its own: heard from a hidden page, as the notification
+    const mentioned = !own && mentionsMe(message.body, s.user.me?.name ?? '');
+    if (!s.ui.muted) {
+      if (mentioned) playMentionSound();
+      else playMessageSound(own);
+    }
     if (own || !document.hidden) return;
     store.dispatch(uiActions.unreadAdded());
-    const mentioned = mentionsMe(message.body, s.user.me?.name ?? '');
     if (shouldNotify(s.ui.notify, mentioned)) {
       const room = selectCurrentRoom(s)?.name ?? 'a room';
       const title = `${message.user.name}${mentioned ? ' named you' : ''} in ${room}`;

@@ -1,6 +1,7 @@
 /**
  * Sounds for new messages, made with WebAudio at run time (no files to fetch): a short
- * rising blip for your own message, a two-note chime for someone else's.
+ * rising blip for your own message, a two-note chime for someone else's, three rising notes
+ * for one naming you.
  */
 export const MUTE_KEY = 'muted';
 /** A sound starts at most this often: a busy room chimes now and then, not for every message. */
@@ -28,23 +29,46 @@ function tone(ac: AudioContext, freq: number, start: number, length: number, gai
   osc.stop(start + length + 0.02);
 }
 
-export function playMessageSound(own: boolean, now: number = Date.now()): void {
-  if (now - lastAt < SOUND_GAP_MS) return;
-  lastAt = now;
+/** Plays the notes `notes` schedules from time t (seconds, the context's clock). */
+function play(notes: (ac: AudioContext, t: number) => void): void {
   try {
     const ac = audio();
     if (!ac) return;
     if (ac.state === 'suspended') void ac.resume();
-    const t = ac.currentTime + 0.01;
+    notes(ac, ac.currentTime + 0.01);
+  } catch {
+    // audio is a nicety; never let it break the chat
+  }
+}
+
+export function playMessageSound(own: boolean, now: number = Date.now()): void {
+  if (now - lastAt < SOUND_GAP_MS) return;
+  lastAt = now;
+  play((ac, t) => {
     if (own) {
       tone(ac, 880, t, 0.09, 0.08);
     } else {
       tone(ac, 660, t, 0.12, 0.1);
       tone(ac, 990, t + 0.1, 0.16, 0.1);
     }
-  } catch {
-    // audio is a nicety; never let it break the chat
-  }
+  });
+}
+
+let mentionAt = Number.NEGATIVE_INFINITY;
+
+/**
+ * A message naming the reader: three rising notes, unlike any other, heard even right after
+ * another sound (SOUND_GAP_MS holds back only other mentions: a busy room's chimes never this).
+ */
+export function playMentionSound(now: number = Date.now()): void {
+  if (now - mentionAt < SOUND_GAP_MS) return;
+  mentionAt = now;
+  lastAt = now;
+  play((ac, t) => {
+    tone(ac, 784, t, 0.1, 0.1);
+    tone(ac, 1047, t + 0.09, 0.1, 0.1);
+    tone(ac, 1319, t + 0.18, 0.22, 0.1);
+  });
 }
 
 export function readMuted(storage: Pick<Storage, 'getItem'> | null): boolean {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MUTE_KEY, playMessageSound, readMuted, writeMuted } from '../src/sound.ts';
+import {
+  MUTE_KEY,
+  playMentionSound,
+  playMessageSound,
+  readMuted,
+  writeMuted,
+} from '../src/sound.ts';
 import { memoryStorage } from './fakes.ts';
 
 describe('sounds', () => {
@@ -16,5 +22,6 @@ describe('sounds', () => {
   it('never throws where there is no audio', () => {
     expect(() => playMessageSound(true)).not.toThrow();
     expect(() => playMessageSound(false)).not.toThrow();
+    expect(() => playMentionSound()).not.toThrow();
   });
 });
