@@ -7,21 +7,29 @@ import { createInterface } from 'node:readline';
 /** The installed command (bin/chat-cli.js: the sources through tsx). */
 export const BIN = new URL('../bin/chat-cli.js', import.meta.url).pathname;
 
+/** `--import` this to run TypeScript sources with tsx, from any working directory. */
+export const TSX = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+
 /** A folder of its own for a test's identity files; nothing is written to the real ~/.config. */
 export const scratch = () => mkdtempSync(join(tmpdir(), 'chat-cli-test-'));
 
 type Stream = 'out' | 'err';
 
-/** chat-cli running as a child process, driven through its stdin, read from stdout and stderr. */
-export class Cli {
+/**
+ * A Node program running as a child process (chat-cli, the example bot), driven through its
+ * stdin, read from stdout and stderr line by line.
+ */
+export class Child {
   readonly lines: Record<Stream, string[]> = { out: [], err: [] };
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly waiters: { stream: Stream; test: RegExp; found: (line: string) => void }[] = [];
 
-  constructor(args: string[], home: string) {
-    this.child = spawn(process.execPath, [BIN, ...args], {
+  /** `node ...nodeArgs`, with `home` as its XDG_CONFIG_HOME, in `cwd` (by default this one). */
+  constructor(nodeArgs: string[], home: string, cwd?: string) {
+    this.child = spawn(process.execPath, nodeArgs, {
       env: { ...process.env, XDG_CONFIG_HOME: home, NO_COLOR: '1' },
+      ...(cwd === undefined ? {} : { cwd }),
     });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     for (const stream of ['out', 'err'] as const) {
@@ -83,8 +91,11 @@ export class Cli {
   }
 }
 
+/** chat-cli with these arguments. */
+export const chatCli = (args: string[], home: string) => new Child([BIN, ...args], home);
+
 /** The uuid in chat-cli's `connected to … as NAME (UUID), …` line. */
-export async function connectedAs(cli: Cli): Promise<{ name: string; uuid: string }> {
+export async function connectedAs(cli: Child): Promise<{ name: string; uuid: string }> {
   const line = await cli.line('err', /^connected to /);
   const [, name, uuid] = /as (.+) \(([0-9a-f-]{36})\)/.exec(line)!;
   return { name: name!, uuid: uuid! };
