@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import {
   CallError,
@@ -149,8 +150,14 @@ export class Chat {
         this.screen.prompt();
       }),
     );
-    // end of input (EOF, Ctrl-D): quit once every line before it is handled
-    input.on('close', () => this.enqueue(async () => this.quit(0)));
+    // end of input (EOF, Ctrl-D): quit once every line before it is handled (and --linger)
+    input.on('close', () =>
+      this.enqueue(async () => {
+        const { signal } = this.stopping;
+        await sleep(this.options.lingerMs, undefined, { signal }).catch(() => undefined);
+        this.quit(0);
+      }),
+    );
     // Ctrl-C at the prompt
     input.on('SIGINT', () => this.quit(0));
     if (this.screen.interactive) {

@@ -20,6 +20,8 @@ export interface Options {
   color: boolean;
   /** How long the first connection may take. */
   connectTimeoutMs: number;
+  /** How long to stay after the end of stdin, showing what comes. */
+  lingerMs: number;
 }
 
 export interface Io {
@@ -110,6 +112,12 @@ export function parseOptions(argv: string[], io: Io): Options | { exit: number }
       whole(1, 3600),
       10,
     )
+    .option(
+      '--linger <seconds>',
+      'after the end of stdin, stay this long to show what comes (answers to a script)',
+      whole(0, 3600),
+      0,
+    )
     .addHelpText('after', `\nOnce connected:\n${helpText()}`)
     .showHelpAfterError('(chat-cli --help for usage)')
     .exitOverride()
@@ -130,6 +138,7 @@ export function parseOptions(argv: string[], io: Io): Options | { exit: number }
     history: number;
     color: boolean;
     connectTimeout: number;
+    linger: number;
   }>();
   return {
     url: program.processedArgs[0] as string,
@@ -139,5 +148,6 @@ export function parseOptions(argv: string[], io: Io): Options | { exit: number }
     history: o.history,
     color: o.color && !io.env.NO_COLOR,
     connectTimeoutMs: o.connectTimeout * 1_000,
+    lingerMs: o.linger * 1_000,
   };
 }

@@ -6,11 +6,11 @@ import type { ChatClient } from '@chat/client';
 import { testServer, type TestServer } from '../../server/test/helpers/server.ts';
 import { TcpProxy } from '../../client/test/helpers/proxy.ts';
 import { next, online } from '../../client/test/helpers/server.ts';
-import { Cli, connectedAs, said, scratch } from './helpers.ts';
+import { chatCli, connectedAs, said, scratch, type Child } from './helpers.ts';
 
 let server: TestServer;
 let home: string;
-const running: Cli[] = [];
+const running: Child[] = [];
 const clients: ChatClient[] = [];
 const proxies: TcpProxy[] = [];
 
@@ -29,8 +29,8 @@ afterEach(async () => {
 });
 
 /** chat-cli with its own identity file (named `who` in the test's folder). */
-function cli(who: string, ...args: string[]): Cli {
-  const made = new Cli(['--identity', join(home, who), ...args], home);
+function cli(who: string, ...args: string[]): Child {
+  const made = chatCli(['--identity', join(home, who), ...args], home);
   running.push(made);
   return made;
 }
@@ -49,8 +49,8 @@ async function room(name: string): Promise<string> {
 
 describe('the command line', () => {
   it('--help shows the options and the commands; --version the version', async () => {
-    const help = new Cli(['--help'], home);
-    const version = new Cli(['--version'], home);
+    const help = chatCli(['--help'], home);
+    const version = chatCli(['--version'], home);
     running.push(help, version);
     await expect(help.exited).resolves.toBe(0);
     const text = help.lines.out.join('\n');
@@ -64,7 +64,7 @@ describe('the command line', () => {
 
   it('refuses a bad URL, a missing one and an unknown option: a message on stderr, exit 2', async () => {
     const cases = [['not a url'], ['ftp://example.org'], [], [server.url, '--colour']];
-    const runs = cases.map((args) => new Cli(args, home));
+    const runs = cases.map((args) => chatCli(args, home));
     running.push(...runs);
     for (const run of runs) await expect(run.exited).resolves.toBe(2);
     expect(runs.map((r) => r.lines.err[0])).toEqual([
@@ -186,6 +186,21 @@ describe('against a server', () => {
     await watcher.enterRoom(uuid);
     const [history] = await entered;
     expect(history.list.map((m) => m.body)).toEqual(['one', 'two', '/slash', 'three']);
+  });
+
+  it('--linger: after its input ends, shows what comes for that long (the answer to a script)', async () => {
+    const uuid = await room('Questions');
+    const helper = await client();
+    await helper.request('change_user_name', { name: 'helper' });
+    await helper.enterRoom(uuid);
+    const asked = next(helper, 'message_created', (p) => p.object.body === 'anyone there?');
+    const run = cli('asking', server.url, '--room', uuid, '--linger', '2');
+    run.send('anyone there?');
+    run.end();
+    await asked;
+    await helper.request('create_message', { body: 'yes' });
+    await expect(run.exited).resolves.toBe(0);
+    expect(run.lines.out.at(-1)).toMatch(said('helper', 'yes'));
   });
 
   it('shows the newest --history messages on entry, and older ones on /more', async () => {

@@ -123,6 +123,7 @@ describe('the command line', () => {
       history: 20,
       color: true,
       connectTimeoutMs: 10_000,
+      lingerMs: 0,
     });
     const set = ['ws://h', '-r', 'Kitchen', '-n', 'bob', '--no-identity', '--history', '0'];
     expect(parseOptions([...set, '--no-color'], t.io)).toMatchObject({
