@@ -65,12 +65,13 @@ describe('socket-chat commands', () => {
       [['export-room', 'abc', '--storage', 'memory'], /No room abc/],
       [['migrate', '--storage', 'mysql://x'], /Unknown storage/],
     ];
-    for (const [args, message] of refusals) {
-      const r = await socketChat(args);
+    const results = await Promise.all(refusals.map(([args]) => socketChat(args)));
+    results.forEach((r, i) => {
+      const [args, message] = refusals[i]!;
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stderr, args.join(' ')).toMatch(message);
-    }
-  });
+    });
+  }, 60_000);
 
   it('migrate brings a new SQLite file up to date and exits', async () => {
     const db = file('migrated.db');
@@ -83,7 +84,7 @@ describe('socket-chat commands', () => {
     };
     raw.close();
     expect(applied.n).toBe(9);
-  });
+  }, 30_000);
 
   it('backup copies a SQLite database while a writer sends; the copy restores, message by message', async () => {
     const db = file('live.db');
@@ -141,7 +142,7 @@ describe('socket-chat commands', () => {
     } finally {
       await again.stop();
     }
-  });
+  }, 60_000);
 
   it('export-room writes the whole history as JSON or markdown, edits, deletions and reactions as they stand', async () => {
     const db = file('export.db');
@@ -211,7 +212,7 @@ describe('socket-chat commands', () => {
     expect(md.stdout).toContain('> ↪ **Amber Otter**: first');
     expect(md.stdout).toContain('🎉 1');
     expect(md.stdout).toContain('3 messages.');
-  });
+  }, 30_000);
 
   it('export-room streams 100,000 messages in the memory of a page (a 40 MB heap holds the export)', async () => {
     const db = file('big.db');
@@ -253,5 +254,5 @@ describe('socket-chat commands', () => {
     const parsed = JSON.parse(r.stdout) as { messages: Message[] };
     expect(parsed.messages.length).toBe(N);
     expect(parsed.messages.at(-1)!.seq).toBe(N);
-  });
+  }, 120_000);
 });
