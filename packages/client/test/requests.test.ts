@@ -128,7 +128,8 @@ describe('request', () => {
     socket().raw(
       JSON.stringify({ type: 'result', payload: { message: 'room_changed', object: 7 } }),
     );
-    socket().raw(JSON.stringify({ type: 'result', payload: { message: 'cursor_moved', x: 1 } }));
+    // a newer server's result this client does not know
+    socket().raw(JSON.stringify({ type: 'result', payload: { message: 'weather_changed', x: 1 } }));
     socket().raw(JSON.stringify({ type: 'call', payload: { message: 'typing' } }));
     expect(errors.map(([e]) => (e as ClientError).kind)).toEqual([
       'invalid_frame',
