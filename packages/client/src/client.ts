@@ -87,6 +87,12 @@ type Args<K extends CallName> =
 export interface RequestOptions {
   /** Overrides the client's request timeout. */
   timeoutMs?: number;
+  /**
+   * The call's id, from newCallId() (a fresh one by default). A create_message made again
+   * under the id of one whose answer never came (a timeout) is stored once: the server answers
+   * with the message it stored, if it did. An id still waiting for its answer throws.
+   */
+  id?: string;
 }
 
 /** request()'s arguments after the call name: the call's fields, then options. */
@@ -284,7 +290,15 @@ export class ChatClient {
     const options = rest[1] as RequestOptions | undefined;
     const flags: RequestFlags =
       options?.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
-    return this.call(call, args, flags);
+    if (options?.id !== undefined && this.requests.get(options.id)) {
+      throw new Error(`The call id ${options.id} is in use.`);
+    }
+    return this.call(call, args, flags, options?.id);
+  }
+
+  /** A call id of this client's, for request()'s options.id: one that may be sent again. */
+  newCallId(): string {
+    return this.ids.next();
   }
 
   /**
@@ -352,11 +366,11 @@ export class ChatClient {
     call: K,
     args: CallInput<K>,
     flags: RequestFlags,
+    id: string = this.ids.next(),
   ): Promise<Reply<K>> {
     if (this.stopped && this.socket) {
       return Promise.reject(new ClientError('closed', 'The client was closed.', call));
     }
-    const id = this.ids.next();
     const { pending, promise } = this.requests.add(
       call,
       id,

@@ -191,6 +191,27 @@ describe('request', () => {
     expect(listed.at(-1)?.[1]).toEqual({ own: true, id });
   });
 
+  it('a call made again under the id of one that timed out (newCallId, options.id) goes with that id', async () => {
+    vi.useFakeTimers();
+    const { client, socket } = fakeClient({ requestTimeoutMs: 50 });
+    client.connect();
+    socket().greet(user());
+    const id = client.newCallId();
+    const first = client.request('create_message', { body: 'hi' }, { id }).catch((e: unknown) => e);
+    vi.advanceTimersByTime(50);
+    expect(await first).toMatchObject({ kind: 'timeout', id });
+    // the retry: if the first was stored after all, the server answers with it
+    const again = client.request('create_message', { body: 'hi' }, { id });
+    expect(socket().last('create_message').id).toBe(id);
+    socket().result('message_created', { object: message('r1', 1, user()) }, id);
+    await expect(again).resolves.toMatchObject({ id });
+    // an id still waiting for its answer is not taken twice
+    const waiting = client.newCallId();
+    void client.request('list_rooms', {}, { id: waiting }).catch(() => undefined);
+    expect(() => client.request('list_rooms', {}, { id: waiting })).toThrow(/in use/);
+    expect(client.newCallId()).not.toBe(waiting);
+  });
+
   it('send(): errors of calls without an answer come as error events', () => {
     const { client, socket } = online();
     const errors = record(client, 'error');

@@ -160,6 +160,31 @@ describe('ChatApi on @chat/client', () => {
     expect(t.store.getState().messages.pending[0]!.failed).toBeUndefined();
   });
 
+  it('a message whose answer never came is retried under the same call id: stored once if it was after all', async () => {
+    vi.useFakeTimers();
+    const t = setup();
+    const s = connect(t);
+    await enter(t, []);
+    const key = t.api.sendMessage('slow server')!;
+    const first = s.lastCall('create_message')!;
+    vi.advanceTimersByTime(60_000);
+    await settle();
+    expect(t.store.getState().messages.pending).toMatchObject([
+      { body: 'slow server', failed: 'The server did not answer in time. Try again.' },
+    ]);
+    t.api.retryMessage(key);
+    const creates = s.callsOf('create_message');
+    expect(creates.map((c) => c.id)).toEqual([first.id, first.id]);
+    // the server had stored the first: it answers the second with it
+    s.result('message_created', { object: msg(1, 'r1', user(1), 'slow server') }, first.id);
+    await settle();
+    expect(t.store.getState().messages.pending).toEqual([]);
+    expect(t.store.getState().messages.list.map((m) => m.body)).toEqual(['slow server']);
+    // a new message is a new call
+    t.api.sendMessage('next');
+    expect(s.lastCall('create_message')!.id).not.toBe(first.id);
+  });
+
   it('sends a message refused with rate_limited again after retry_after_ms, and unavailable after a second', async () => {
     vi.useFakeTimers();
     const t = setup();

@@ -116,6 +116,8 @@ export class ChatApi {
   private resetTimer: ReturnType<typeof setTimeout> | null = null;
   private lastDrawingRefresh = Number.NEGATIVE_INFINITY;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** The create_message call id of each pending message not confirmed, by its key. */
+  private readonly callIds = new Map<string, string>();
   /** New messages and log entries waiting for the next batch (see ChatApiOptions.batch). */
   private arrived: Message[] = [];
   private logged: Parameters<typeof logActions.added>[] = [];
@@ -392,17 +394,21 @@ export class ChatApi {
     const text = body.trim();
     if (text === '' || this.client.room === null) return null;
     const id = `p${++this.pendingSeq}`;
+    this.pend(id, text, replyTo);
+    return id;
+  }
+
+  private pend(id: string, body: string, replyTo?: ReplyTo): void {
     this.dispatch(
       messagesActions.pendingAdded({
         id,
-        body: text,
+        body,
         created: new Date(this.now()).toISOString(),
         unsent: !this.client.ready,
         ...(replyTo ? { reply_to: replyTo } : {}),
       }),
     );
-    this.post(id, text, replyTo?.uuid);
-    return id;
+    this.post(id, body, replyTo?.uuid);
   }
 
   /** Edits one's own message; the room (this page too) hears of it as message_changed. */
@@ -432,12 +438,21 @@ export class ChatApi {
   /**
    * Sends a pending message. Its answer settles it by the call's id (the client matches it,
    * and after a reconnect sends the same call with the same id, which the server answers
-   * with the message it stored): never by comparing texts.
+   * with the message it stored): never by comparing texts. Every attempt of one pending
+   * message goes under the same id: one whose answer never came (a timeout) may have been
+   * stored, and is then answered with the stored message instead of stored twice.
    */
   private post(id: string, body: string, replyTo?: string): void {
     const args = replyTo === undefined ? { body } : { body, reply_to: replyTo };
-    this.client.request('create_message', args, { timeoutMs: MESSAGE_TIMEOUT_MS }).then(
+    let callId = this.callIds.get(id);
+    if (callId === undefined) {
+      callId = this.client.newCallId();
+      this.callIds.set(id, callId);
+    }
+    const options = { timeoutMs: MESSAGE_TIMEOUT_MS, id: callId };
+    this.client.request('create_message', args, options).then(
       (reply) => {
+        this.callIds.delete(id);
         this.flush();
         this.dispatch(messagesActions.created({ message: reply.object, id }));
       },
@@ -464,16 +479,17 @@ export class ChatApi {
       return;
     }
     const detail = describeError(error);
-    if (detail === null) d(messagesActions.pendingRemoved(id));
-    else d(messagesActions.pendingFailed({ id, detail }));
+    if (detail !== null) return void d(messagesActions.pendingFailed({ id, detail }));
+    this.callIds.delete(id);
+    d(messagesActions.pendingRemoved(id));
   }
 
-  /** Sends a failed message again. */
+  /** Sends a failed message again, under the same key (and so the same call id). */
   retryMessage(id: string): void {
     const p = this.store.getState().messages.pending.find((m) => m.id === id);
-    if (!p) return;
+    if (!p || this.client.room === null) return;
     this.dispatch(messagesActions.pendingRemoved(id));
-    this.sendMessage(p.body, p.reply_to);
+    this.pend(id, p.body, p.reply_to);
   }
 
   loadOlder(): void {
