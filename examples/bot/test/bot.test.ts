@@ -1,52 +1,34 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { roomsNamed, type ChatClient } from '@chat/client';
+import { describe, expect, it } from 'vitest';
+import { roomsNamed } from '@chat/client';
 import type { Message } from '@chat/protocol';
-import { testServer, type TestServer } from '../../../packages/server/test/helpers/server.ts';
-import { TcpProxy } from '../../../packages/client/test/helpers/proxy.ts';
-import { next, online, until } from '../../../packages/client/test/helpers/server.ts';
-import { Child, scratch, TSX } from '../../../packages/cli/test/helpers.ts';
+import { next, until } from '../../../packages/client/test/helpers/server.ts';
+import { chatServer, scratch, TSX } from '../../../packages/cli/test/helpers.ts';
 import { HELP } from '../src/answers.ts';
 import { DiceBot, type BotOptions } from '../src/bot.ts';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 
-let server: TestServer;
-const bots: DiceBot[] = [];
-const clients: ChatClient[] = [];
-const proxies: TcpProxy[] = [];
-
-beforeAll(async () => {
-  server = await testServer('memory');
-});
-afterAll(async () => {
-  await server.dispose();
-});
-afterEach(async () => {
-  for (const b of bots.splice(0)) b.stop();
-  for (const c of clients.splice(0)) c.close();
-  for (const p of proxies.splice(0)) await p.close();
-});
+const chat = chatServer();
 
 async function bot(room: string, options: Partial<BotOptions> = {}) {
   const made = new DiceBot({
-    url: server.url,
+    url: chat.server.url,
     room,
     name: 'DiceBot',
     client: { WebSocket, reconnect: { minDelayMs: 20, maxDelayMs: 200 } },
     answerIntervalMs: 10,
     ...options,
   });
-  bots.push(made);
+  chat.after(() => made.stop());
   return { bot: made, room: await made.start() };
 }
 
 /** Someone in the room (a plain @chat/client), who asks and reads the bot's answers. */
 async function asker(uuid: string) {
-  const { client } = await online(server.url);
-  clients.push(client);
+  const client = await chat.client();
   await client.request('change_user_name', { name: 'ann' });
   await client.enterRoom(uuid);
   return {
@@ -88,8 +70,7 @@ describe('the dice bot', () => {
   });
 
   it('enters an existing room by name or uuid, answers once per question, never itself', async () => {
-    const { client } = await online(server.url);
-    clients.push(client);
+    const client = await chat.client();
     const made = (await client.request('create_room', { name: 'Tavern' })).object;
     const byName = await bot('Tavern');
     expect(byName.room.uuid).toBe(made.uuid);
@@ -112,8 +93,7 @@ describe('the dice bot', () => {
   });
 
   it('keeps answering after its connection drops', async () => {
-    const proxy = await TcpProxy.start(server.port);
-    proxies.push(proxy);
+    const proxy = await chat.proxy();
     const { bot: b, room } = await bot('Shaky table', { url: proxy.url });
     const ann = await asker(room.uuid);
     await ann.ask('!roll 1d6');
@@ -131,11 +111,10 @@ describe('its program', () => {
     const home = scratch();
     try {
       const start = () =>
-        new Child(['--import', TSX, MAIN, server.url, 'Parlour', '--name', 'Dicey'], home);
+        chat.spawn(['--import', TSX, MAIN, chat.server.url, 'Parlour', '--name', 'Dicey'], home);
       const first = start();
       await first.line('out', /in the room Parlour/);
-      const { client } = await online(server.url);
-      clients.push(client);
+      const client = await chat.client();
       const [room] = await roomsNamed(client, 'Parlour');
       await client.enterRoom(room!.uuid);
       const answered = next(client, 'message_created', (p) => p.object.user.name === 'Dicey');
@@ -153,7 +132,7 @@ describe('its program', () => {
       second.signal('SIGINT');
       await expect(second.exited).resolves.toBe(0);
 
-      const bad = new Child(['--import', TSX, MAIN, server.url], join(home, 'x'));
+      const bad = chat.spawn(['--import', TSX, MAIN, chat.server.url], join(home, 'x'));
       await expect(bad.exited).resolves.toBe(2);
       expect(bad.lines.err[0]).toBe('error: give URL and ROOM');
     } finally {

@@ -1,21 +1,13 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { roomsNamed } from '@chat/client';
-import { testServer, type TestServer } from '../../../packages/server/test/helpers/server.ts';
-import { next, online } from '../../../packages/client/test/helpers/server.ts';
-import { Child, scratch, TSX } from '../../../packages/cli/test/helpers.ts';
+import { next } from '../../../packages/client/test/helpers/server.ts';
+import { chatServer, scratch, TSX } from '../../../packages/cli/test/helpers.ts';
 
 const MINIMAL = new URL('../src/minimal.ts', import.meta.url);
 const DOC = new URL('../../../docs/bots.md', import.meta.url);
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await testServer('memory');
-});
-afterAll(async () => {
-  await server.dispose();
-});
+const chat = chatServer();
 
 describe('docs/bots.md', () => {
   it('shows the minimal bot as it is in examples/bot/src/minimal.ts', () => {
@@ -28,9 +20,9 @@ describe('docs/bots.md', () => {
   it('whose minimal bot answers !ping, as the same user on its next run', async () => {
     const dir = scratch();
     const start = () =>
-      new Child(['--import', TSX, MINIMAL.pathname, server.url, 'Ping'], dir, dir);
+      chat.spawn(['--import', TSX, MINIMAL.pathname, chat.server.url, 'Ping'], dir, dir);
     try {
-      const { client } = await online(server.url);
+      const client = await chat.client();
       await client.request('change_user_name', { name: 'ann' });
       const ping = async () => {
         const answered = next(client, 'message_created', (p) => p.object.body.startsWith('pong'));
@@ -49,7 +41,6 @@ describe('docs/bots.md', () => {
         await expect(bot.exited).resolves.toBe(0);
       }
       expect(uuids[1]).toBe(uuids[0]);
-      client.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

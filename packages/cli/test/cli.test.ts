@@ -1,46 +1,27 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatClient } from '@chat/client';
-import { testServer, type TestServer } from '../../server/test/helpers/server.ts';
-import { TcpProxy } from '../../client/test/helpers/proxy.ts';
-import { next, online } from '../../client/test/helpers/server.ts';
-import { chatCli, connectedAs, said, scratch, type Child } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { next } from '../../client/test/helpers/server.ts';
+import { BIN, chatServer, connectedAs, said, scratch } from './helpers.ts';
 
-let server: TestServer;
+const chat = chatServer();
 let home: string;
-const running: Child[] = [];
-const clients: ChatClient[] = [];
-const proxies: TcpProxy[] = [];
 
-beforeAll(async () => {
-  server = await testServer('memory');
+beforeAll(() => {
   home = scratch();
 });
-afterAll(async () => {
-  await server.dispose();
+afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
-afterEach(async () => {
-  for (const cli of running.splice(0)) cli.kill();
-  for (const c of clients.splice(0)) c.close();
-  for (const p of proxies.splice(0)) await p.close();
-});
+
+/** chat-cli with these arguments. */
+const chatCli = (args: string[]) => chat.spawn([BIN, ...args], home);
 
 /** chat-cli with its own identity file (named `who` in the test's folder). */
-function cli(who: string, ...args: string[]): Child {
-  const made = chatCli(['--identity', join(home, who), ...args], home);
-  running.push(made);
-  return made;
-}
+const cli = (who: string, ...args: string[]) => chatCli(['--identity', join(home, who), ...args]);
 
-/** A client of the protocol (@chat/client), to set up rooms and watch what the CLI does. */
-async function client(): Promise<ChatClient> {
-  const made = (await online(server.url)).client;
-  clients.push(made);
-  return made;
-}
+const client = () => chat.client();
 
 async function room(name: string): Promise<string> {
   const c = await client();
@@ -49,9 +30,8 @@ async function room(name: string): Promise<string> {
 
 describe('the command line', () => {
   it('--help shows the options and the commands; --version the version', async () => {
-    const help = chatCli(['--help'], home);
-    const version = chatCli(['--version'], home);
-    running.push(help, version);
+    const help = chatCli(['--help']);
+    const version = chatCli(['--version']);
     await expect(help.exited).resolves.toBe(0);
     const text = help.lines.out.join('\n');
     expect(text).toMatch(/^Usage: chat-cli \[options\] <url>/);
@@ -63,9 +43,8 @@ describe('the command line', () => {
   });
 
   it('refuses a bad URL, a missing one and an unknown option: a message on stderr, exit 2', async () => {
-    const cases = [['not a url'], ['ftp://example.org'], [], [server.url, '--colour']];
-    const runs = cases.map((args) => chatCli(args, home));
-    running.push(...runs);
+    const cases = [['not a url'], ['ftp://example.org'], [], [chat.server.url, '--colour']];
+    const runs = cases.map(chatCli);
     for (const run of runs) await expect(run.exited).resolves.toBe(2);
     expect(runs.map((r) => r.lines.err[0])).toEqual([
       expect.stringMatching(/invalid for argument 'url'\. Not a URL: give the server as ws:/),
@@ -91,14 +70,14 @@ describe('the command line', () => {
 
 describe('against a server', () => {
   it('two terminals: each prints what the other sends, the history on entry, who comes and goes', async () => {
-    const alice = cli('alice', server.url, '--name', 'alice');
+    const alice = cli('alice', chat.server.url, '--name', 'alice');
     await alice.line('err', /^you are now alice$/);
     alice.send('/create Kitchen');
     await alice.line('err', /^entered Kitchen \(1 here, 0 messages/);
     alice.send('said before bob came');
     await alice.line('out', said('alice', 'said before bob came'));
 
-    const bob = cli('bob', server.url, '--name', 'bob', '--room', 'Kitchen');
+    const bob = cli('bob', chat.server.url, '--name', 'bob', '--room', 'Kitchen');
     await bob.line('err', /^entered Kitchen \(2 here, 1 message;/);
     // the history page, then the live conversation
     await bob.line('out', said('alice', 'said before bob came'));
@@ -139,7 +118,7 @@ describe('against a server', () => {
   it('/rooms lists the rooms and searches them; without --room the list comes first', async () => {
     const attic = await room('Attic');
     const cellar = await room('Cellar');
-    const run = cli('lister', server.url);
+    const run = cli('lister', chat.server.url);
     // name, people, messages, uuid: tab-separated when not on a terminal
     await run.line('out', new RegExp(`^Attic\\t0\\t0\\t${attic}$`));
     await run.line('out', new RegExp(`^Cellar\\t0\\t0\\t${cellar}$`));
@@ -153,7 +132,7 @@ describe('against a server', () => {
   });
 
   it('resumes its identity from the file: the same user on the next run', async () => {
-    const first = cli('dora', server.url, '--name', 'dora');
+    const first = cli('dora', chat.server.url, '--name', 'dora');
     const before = await connectedAs(first);
     expect(first.lines.err[0]).toMatch(/a new identity, kept in .*\/dora$/);
     first.end();
@@ -162,7 +141,7 @@ describe('against a server', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8')).toMatch(/^[\w-]{43}\n$/);
 
-    const second = cli('dora', server.url);
+    const second = cli('dora', chat.server.url);
     await expect(connectedAs(second)).resolves.toEqual({ name: 'dora', uuid: before.uuid });
     expect(second.lines.err[0]).toMatch(/identity resumed from .*\/dora$/);
     second.end();
@@ -171,7 +150,7 @@ describe('against a server', () => {
 
   it('reads a script from stdin: sends every line in order, runs commands, exits 0 at its end', async () => {
     const uuid = await room('Scripted');
-    const run = cli('script', server.url, '--room', uuid);
+    const run = cli('script', chat.server.url, '--room', uuid);
     for (const line of ['one', '/bogus', 'two', '//slash', '/leave', 'lost', `/join ${uuid}`]) {
       run.send(line);
     }
@@ -194,7 +173,7 @@ describe('against a server', () => {
     await helper.request('change_user_name', { name: 'helper' });
     await helper.enterRoom(uuid);
     const asked = next(helper, 'message_created', (p) => p.object.body === 'anyone there?');
-    const run = cli('asking', server.url, '--room', uuid, '--linger', '2');
+    const run = cli('asking', chat.server.url, '--room', uuid, '--linger', '2');
     run.send('anyone there?');
     run.end();
     await asked;
@@ -208,7 +187,7 @@ describe('against a server', () => {
     const poster = await client();
     await poster.enterRoom(uuid);
     for (let i = 1; i <= 12; i++) await poster.request('create_message', { body: `m${i}` });
-    const run = cli('reader', server.url, '--room', 'Busy', '--history', '3');
+    const run = cli('reader', chat.server.url, '--room', 'Busy', '--history', '3');
     await run.line('err', /^older messages: \/more$/);
     run.send('/more');
     run.send('/more');
@@ -219,8 +198,7 @@ describe('against a server', () => {
   });
 
   it('says when the connection is lost and when it is back, and goes on', async () => {
-    const proxy = await TcpProxy.start(server.port);
-    proxies.push(proxy);
+    const proxy = await chat.proxy();
     await room('Shaky');
     const run = cli('shaky', proxy.url, '--room', 'Shaky');
     await run.line('err', /^entered Shaky/);
@@ -237,7 +215,7 @@ describe('against a server', () => {
     const uuid = await room('Interrupted');
     const watcher = await client();
     await watcher.enterRoom(uuid);
-    const run = cli('interrupted', server.url, '--room', uuid);
+    const run = cli('interrupted', chat.server.url, '--room', uuid);
     await run.line('err', /^entered Interrupted/);
     const gone = next(watcher, 'room_changed', (p) => p.object.user_count === 1, 10_000);
     run.signal('SIGINT');

@@ -3,6 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { ChatClient } from '@chat/client';
+import { TcpProxy } from '../../client/test/helpers/proxy.ts';
+import { online } from '../../client/test/helpers/server.ts';
+import { testServer, type TestServer } from '../../server/test/helpers/server.ts';
 
 /** The installed command (bin/chat-cli.js: the sources through tsx). */
 export const BIN = new URL('../bin/chat-cli.js', import.meta.url).pathname;
@@ -91,9 +96,6 @@ export class Child {
   }
 }
 
-/** chat-cli with these arguments. */
-export const chatCli = (args: string[], home: string) => new Child([BIN, ...args], home);
-
 /** The uuid in chat-cli's `connected to … as NAME (UUID), …` line. */
 export async function connectedAs(cli: Child): Promise<{ name: string; uuid: string }> {
   const line = await cli.line('err', /^connected to /);
@@ -107,3 +109,52 @@ export const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\
 /** A plain message line: `HH:MM name: body`. */
 export const said = (name: string, body: string) =>
   new RegExp(`^\\d\\d:\\d\\d ${literal(name)}: ${literal(body)}$`);
+
+/**
+ * A real server (in memory, in this process) for a test file's tests, with what they need
+ * around it; what a test opens is closed after it.
+ */
+export function chatServer() {
+  let server: TestServer | undefined;
+  const clients: ChatClient[] = [];
+  const proxies: TcpProxy[] = [];
+  const stops: (() => void)[] = [];
+  beforeAll(async () => {
+    server = await testServer('memory');
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) stop();
+    for (const c of clients.splice(0)) c.close();
+    for (const p of proxies.splice(0)) await p.close();
+  });
+  return {
+    get server(): TestServer {
+      return server!;
+    },
+    /** A client of the protocol (@chat/client), online. */
+    async client(): Promise<ChatClient> {
+      const { client } = await online(server!.url);
+      clients.push(client);
+      return client;
+    },
+    /** A TCP proxy in front of the server, that a test can cut. */
+    async proxy(): Promise<TcpProxy> {
+      const proxy = await TcpProxy.start(server!.port);
+      proxies.push(proxy);
+      return proxy;
+    },
+    /** Runs `stop` after the test (a bot to stop, say). */
+    after(stop: () => void): void {
+      stops.push(stop);
+    },
+    /** A Node program as a child process (see Child), killed after the test if it still runs. */
+    spawn(nodeArgs: string[], home: string, cwd?: string): Child {
+      const child = new Child(nodeArgs, home, cwd);
+      stops.push(() => child.kill());
+      return child;
+    },
+  };
+}

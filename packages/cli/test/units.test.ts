@@ -4,27 +4,18 @@ import type { Message } from '@chat/protocol';
 import { helpText, parseInput } from '../src/commands.ts';
 import { parseOptions, serverUrl } from '../src/options.ts';
 import { clean, colors, noColors, plainMessage, plainRoom, prettyMessage } from '../src/render.ts';
+import { message as fake, room, user } from '../../client/test/helpers/fakes.ts';
 
 const created = new Date(2026, 10, 28, 9, 5).toISOString();
 
-function message(fields: Partial<Message> = {}): Message {
-  const user = { uuid: '7d1e2c5a-0000-4000-8000-000000000001', name: 'alice', room_uuid: 'r' };
-  return {
-    uuid: 'm',
-    body: 'hello',
-    name: 'message-m',
-    user,
-    room_uuid: 'r',
-    created,
-    seq: 1,
-    edited: null,
-    deleted: null,
-    reply_to: null,
-    reactions: [],
-    rev: 1,
-    ...fields,
-  };
-}
+const alice = user('alice', 'r');
+
+/** A message of alice's, sent at 09:05 local time. */
+const message = (fields: Partial<Message> = {}): Message => ({
+  ...fake('r', 1, alice, 'hello'),
+  created,
+  ...fields,
+});
 
 describe('input lines', () => {
   it('are messages, commands with their argument, or unknown commands', () => {
@@ -72,25 +63,14 @@ describe('output', () => {
       '^[]0;owned^Gred^[[31m\ntab\tok^?\ufffd',
     );
     expect(plainMessage(message({ body: '\x1b[2Jgone' }))).toBe('09:05 alice: ^[[2Jgone');
-    expect(plainMessage(message({ user: { ...message().user, name: 'e\x1bvil' } }))).toBe(
+    expect(plainMessage(message({ user: { ...alice, name: 'e\x1bvil' } }))).toBe(
       '09:05 e^[vil: hello',
     );
   });
 
   it('a room for a pipe: name, people, messages, uuid, tab-separated', () => {
-    const room = {
-      uuid: 'u',
-      name: 'Kitchen',
-      color: '#ffffff',
-      users: [],
-      sum: 7,
-      created,
-      user_count: 2,
-      owner: null,
-      locked: false,
-      visibility: 'public' as const,
-    };
-    expect(plainRoom(room)).toBe('Kitchen\t2\t7\tu');
+    const kitchen = { ...room('u', [alice, user('bob')]), sum: 7 };
+    expect(plainRoom(kitchen)).toBe('Kitchen\t2\t7\tu');
   });
 });
 
