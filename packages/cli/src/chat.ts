@@ -10,7 +10,7 @@ import {
 } from '@chat/client';
 import { tokenFile } from '@chat/client/node';
 import { isUuid, LIMITS, type Message, type Room } from '@chat/protocol';
-import { helpText, parseInput, usage, type CommandName } from './commands.ts';
+import { helpText, parseInput, usage, type CommandName, type Input } from './commands.ts';
 import type { Options } from './options.ts';
 import { clean, clock, day, plainMessage, plainRoom, prettyMessage, prettyRoom } from './render.ts';
 import { Screen, type Streams } from './screen.ts';
@@ -144,12 +144,14 @@ export class Chat {
   /** Lines typed or read wait until the start is done, then are handled in order. */
   private read(): void {
     const { input } = this.screen;
-    input.on('line', (line) =>
-      this.enqueue(async () => {
-        await this.handle(line);
-        this.screen.prompt();
-      }),
-    );
+    input.on('line', (line) => {
+      const typed = parseInput(line);
+      // a message comes back from the server, formatted: the line as typed goes at once
+      // (later, other lines may have been written below it)
+      if (typed.kind === 'message' && this.client.room !== null) this.screen.eraseTyped(line);
+      this.screen.prompt();
+      this.enqueue(() => this.handle(typed));
+    });
     // end of input (EOF, Ctrl-D): quit once every line before it is handled (and --linger)
     input.on('close', () =>
       this.enqueue(async () => {
@@ -317,8 +319,7 @@ export class Chat {
 
   // ---- what you type -------------------------------------------------------------------------
 
-  private async handle(line: string): Promise<void> {
-    const input = parseInput(line);
+  private async handle(input: Input): Promise<void> {
     switch (input.kind) {
       case 'empty':
         return;
@@ -466,7 +467,6 @@ export class Chat {
     if (this.client.room === null) {
       return this.screen.fail('not in a room: /join ROOM first (/rooms lists them)');
     }
-    this.screen.eraseTyped();
     const { signal } = this.stopping;
     try {
       await retryRateLimited(() => this.client.request('create_message', { body }), { signal });

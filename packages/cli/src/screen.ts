@@ -1,9 +1,10 @@
 import { clearLine, createInterface, cursorTo, moveCursor, type Interface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
 import { clean, colors, noColors, type Paint } from './render.ts';
 
 export interface Streams {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream;
 }
 
@@ -58,14 +59,19 @@ export class Screen {
 
   /** Shows the prompt, for the next line. */
   prompt(): void {
-    if (this.interactive && !this.closed) this.input.prompt();
+    if (this.interactive && !this.closed) this.input.prompt(true);
   }
 
-  /** Removes the line just typed (a message: it comes back from the server, formatted). */
-  eraseTyped(): void {
+  /** Removes the line just typed, on as many rows as it took (a message: it comes back). */
+  eraseTyped(line: string): void {
     if (!this.interactive) return;
-    moveCursor(this.streams.stdout, 0, -1);
-    clearLine(this.streams.stdout, 0);
+    const { stdout } = this.streams;
+    const width = stripVTControlCharacters(this.input.getPrompt()).length + [...line].length;
+    const rows = Math.max(1, Math.ceil(width / (stdout.columns || 80)));
+    for (let i = 0; i < rows; i++) {
+      moveCursor(stdout, 0, -1);
+      clearLine(stdout, 0);
+    }
   }
 
   close(): void {

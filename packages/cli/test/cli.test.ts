@@ -115,7 +115,7 @@ describe('against a server', () => {
     ]);
   });
 
-  it('/rooms lists the rooms and searches them; without --room the list comes first', async () => {
+  it('/rooms lists the rooms and searches them; without --room the list comes first; a --room that is not there is exit 1', async () => {
     const attic = await room('Attic');
     const cellar = await room('Cellar');
     const run = cli('lister', chat.server.url);
@@ -129,6 +129,12 @@ describe('against a server', () => {
     expect(run.lines.out.filter((l) => l.startsWith('Cellar')).length).toBe(2);
     expect(run.lines.out.filter((l) => l.startsWith('Attic')).length).toBe(1);
     expect(run.lines.err).toContain(`no room's name holds "no such room"`);
+
+    const lost = cli('lost', chat.server.url, '--room', 'Nowhere');
+    await expect(lost.exited).resolves.toBe(1);
+    expect(lost.lines.err.at(-1)).toBe(
+      'error: no room is named "Nowhere" (/rooms lists them, /create Nowhere makes one)',
+    );
   });
 
   it('resumes its identity from the file: the same user on the next run', async () => {
