@@ -30,6 +30,13 @@ export interface BotOptions {
   maxWaiting?: number;
 }
 
+/** Milliseconds until a second after `until` (an ISO time). */
+const untilThen = (until: string) => Math.max(1_000, Date.parse(until) - Date.now() + 1_000);
+
+/** When to try a room again after this refusal: after a bar's end, or `otherwise` ms. */
+const retryIn = (err: unknown, otherwise: number) =>
+  err instanceof CallError && err.until !== undefined ? untilThen(err.until) : otherwise;
+
 /**
  * A bot on @chat/client: stays in one room, across reconnects, and answers `!help` and
  * `!roll NdM` (see answers.ts). It answers the questions asked while it is there, and those
@@ -131,14 +138,14 @@ export class DiceBot {
       this.log(`error: ${err.message}`);
       // the room went away while the bot was offline: a room given by name is made again
       if (err instanceof CallError && err.call === 'enter_room' && c.room === null) {
-        this.rejoin(1_000);
+        this.rejoin(retryIn(err, 1_000));
       }
     });
     c.on('user_kicked', ({ room_uuid, until }) => {
       if (room_uuid !== c.room) return;
       this.log(`removed from the room until ${until}`);
       c.leaveRoom().catch(() => undefined);
-      this.rejoin(Date.parse(until) - Date.now() + 1_000);
+      this.rejoin(untilThen(until));
     });
   }
 
@@ -157,7 +164,7 @@ export class DiceBot {
       this.rejoinTimer = null;
       this.join().catch((err: unknown) => {
         this.log(`could not enter the room again: ${(err as Error).message}`);
-        this.rejoin(30_000);
+        this.rejoin(retryIn(err, 30_000));
       });
     }, afterMs);
   }

@@ -11,7 +11,8 @@ import { DiceBot, type BotOptions } from '../src/bot.ts';
 
 const MAIN = new URL('../src/main.ts', import.meta.url).pathname;
 
-const chat = chatServer();
+// a kick's minute lasts 100 ms
+const chat = chatServer({ kickMinuteMs: 100 });
 
 async function bot(room: string, options: Partial<BotOptions> = {}) {
   const made = new DiceBot({
@@ -103,6 +104,21 @@ describe('the dice bot', () => {
     // asked while it enters the room again, then once it is back
     expect((await ann.ask('!roll 1d4+1')).body).toMatch(/rolled 1d4\+1: [1-4] \+ 1 = [2-5]$/);
     expect((await ann.ask('!roll d2')).body).toMatch(/rolled 1d2: [12]$/);
+  });
+  it('comes back to its room after a kick, and answers again', async () => {
+    const owner = await chat.client();
+    const made = (await owner.request('create_room', { name: 'Strict' })).object;
+    await owner.enterRoom(made.uuid);
+    const { bot: b } = await bot(made.uuid);
+    const ann = await asker(made.uuid);
+    await ann.ask('!roll d6');
+    const kicked = next(b.client, 'user_kicked');
+    await owner.request('kick_user', { uuid: made.uuid, user: b.client.user!.uuid, minutes: 1 });
+    await kicked;
+    expect(b.client.room).toBeNull();
+    await next(b.client, 'room_entered', () => true, 10_000);
+    expect(b.client.room).toBe(made.uuid);
+    expect((await ann.ask('!roll d6')).body).toMatch(/rolled 1d6: [1-6]$/);
   });
 });
 

@@ -111,16 +111,16 @@ export const said = (name: string, body: string) =>
   new RegExp(`^\\d\\d:\\d\\d ${literal(name)}: ${literal(body)}$`);
 
 /**
- * A real server (in memory, in this process) for a test file's tests, with what they need
- * around it; what a test opens is closed after it.
+ * A real server (in memory, in this process, with `config` beside the tests' own) for a test
+ * file's tests, with what they need around it; what a test opens is closed after it.
  */
-export function chatServer() {
+export function chatServer(config: Parameters<typeof testServer>[1] = {}) {
   let server: TestServer | undefined;
   const clients: ChatClient[] = [];
   const proxies: TcpProxy[] = [];
   const stops: (() => void)[] = [];
   beforeAll(async () => {
-    server = await testServer('memory');
+    server = await testServer('memory', config);
   });
   afterAll(async () => {
     await server?.dispose();
