@@ -21,6 +21,7 @@ import {
 import type {
   ClosedLoopResult,
   GeneratorCommands,
+  MessageCopies,
   OpenResult,
   ServerKind,
   StepResult,
@@ -77,6 +78,12 @@ let loop:
   | undefined;
 
 let lastDeliveryAt = 0;
+/**
+ * While tracked (trackCopies): per benchmark message (`step:gen:sender:counter`), the copies
+ * received here and the latency of the latest one; the orchestrator merges the generators'
+ * to know when every member of the room had a message.
+ */
+let copies: Map<string, [number, number]> | undefined;
 let otherFrames = 0;
 let otherBytes = 0;
 let errorFrames = 0;
@@ -223,6 +230,15 @@ function onDelivery(client: Client, data: Buffer, at: number): void {
   const parts = data.toString('latin1', at + 2, end).split(':');
   const step = Number(parts[0]);
   const sentAt = Number(parts[4]);
+  if (copies) {
+    const key = `${parts[0]}:${parts[1]}:${parts[2]}:${parts[3]}`;
+    const c = copies.get(key);
+    if (!c) copies.set(key, [1, t - sentAt]);
+    else {
+      c[0]++;
+      c[1] = Math.max(c[1], t - sentAt);
+    }
+  }
   if (step === LOOP_STEP) {
     if (!loop) return;
     loop.received++;
@@ -571,6 +587,22 @@ serve<GeneratorCommands>(
 
     cpu() {
       return { cpuMs: cpuMs(), wallMs: performance.now() };
+    },
+
+    trackCopies({ on }) {
+      copies = on ? (copies ?? new Map()) : undefined;
+      return on;
+    },
+
+    takeCopies() {
+      const taken: MessageCopies = { keys: [], copies: [], lastMs: [] };
+      for (const [key, [n, ms]] of copies ?? []) {
+        taken.keys.push(key);
+        taken.copies.push(n);
+        taken.lastMs.push(ms);
+      }
+      copies?.clear();
+      return taken;
     },
 
     async quiet({ quietMs, maxMs }) {

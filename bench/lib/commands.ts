@@ -193,10 +193,21 @@ export type GeneratorCommands = {
     result: { search: Record<string, HistogramData>; hits: Record<string, number> };
   };
   cpu: { args: Record<string, never>; result: CpuSample };
+  /** Starts (or stops) recording each benchmark message's copies and its latest copy's latency. */
+  trackCopies: { args: { on: boolean }; result: boolean };
+  /** What trackCopies recorded since the last take (then cleared). */
+  takeCopies: { args: Record<string, never>; result: MessageCopies };
   /** Waits until no benchmark message has arrived for `quietMs` (at most `maxMs`). */
   quiet: { args: { quietMs: number; maxMs: number }; result: { waitedMs: number } };
   problems: { args: Record<string, never>; result: GeneratorProblems };
 };
+
+/** Per benchmark message (`step:gen:sender:counter`): copies received, latest copy's latency (ms). */
+export interface MessageCopies {
+  keys: string[];
+  copies: number[];
+  lastMs: number[];
+}
 
 export interface GeneratorProblems {
   /** Error statements nobody waited for (rate_limited, unavailable ...). */
