@@ -33,7 +33,10 @@ export async function stopAll(): Promise<void> {
   live.clear();
 }
 
-function track<T extends { stop(): Promise<unknown>; exited: Promise<unknown> }>(child: T): T {
+/** Registers a child so that stopAll (an interrupted run) ends it too. */
+export function track<T extends { stop(): Promise<unknown>; exited: Promise<unknown> }>(
+  child: T,
+): T {
   live.add(child);
   void child.exited.then(() => live.delete(child));
   return child;

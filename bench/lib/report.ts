@@ -26,6 +26,11 @@ export function fmt(x: number | undefined, digits = 1): string {
   return x.toFixed(digits);
 }
 
+/** A ratio as `1.23x`, or `-` when there is none. */
+export function times(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-';
+}
+
 /** A Markdown table (also readable on a terminal). */
 export function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)))];
@@ -36,6 +41,52 @@ export function table(head: string[], rows: (string | number)[][]): string {
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
     ...cells.slice(1).map(line),
   ].join('\n');
+}
+
+/** One row of `compare`: its name, the measure of a run, the digits shown. */
+export type CompareRow<R> = [name: string, measure: (r: R) => number, digits: number];
+
+/** One of the variants `compare` shows: `name` in the ratio's heading, `label` over its column. */
+export interface Variant<R> {
+  name: string;
+  label: string;
+  runs: R[];
+}
+
+/**
+ * Two variants measured in the same runs (`run` numbers), side by side: each row's median
+ * per variant, and the median of the same-run ratios `columns[over]` / the other.
+ */
+export function compare<R extends { run: number }>(
+  columns: [Variant<R>, Variant<R>],
+  over: 0 | 1,
+  rows: CompareRow<R>[],
+) {
+  const [top, bottom] = over === 0 ? columns : [columns[1], columns[0]];
+  const medians = columns.map((c) =>
+    Object.fromEntries(rows.map(([name, f]) => [name, median(c.runs.map(f))])),
+  );
+  const ratios = Object.fromEntries(
+    rows.map(([name, f]) => [
+      name,
+      median(
+        top.runs.map((t) => {
+          const b = bottom.runs.find((x) => x.run === t.run);
+          return b ? f(t) / f(b) : NaN;
+        }),
+      ),
+    ]),
+  );
+  const text = table(
+    ['measure', columns[0].label, columns[1].label, `${top.name} / ${bottom.name}`],
+    rows.map(([name, , digits]) => [
+      name,
+      fmt(medians[0]![name], digits),
+      fmt(medians[1]![name], digits),
+      times(ratios[name]!),
+    ]),
+  );
+  return { text, medians, ratios };
 }
 
 export function writeResult(scenario: string, data: unknown): string {

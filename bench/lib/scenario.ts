@@ -1,4 +1,5 @@
 import type { Options } from './processes.ts';
+import { log } from './report.ts';
 
 /** One line of the targets table. */
 export interface TargetRow {
@@ -59,4 +60,23 @@ export function atLeast(
 
 function fmtNum(x: number): string {
   return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2);
+}
+
+/**
+ * One run of a measurement; when it fails (e.g. a node refused connections while other
+ * programs overloaded the machine) the failure is a problem and the other runs still count.
+ */
+export async function attempt<T>(
+  problems: string[],
+  what: string,
+  run: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    problems.push(`${what} failed: ${msg}`);
+    log(`  ${what} FAILED: ${msg}`);
+    return undefined;
+  }
 }

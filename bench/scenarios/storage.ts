@@ -4,8 +4,8 @@
  * schema dropped afterwards; skipped with the reason when unreachable).
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { dropSchema } from '../../packages/server/test/helpers/postgres.ts';
+import { DATABASE_URL, masked, postgresUnreachable } from '../lib/deployment.ts';
 import { Histogram } from '../lib/histogram.ts';
 import {
   startStorageProcess,
@@ -25,26 +25,11 @@ interface StorageRun {
   cpu: number;
 }
 
-const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
-
-async function reachable(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 export async function storage(opts: Options): Promise<ScenarioOutput> {
   const callers = envInt('BENCH_STORAGE_CALLERS', 1000);
   const durationMs = envInt('BENCH_STORAGE_MS', opts.quick ? 1000 : 5000);
   const roomVariants = [1, 100];
-  const url = process.env.DATABASE_URL ?? DEFAULT_URL;
+  const url = DATABASE_URL;
   const problems: string[] = [];
   const notes: string[] = [];
   const runs: StorageRun[] = [];
@@ -84,9 +69,9 @@ export async function storage(opts: Options): Promise<ScenarioOutput> {
     await stopChildren(sqlite);
   }
 
-  const why = await reachable(url);
+  const why = await postgresUnreachable(url);
   if (why !== undefined) {
-    const note = `PostgreSQL skipped: ${url.replace(/\/\/[^@]*@/, '//***@')} is unreachable (${why})`;
+    const note = `PostgreSQL skipped: ${masked(url)} is unreachable (${why})`;
     notes.push(note);
     log(`storage: ${note}`);
   } else {
