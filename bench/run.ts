@@ -15,6 +15,7 @@ import { clearProfiles, profilesOf, stopAll, type Options } from './lib/processe
 import { BENCH_DIR, envInt, log, table, writeResult } from './lib/report.ts';
 import type { Scenario, TargetRow } from './lib/scenario.ts';
 import { busyRoom } from './scenarios/busyRoom.ts';
+import { cluster } from './scenarios/cluster.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { history } from './scenarios/history.ts';
 import { idle } from './scenarios/idle.ts';
@@ -30,6 +31,7 @@ const SCENARIOS: Record<string, Scenario> = {
   roomlist,
   storage,
   'busy-room': busyRoom,
+  cluster,
 };
 
 function parseArgs(argv: string[]): { names: string[]; opts: Options } {

@@ -1,0 +1,374 @@
+/**
+ * Many nodes: N node processes (8) on PostgreSQL and Redis, R rooms (50) of S users (5) per
+ * node, each node's users in that node's rooms (rooms mostly local to a node), every user
+ * sending one message every I ms (10,000). Per node: events and characters received from the
+ * bus, frames delivered, CPU; Redis's output. Measured with `?routing=single` (every event on
+ * one channel: every node receives everything, as before topics) and with topics (a room's
+ * events on its own channel), in the same run; a fresh schema and channel for each.
+ */
+import { Histogram } from '../lib/histogram.ts';
+import { waitForQuietMachine, type Options } from '../lib/processes.ts';
+import {
+  CHECKOUT,
+  Deployment,
+  WindowMeter,
+  commitOf,
+  generatorProblems,
+  servicesUnreachable,
+  type NodeRates,
+  type WindowUse,
+} from '../lib/deployment.ts';
+import { compare, envInt, fmt, log, median, sleep, table, type CompareRow } from '../lib/report.ts';
+import { attempt, type ScenarioOutput } from '../lib/scenario.ts';
+
+type Routing = 'single' | 'topics';
+/** How long the last messages may take to reach everyone before they count as lost. */
+const DRAIN_MS = 30_000;
+
+interface Sizes {
+  nodes: number;
+  roomsPerNode: number;
+  roomSize: number;
+  intervalMs: number;
+  warmMs: number;
+  windowMs: number;
+  generators: number;
+  /** Before sending, wait up to this long for other programs to go quiet. */
+  quietMaxMs: number;
+  /** A room's users send one after another (their room_changed fold into one), not spread out. */
+  burst: boolean;
+}
+
+interface ModeRun extends WindowUse {
+  routing: Routing;
+  run: number;
+  /** Messages sent per second, all users. */
+  sentPerSec: number;
+  /** The machine's load before sending (% of a core), after waiting up to quietMaxMs. */
+  busyBefore: number;
+  p50: number;
+  p99: number;
+  missing: number;
+}
+
+/** A node's figure, the median of the nodes. */
+const perNode = (r: ModeRun, f: (n: NodeRates) => number) => median(r.nodes.map(f));
+
+async function measure(
+  routing: Routing,
+  run: number,
+  z: Sizes,
+  problems: string[],
+): Promise<ModeRun> {
+  const dep = new Deployment(undefined, routing);
+  return dep.use(async () => {
+    const names = Array.from({ length: z.nodes * z.roomsPerNode }, (_, i) => `cluster ${i}`);
+    const rooms = await dep.seedRooms(names);
+    const nodes = await dep.start(z.nodes);
+    const gens = await dep.generators(z.generators);
+    await waitForQuietMachine(z.quietMaxMs);
+    const t0 = performance.now();
+    // node i's users, in node i's rooms, on generator i % G. A generator's users send in the
+    // order they were opened: spread, a room's users are equal steps apart in that cycle
+    // (independent users); burst, one after another. Users in no room hear every room's
+    // room_changed: opening a few at a time, each in its room at once, keeps the setup short.
+    const perNodeUsers = z.roomsPerNode * z.roomSize;
+    const clientsOf = gens.map(() => 0);
+    await Promise.all(
+      gens.map(async (g, gi) => {
+        const mine = nodes.map((_, i) => i).filter((i) => i % gens.length === gi);
+        const join = async (i: number, perRoom: number) => {
+          const count = z.roomsPerNode * perRoom;
+          const o = await g.request('open', {
+            url: nodes[i]!.url,
+            kind: 'chat',
+            count,
+            // each new user is a row: few at a time, so that none waits 5 s for the pool
+            concurrency: 10,
+          });
+          if (o.failed > 0)
+            problems.push(`cluster: ${o.failed} connections failed: ${o.errors.join('; ')}`);
+          await g.request('enter', {
+            rooms: rooms.slice(i * z.roomsPerNode, (i + 1) * z.roomsPerNode),
+            from: o.first,
+            count,
+            perRoom,
+            concurrency: 50,
+          });
+          clientsOf[gi]! += count;
+        };
+        if (z.burst) for (const i of mine) await join(i, z.roomSize);
+        else for (let k = 0; k < z.roomSize; k++) for (const i of mine) await join(i, 1);
+      }),
+    );
+    // the trailing room_changed of the entries (1 s apart at most)
+    await sleep(1500);
+    log(
+      `  ${routing}: ${z.nodes} nodes, ${z.nodes * perNodeUsers} users in their rooms after ${fmt((performance.now() - t0) / 1000)} s`,
+    );
+
+    const quiet = await waitForQuietMachine(z.quietMaxMs);
+    const redis = await dep.redisInfo();
+    const step = 1;
+    await Promise.all(gens.map((g) => g.request('stepPrepare', { step })));
+    const sending = Promise.all(
+      gens.map((g, gi) =>
+        g.request('stepSend', {
+          step,
+          rate: (clientsOf[gi]! * 1000) / z.intervalMs,
+          durationMs: z.warmMs + z.windowMs,
+          bodyBytes: 100,
+        }),
+      ),
+    );
+    await sleep(z.warmMs);
+    const meter = await WindowMeter.start(nodes, gens, redis);
+    await sleep(z.windowMs);
+    const use = await meter.stop();
+    const sends = await sending;
+    const sent = sends.reduce((x, s) => x + s.sent, 0);
+    const expected = sent * z.roomSize;
+    const drainUntil = performance.now() + DRAIN_MS;
+    while (performance.now() < drainUntil) {
+      const got = await Promise.all(gens.map((g) => g.request('stepReceived', { step })));
+      if (got.reduce((x, y) => x + y, 0) >= expected) break;
+      await sleep(100);
+    }
+    const ends = await Promise.all(
+      gens.map((g, gi) =>
+        g.request('stepEnd', { step, expectedPerMessage: z.roomSize, sent: sends[gi]!.sent }),
+      ),
+    );
+    const lat = Histogram.from(...ends.map((e) => e.latency)).summary();
+    const missing = ends.reduce((x, e) => x + e.missing, 0);
+    if (missing > 0)
+      problems.push(
+        `cluster ${routing} run ${run}: ${missing} of ${expected} deliveries had not arrived ${DRAIN_MS / 1000} s after sending`,
+      );
+    problems.push(...(await generatorProblems(gens, `cluster ${routing}`)));
+    const r: ModeRun = {
+      ...use,
+      routing,
+      run,
+      sentPerSec: (sent * 1000) / Math.max(...sends.map((x) => x.sendMs)),
+      busyBefore: quiet.busy,
+      p50: lat.p50,
+      p99: lat.p99,
+      missing,
+    };
+    log(
+      `  ${routing} run ${run}: ${fmt(r.sentPerSec)} msg/s; per node ${fmt(perNode(r, (n) => n.busEventsPerSec))} bus events/s, ` +
+        `${fmt(perNode(r, (n) => n.busCharsPerSec) / 1000)} KB/s, ${fmt(perNode(r, (n) => n.cpu))}% CPU; ` +
+        `Redis out ${fmt(r.redisOutPerSec / 1000)} KB/s; p99 ${fmt(r.p99, 2)} ms; ` +
+        `PostgreSQL ${fmt(r.postgresCpu)}%, other programs ${fmt(r.othersCpu)}% of a core`,
+    );
+    return r;
+  });
+}
+
+/**
+ * What one event costs, from the two routings of one run: with single routing every node
+ * receives all M room events (one per message) and the L lobby events; with topics only its
+ * own rooms' M/N and the same L. So the difference is room events alone.
+ */
+function perEvent(single: ModeRun, topics: ModeRun, nodes: number) {
+  const m = single.sentPerSec;
+  const events =
+    perNode(single, (n) => n.busEventsPerSec) - perNode(topics, (n) => n.busEventsPerSec);
+  const chars = perNode(single, (n) => n.busCharsPerSec) - perNode(topics, (n) => n.busCharsPerSec);
+  const roomChars = chars / events;
+  const lobbyPerSec = perNode(single, (n) => n.busEventsPerSec) - m;
+  const totalEvents = (r: ModeRun) => r.nodes.reduce((x, n) => x + n.busEventsPerSec, 0);
+  return {
+    roomEventChars: roomChars,
+    lobbyEventsPerSec: lobbyPerSec,
+    lobbyEventChars: (perNode(single, (n) => n.busCharsPerSec) - m * roomChars) / lobbyPerSec,
+    /** CPU a node spends on one event it receives and has no connection for, µs. */
+    parseMicros:
+      ((perNode(single, (n) => n.cpu) - perNode(topics, (n) => n.cpu)) / 100 / events) * 1e6,
+    /** Bytes Redis writes per event it sends to one subscriber (payload, channel, RESP framing). */
+    redisBytesPerDelivery: single.redisOutPerSec / totalEvents(single),
+    redisBytesPerDeliveryTopics: topics.redisOutPerSec / totalEvents(topics),
+    /** Redis CPU per event sent to one subscriber, µs. */
+    redisMicrosPerDelivery: (single.redisCpu / 100 / totalEvents(single)) * 1e6,
+    expectedRoomEventsPerNode: m / nodes,
+  };
+}
+type PerEvent = ReturnType<typeof perEvent>;
+
+export async function cluster(opts: Options): Promise<ScenarioOutput> {
+  const z: Sizes = {
+    nodes: envInt('BENCH_CLUSTER_NODES', opts.quick ? 2 : 8),
+    roomsPerNode: envInt('BENCH_CLUSTER_ROOMS', opts.quick ? 5 : 50),
+    roomSize: envInt('BENCH_CLUSTER_ROOM_SIZE', 5),
+    intervalMs: envInt('BENCH_CLUSTER_INTERVAL_MS', opts.quick ? 2000 : 10_000),
+    warmMs: envInt('BENCH_CLUSTER_WARM_MS', opts.quick ? 1000 : 3000),
+    windowMs: envInt('BENCH_CLUSTER_MS', opts.quick ? 2000 : 20_000),
+    generators: envInt('BENCH_GENERATORS', 2),
+    quietMaxMs: envInt('BENCH_QUIET_MAX_MS', opts.quick ? 0 : 10_000),
+    burst: envInt('BENCH_CLUSTER_BURST', 0) === 1,
+  };
+  const problems: string[] = [];
+  const findings: string[] = [];
+  const why = await servicesUnreachable();
+  if (why !== undefined) {
+    log(`cluster skipped: ${why}`);
+    return {
+      tables: [`cluster: skipped (${why})`],
+      targets: [],
+      problems: [],
+      data: { skipped: why },
+    };
+  }
+
+  const runs: ModeRun[] = [];
+  for (let run = 1; run <= opts.runs; run++) {
+    log(
+      `cluster run ${run}/${opts.runs}: ${z.nodes} nodes x ${z.roomsPerNode} rooms x ${z.roomSize} users, ` +
+        `1 message per user every ${z.intervalMs / 1000} s, ${z.windowMs / 1000} s window`,
+    );
+    // the order alternates, so that a drift of the machine's load favours neither
+    const order: Routing[] = run % 2 === 1 ? ['single', 'topics'] : ['topics', 'single'];
+    for (const routing of order) {
+      const r = await attempt(problems, `cluster ${routing} run ${run}`, () =>
+        measure(routing, run, z, problems),
+      );
+      if (r) runs.push(r);
+    }
+  }
+
+  const of = (routing: Routing) => runs.filter((r) => r.routing === routing);
+  const columns: CompareRow<ModeRun>[] = [
+    ['messages/s sent (all nodes)', (r) => r.sentPerSec, 1],
+    ['per node: bus events/s', (r) => perNode(r, (n) => n.busEventsPerSec), 1],
+    ['per node: bus KB/s', (r) => perNode(r, (n) => n.busCharsPerSec) / 1000, 1],
+    ['per node: frames delivered/s', (r) => perNode(r, (n) => n.deliveriesPerSec), 1],
+    ['per node: CPU % of a core', (r) => perNode(r, (n) => n.cpu), 2],
+    ['Redis output KB/s', (r) => r.redisOutPerSec / 1000, 1],
+    ['Redis CPU % of a core', (r) => r.redisCpu, 2],
+    ['all nodes: CPU % of a core', (r) => r.nodesCpu, 1],
+    ['PostgreSQL CPU % of a core', (r) => r.postgresCpu, 1],
+    ['other programs: CPU % of a core', (r) => r.othersCpu, 0],
+    ['latency p50 ms', (r) => r.p50, 2],
+    ['latency p99 ms', (r) => r.p99, 2],
+  ];
+  const compared = compare(
+    [
+      { name: 'single', label: 'single (before)', runs: of('single') },
+      { name: 'topics', label: 'topics (after)', runs: of('topics') },
+    ],
+    0,
+    columns,
+  );
+
+  const costs: PerEvent[] = of('single').flatMap((s) => {
+    const t = of('topics').find((x) => x.run === s.run);
+    return t ? [perEvent(s, t, z.nodes)] : [];
+  });
+  const c = (f: (p: PerEvent) => number) => median(costs.map(f));
+  const costTable = table(
+    ['per-event cost (from the two routings of each run)', 'median'],
+    [
+      ['room event (message_created) on the bus, characters', fmt(c((p) => p.roomEventChars))],
+      ['lobby events/s every node receives (room_changed)', fmt(c((p) => p.lobbyEventsPerSec))],
+      ['lobby event on the bus, characters', fmt(c((p) => p.lobbyEventChars))],
+      ['node CPU per bus event it has no connection for, µs', fmt(c((p) => p.parseMicros))],
+      [
+        'Redis output per event to one subscriber, bytes (single)',
+        fmt(c((p) => p.redisBytesPerDelivery)),
+      ],
+      [
+        'Redis output per event to one subscriber, bytes (topics)',
+        fmt(c((p) => p.redisBytesPerDeliveryTopics)),
+      ],
+      [
+        'Redis CPU per event to one subscriber, µs (single)',
+        fmt(
+          c((p) => p.redisMicrosPerDelivery),
+          2,
+        ),
+      ],
+    ],
+  );
+
+  const last = runs.filter((r) => r.run === opts.runs);
+  const nodeRows = Array.from({ length: z.nodes }, (_, i) => {
+    const cell = (routing: Routing, f: (n: NodeRates) => number, digits = 1) => {
+      const n = last.find((r) => r.routing === routing)?.nodes[i];
+      return n ? fmt(f(n), digits) : '-';
+    };
+    return [
+      `node-${i + 1}`,
+      cell('single', (n) => n.busEventsPerSec),
+      cell('topics', (n) => n.busEventsPerSec),
+      cell('single', (n) => n.busCharsPerSec / 1000),
+      cell('topics', (n) => n.busCharsPerSec / 1000),
+      cell('single', (n) => n.deliveriesPerSec),
+      cell('topics', (n) => n.deliveriesPerSec),
+      cell('single', (n) => n.cpu, 2),
+      cell('topics', (n) => n.cpu, 2),
+    ];
+  });
+  const nodeTable = table(
+    [
+      'node (last run)',
+      'events/s single',
+      'events/s topics',
+      'KB/s single',
+      'KB/s topics',
+      'frames/s single',
+      'frames/s topics',
+      'CPU % single',
+      'CPU % topics',
+    ],
+    nodeRows,
+  );
+
+  const others = median(runs.map((r) => r.othersCpu));
+  const clients = Math.max(...runs.map((r) => r.redisClients));
+  findings.push(
+    `with topics a node receives ${fmt(c((p) => p.expectedRoomEventsPerNode))} room events/s (its own rooms) but every node still receives all ${fmt(c((p) => p.lobbyEventsPerSec))} lobby events/s: the lobby is now the larger part of a node's bus input`,
+  );
+  if (clients > 2 * z.nodes + 1)
+    findings.push(
+      `Redis had ${clients} clients during a window (ours: ${2 * z.nodes + 1}): its output and CPU include other programs' traffic`,
+    );
+
+  const summary = {
+    ...z,
+    server: commitOf(CHECKOUT),
+    runs: opts.runs,
+    single: compared.medians[0]!,
+    topics: compared.medians[1]!,
+    ratio: compared.ratios,
+    perEvent: Object.fromEntries(
+      Object.keys(costs[0] ?? {}).map((k) => [k, c((p) => p[k as keyof PerEvent])]),
+    ),
+    othersCpu: others,
+  };
+  const users = z.nodes * z.roomsPerNode * z.roomSize;
+  return {
+    tables: [
+      `cluster (server ${summary.server}), medians of ${opts.runs} run(s): ${z.nodes} nodes x ${z.roomsPerNode} rooms x ${z.roomSize} users ` +
+        `(each node's users in that node's rooms), ${users} users each sending 1 message every ${z.intervalMs / 1000} s ` +
+        `(${z.burst ? "a room's users one after another" : "a room's users spread over that time"}), ` +
+        `${z.windowMs / 1000} s window after ${z.warmMs / 1000} s; "per node" is the median node; ` +
+        `other programs on the machine took ${fmt(others)}% of a core (median of the windows):\n` +
+        compared.text,
+      costTable,
+      nodeTable,
+    ],
+    targets: [
+      {
+        scenario: 'cluster',
+        target: '(no target) bus input per node, single vs topics',
+        measured: `${fmt(summary.single['per node: bus events/s'])} vs ${fmt(summary.topics['per node: bus events/s'])} events/s per node (${fmt(summary.ratio['per node: bus events/s'], 2)}x); Redis out ${fmt(summary.ratio['Redis output KB/s'], 2)}x`,
+        met: null,
+        distance: '-',
+      },
+    ],
+    problems,
+    findings,
+    data: { summary, runs },
+  };
+}
