@@ -18,6 +18,7 @@ import { busyRoom } from './scenarios/busyRoom.ts';
 import { cluster } from './scenarios/cluster.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { history } from './scenarios/history.ts';
+import { hotRoom } from './scenarios/hotRoom.ts';
 import { idle } from './scenarios/idle.ts';
 import { rooms } from './scenarios/rooms.ts';
 import { roomlist } from './scenarios/roomlist.ts';
@@ -32,6 +33,7 @@ const SCENARIOS: Record<string, Scenario> = {
   storage,
   'busy-room': busyRoom,
   cluster,
+  'hot-room': hotRoom,
 };
 
 function parseArgs(argv: string[]): { names: string[]; opts: Options } {
