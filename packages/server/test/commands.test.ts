@@ -39,6 +39,17 @@ async function socketChat(
 let files = 0;
 const file = (name: string) => join(dir, `${files++}-${name}`);
 
+/** A room of its own in `s`. */
+function makeRoom(s: Storage, name: string): Promise<Room> {
+  return s.rooms.create({
+    uuid: crypto.randomUUID(),
+    name,
+    color: '#000',
+    created: new Date().toISOString(),
+    drawing_uuid: crypto.randomUUID(),
+  });
+}
+
 async function withStorage<T>(spec: string, fn: (s: Storage) => Promise<T>): Promise<T> {
   const s = await openStorage(spec, STORAGE_LIMITS);
   try {
@@ -148,13 +159,7 @@ describe('socket-chat commands', () => {
     const db = file('export.db');
     const spec = `sqlite:${db}`;
     const { room, list } = await withStorage(spec, async (s) => {
-      const r = await s.rooms.create({
-        uuid: crypto.randomUUID(),
-        name: 'Kitchen',
-        color: '#000',
-        created: new Date().toISOString(),
-        drawing_uuid: crypto.randomUUID(),
-      });
+      const r = await makeRoom(s, 'Kitchen');
       const user = { uuid: crypto.randomUUID(), name: 'Amber Otter', room_uuid: r.uuid };
       const add = (body: string, extra = {}) =>
         s.messages.add({
@@ -219,13 +224,7 @@ describe('socket-chat commands', () => {
     const spec = `sqlite:${db}`;
     const N = 100_000;
     const room = await withStorage(spec, async (s) => {
-      const r = await s.rooms.create({
-        uuid: crypto.randomUUID(),
-        name: 'big',
-        color: '#000',
-        created: new Date().toISOString(),
-        drawing_uuid: crypto.randomUUID(),
-      });
+      const r = await makeRoom(s, 'big');
       const user = { uuid: crypto.randomUUID(), name: 'writer', room_uuid: r.uuid };
       const body = 'x'.repeat(300);
       for (let i = 0; i < N; i += 5000) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Room } from '@chat/protocol';
+import { createRoom, enterRoom, listedRooms, refused } from './helpers/calls.ts';
 import { TestClient } from './helpers/client.ts';
 import { STORAGES, testServer, type TestServer } from './helpers/server.ts';
 
@@ -25,32 +25,9 @@ describe.each(STORAGES)('rooms with owners on %s', (kind) => {
     return c;
   }
 
-  async function create(c: TestClient, fields: Record<string, unknown> = {}): Promise<Room> {
-    const id = c.call('create_room', fields);
-    return (await c.next('room_created', (p) => p.id === id)).object;
-  }
-
-  async function enter(c: TestClient, room: string): Promise<void> {
-    c.call('enter_room', { uuid: room });
-    await c.next('drawing_got');
-  }
-
-  /** The error answering the call. */
-  async function refused(c: TestClient, call: string, fields: Record<string, unknown> = {}) {
-    const id = c.call(call, fields);
-    const error = await c.error();
-    expect(error).toMatchObject({ call, id });
-    return error;
-  }
-
-  async function listed(c: TestClient, query?: string): Promise<string[]> {
-    const id = c.call('list_rooms', query === undefined ? {} : { query });
-    return (await c.next('rooms_listed', (p) => p.id === id)).list.map((r) => r.uuid);
-  }
-
   it('the creator owns a new room, public and unlocked unless asked', async () => {
     const [owner, other] = [await connect(), await connect()];
-    const room = await create(owner, { name: 'kitchen' });
+    const room = await createRoom(owner, { name: 'kitchen' });
     expect(room).toMatchObject({ owner: owner.user.uuid, locked: false, visibility: 'public' });
     expect((await other.next('room_created')).object).toEqual(room);
     expect((await refused(owner, 'create_room', { visibility: 'secret' })).message).toBe(
@@ -60,17 +37,17 @@ describe.each(STORAGES)('rooms with owners on %s', (kind) => {
 
   it('an unlisted room: in nobody list, search or broadcast but its owner and members, yet entered by its link', async () => {
     const [owner, other, lobby] = [await connect(), await connect(), await connect()];
-    const hidden = await create(owner, { name: 'secret garden', visibility: 'unlisted' });
+    const hidden = await createRoom(owner, { name: 'secret garden', visibility: 'unlisted' });
     expect(hidden.visibility).toBe('unlisted');
-    const open = await create(owner, { name: 'open garden' });
+    const open = await createRoom(owner, { name: 'open garden' });
     for (const c of [other, lobby]) {
       // the first room_created they hear of is the public one
       expect((await c.next('room_created')).object.uuid).toBe(open.uuid);
     }
-    expect(await listed(other)).toEqual([open.uuid]);
-    expect(await listed(other, 'garden')).toEqual([open.uuid]);
-    expect(await listed(owner)).toEqual([hidden.uuid, open.uuid]);
-    expect(await listed(owner, 'secret')).toEqual([hidden.uuid]);
+    expect(await listedRooms(other)).toEqual([open.uuid]);
+    expect(await listedRooms(other, 'garden')).toEqual([open.uuid]);
+    expect(await listedRooms(owner)).toEqual([hidden.uuid, open.uuid]);
+    expect(await listedRooms(owner, 'secret')).toEqual([hidden.uuid]);
     // an original client's whole list leaves it out too
     const original = await TestClient.open(server.url, {
       version: 1,
@@ -81,7 +58,7 @@ describe.each(STORAGES)('rooms with owners on %s', (kind) => {
     expect((await original.next('rooms_listed')).list.map((r) => r.uuid)).toEqual([open.uuid]);
 
     // its link lets anyone in; its changes reach its members and owner only
-    await enter(other, hidden.uuid);
+    await enterRoom(other, hidden.uuid);
     owner.call('change_name', { uuid: hidden.uuid, name: 'secret orchard' });
     for (const c of [owner, other]) {
       await c.next('room_changed', (p) => p.object.name === 'secret orchard');
@@ -99,7 +76,7 @@ describe.each(STORAGES)('rooms with owners on %s', (kind) => {
 
   it('change_room_settings: the owner only; a change of visibility is told to all', async () => {
     const [owner, other] = [await connect(), await connect()];
-    const room = await create(owner);
+    const room = await createRoom(owner);
     other.drain();
     const denied = await refused(other, 'change_room_settings', { uuid: room.uuid, locked: true });
     expect(denied.message).toBe('not_room_owner');
@@ -119,7 +96,7 @@ describe.each(STORAGES)('rooms with owners on %s', (kind) => {
     owner.call('change_room_settings', { uuid: room.uuid, visibility: 'unlisted' });
     // told to all once, so that lists drop it; then never again
     expect((await other.next('room_changed')).object.visibility).toBe('unlisted');
-    expect(await listed(other)).toEqual([]);
+    expect(await listedRooms(other)).toEqual([]);
     owner.call('change_name', { uuid: room.uuid, name: 'quiet now' });
     await owner.next('room_changed', (p) => p.object.name === 'quiet now');
     expect(await other.quiet(200, (f) => f.payload.message === 'room_changed')).toEqual([]);
@@ -128,13 +105,13 @@ describe.each(STORAGES)('rooms with owners on %s', (kind) => {
       name: 'quiet now',
       visibility: 'public',
     });
-    expect(await listed(other)).toEqual([room.uuid]);
+    expect(await listedRooms(other)).toEqual([room.uuid]);
   });
 
   it('a locked room: every owner-only call from another is refused and changes nothing; the owner may', async () => {
     const [owner, other] = [await connect(), await connect()];
-    const room = await create(owner, { name: 'gallery', color: '#112233' });
-    for (const c of [owner, other]) await enter(c, room.uuid);
+    const room = await createRoom(owner, { name: 'gallery', color: '#112233' });
+    for (const c of [owner, other]) await enterRoom(c, room.uuid);
     const line = (uuid: string) => ({ uuid, points: [1, 2, 3, 4], color: '#000', tool: 'pen' });
     const [ownerLine, otherLine] = [crypto.randomUUID(), crypto.randomUUID()];
     owner.call('change_draw_line', line(ownerLine));
@@ -198,8 +175,8 @@ describe.each(STORAGES)('rooms with owners on %s', (kind) => {
     const owner = await connect('127.0.0.2');
     const troll = await connect('127.0.0.3');
     const bystander = await connect('127.0.0.4');
-    const room = await create(owner);
-    for (const c of [owner, troll, bystander]) await enter(c, room.uuid);
+    const room = await createRoom(owner);
+    for (const c of [owner, troll, bystander]) await enterRoom(c, room.uuid);
 
     expect(
       (await refused(bystander, 'kick_user', { uuid: room.uuid, user: troll.user.uuid })).message,
@@ -247,14 +224,14 @@ describe.each(STORAGES)('rooms with owners on %s', (kind) => {
     });
     // another address is not, nor the owner, nor another room
     const neighbour = await connect('127.0.0.5');
-    await enter(neighbour, room.uuid);
-    const elsewhere = await create(owner);
-    await enter(troll, elsewhere.uuid);
+    await enterRoom(neighbour, room.uuid);
+    const elsewhere = await createRoom(owner);
+    await enterRoom(troll, elsewhere.uuid);
 
     // after the end, both get in
     await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now() + 50)));
-    await enter(fresh, room.uuid);
-    await enter(troll, room.uuid);
+    await enterRoom(fresh, room.uuid);
+    await enterRoom(troll, room.uuid);
     owner.drain();
     troll.call('create_message', { body: 'sorry' });
     expect((await owner.next('message_created')).object.body).toBe('sorry');
@@ -267,8 +244,8 @@ describe.each(STORAGES)('rooms with owners on %s', (kind) => {
       localAddress: '127.0.0.7',
     });
     clients.push(original);
-    const room = await create(owner);
-    await enter(original, room.uuid);
+    const room = await createRoom(owner);
+    await enterRoom(original, room.uuid);
     owner.call('kick_user', { uuid: room.uuid, user: original.user.uuid });
     expect((await original.next('room_left')).object.uuid).toBe(room.uuid);
     expect(original.received.map((f) => f.payload.message)).not.toContain('user_kicked');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Room } from '@chat/protocol';
+import { createRoom, enterRoom, listedRooms, refused } from '../helpers/calls.ts';
 import { TestClient } from '../helpers/client.ts';
 import {
   SETUPS,
@@ -31,28 +31,6 @@ describe.skipIf(!services).each(SETUPS)('rooms with owners across two nodes (%s)
     return c;
   }
 
-  async function create(c: TestClient, fields: Record<string, unknown> = {}): Promise<Room> {
-    const id = c.call('create_room', fields);
-    return (await c.next('room_created', (p) => p.id === id)).object;
-  }
-
-  async function enter(c: TestClient, room: string): Promise<void> {
-    c.call('enter_room', { uuid: room });
-    await c.next('drawing_got');
-  }
-
-  async function refused(c: TestClient, call: string, fields: Record<string, unknown> = {}) {
-    const id = c.call(call, fields);
-    const error = await c.error();
-    expect(error).toMatchObject({ call, id });
-    return error;
-  }
-
-  async function listed(c: TestClient, query?: string): Promise<string[]> {
-    const id = c.call('list_rooms', query === undefined ? {} : { query });
-    return (await c.next('rooms_listed', (p) => p.id === id)).list.map((r) => r.uuid);
-  }
-
   beforeAll(async () => {
     deployment = await openDeployment(services!, setup);
     const args = ['--kick-minute-ms', String(KICK_MINUTE_MS), '--address-rooms-per-hour', '30'];
@@ -65,8 +43,8 @@ describe.skipIf(!services).each(SETUPS)('rooms with owners across two nodes (%s)
 
   it('a locked room: every owner-only call from another node is refused and changes nothing anywhere', async () => {
     const [owner, attacker, watcher] = [await connect(a), await connect(b), await connect(a)];
-    const room = await create(owner, { name: 'locked on A' });
-    for (const c of [owner, attacker]) await enter(c, room.uuid);
+    const room = await createRoom(owner, { name: 'locked on A' });
+    for (const c of [owner, attacker]) await enterRoom(c, room.uuid);
     const line = crypto.randomUUID();
     owner.call('change_draw_line', { uuid: line, points: [1, 2], color: '#000', tool: 'pen' });
     await attacker.next('draw_line_changed');
@@ -91,21 +69,21 @@ describe.skipIf(!services).each(SETUPS)('rooms with owners across two nodes (%s)
     expect(await watcher.quiet(300)).toEqual([]);
     expect(await owner.quiet(0)).toEqual([]);
     const seen = await connect(a);
-    await enter(seen, room.uuid);
+    await enterRoom(seen, room.uuid);
     seen.call('get_drawing', {});
     expect((await seen.next('drawing_got')).object.lines.map((l) => l.uuid)).toEqual([line]);
-    expect(await listed(seen, 'locked on A')).toEqual([room.uuid]);
+    expect(await listedRooms(seen, 'locked on A')).toEqual([room.uuid]);
   });
 
   it('an unlisted room made on A is invisible on both nodes to a second user, yet entered by its link', async () => {
     const owner = await connect(a);
     const [stranger, lobbyA, lobbyB] = [await connect(b), await connect(a), await connect(b)];
-    const hidden = await create(owner, { name: 'hideout', visibility: 'unlisted' });
-    for (const c of [stranger, lobbyA]) expect(await listed(c, 'hideout')).toEqual([]);
-    expect(await listed(stranger)).not.toContain(hidden.uuid);
-    expect(await listed(owner, 'hideout')).toEqual([hidden.uuid]);
+    const hidden = await createRoom(owner, { name: 'hideout', visibility: 'unlisted' });
+    for (const c of [stranger, lobbyA]) expect(await listedRooms(c, 'hideout')).toEqual([]);
+    expect(await listedRooms(stranger)).not.toContain(hidden.uuid);
+    expect(await listedRooms(owner, 'hideout')).toEqual([hidden.uuid]);
     // the owner hears of its changes on any node; its members too
-    await enter(stranger, hidden.uuid);
+    await enterRoom(stranger, hidden.uuid);
     const joined = await owner.next('room_changed', (p) => p.object.uuid === hidden.uuid);
     expect(joined.object.users.map((u) => u.uuid)).toEqual([stranger.user.uuid]);
     stranger.call('change_name', { uuid: hidden.uuid, name: 'hideout 2' });
@@ -118,8 +96,8 @@ describe.skipIf(!services).each(SETUPS)('rooms with owners across two nodes (%s)
   it('a kicked user on B, with a fresh identity from the same address on A, stays out until the end and gets in after', async () => {
     const owner = await connect(a);
     const troll = await connect(b, '127.0.2.1');
-    const room = await create(owner, { name: 'kicks' });
-    for (const c of [owner, troll]) await enter(c, room.uuid);
+    const room = await createRoom(owner, { name: 'kicks' });
+    for (const c of [owner, troll]) await enterRoom(c, room.uuid);
     owner.drain();
     const id = owner.call('kick_user', { uuid: room.uuid, user: troll.user.uuid, minutes: 2 });
     const answer = await owner.next('room_changed', (p) => p.id === id);
@@ -142,16 +120,16 @@ describe.skipIf(!services).each(SETUPS)('rooms with owners across two nodes (%s)
     });
     await new Promise((r) => setTimeout(r, Math.max(0, until - Date.now() + 100)));
     const later = await connect(a, '127.0.2.1');
-    await enter(later, room.uuid);
-    await enter(troll, room.uuid);
+    await enterRoom(later, room.uuid);
+    await enterRoom(troll, room.uuid);
   });
 
   it('the room quota refuses the 31st room from one address, on each node', async () => {
     const maker = await connect(b);
-    for (let i = 1; i <= 30; i++) await create(maker, { name: `quota ${i}` });
+    for (let i = 1; i <= 30; i++) await createRoom(maker, { name: `quota ${i}` });
     const error = await refused(maker, 'create_room', { name: 'one too many' });
     expect(error.message).toBe('rate_limited');
     expect(error.retry_after_ms).toBeGreaterThan(0);
-    expect(await listed(maker, 'one too many')).toEqual([]);
+    expect(await listedRooms(maker, 'one too many')).toEqual([]);
   });
 });

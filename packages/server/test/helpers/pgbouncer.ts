@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { waitFor } from './cluster.ts';
+import { withClient } from './postgres.ts';
 import { freePort } from './redisCluster.ts';
 
 /** Debian puts pgbouncer in /usr/sbin, which a user's PATH may lack. */
@@ -94,22 +95,14 @@ function postgresIds(): { uid: number; gid: number } {
 }
 
 /** Creates a database of its own for a test file (through PgBouncer, no schema is set per session). */
-export async function createDatabase(directUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: directUrl });
-  await client.connect();
-  try {
+export function createDatabase(directUrl: string, name: string): Promise<void> {
+  return withClient(directUrl, async (client) => {
     await client.query(`create database ${client.escapeIdentifier(name)}`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
-export async function dropDatabase(directUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: directUrl });
-  await client.connect();
-  try {
+export function dropDatabase(directUrl: string, name: string): Promise<void> {
+  return withClient(directUrl, async (client) => {
     await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
-  } finally {
-    await client.end();
-  }
+  });
 }

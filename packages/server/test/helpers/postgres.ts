@@ -21,14 +21,24 @@ export function testSchemaName(): string {
   return `test_${randomBytes(8).toString('hex')}`;
 }
 
-export async function dropSchema(url: string, schema: string): Promise<void> {
+/** Runs `fn` with a client of its own on `url`, ended after. */
+export async function withClient<T>(
+  url: string,
+  fn: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`drop schema if exists ${client.escapeIdentifier(schema)} cascade`);
+    return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+export function dropSchema(url: string, schema: string): Promise<void> {
+  return withClient(url, async (client) => {
+    await client.query(`drop schema if exists ${client.escapeIdentifier(schema)} cascade`);
+  });
 }
 
 /** Empties the chat's tables of a schema (its migrations stay applied). */
