@@ -5,7 +5,7 @@ import { RESET_UNDO_MS } from '../src/api/chatApi.ts';
 import { formatTime } from '../src/format.ts';
 import { LOCKED_TITLE, formatUntil, removalText } from '../src/owners.ts';
 import { answerEnter, renderApp as renderAppAt, type RenderedApp } from './app.tsx';
-import { drawing, room, settle, user } from './fakes.ts';
+import { drawing, msg, room, settle, user } from './fakes.ts';
 
 const ME = user(1);
 const OTHER = user(2);
@@ -217,6 +217,44 @@ describe("the room's owner", () => {
     const users = screen.getByRole('region', { name: 'Users' });
     expect(within(users).getByText('user-2').closest('li')!.querySelector('.crown')).not.toBeNull();
     expect(within(users).queryByRole('button', { name: /^Kick/ })).toBeNull();
+  });
+});
+
+describe("an owner and others' messages", () => {
+  /** The actions of message `seq` (shown on hover in the page; always in the DOM here). */
+  const actionsOf = (seq: number) =>
+    within(document.querySelector<HTMLElement>(`[data-seq="${seq}"]`)!.closest('.message-row')!);
+
+  it("the owner may delete anyone's message (asked first); the author has a crown", async () => {
+    const mine = room(1, { owner: ME.uuid, users: people, user_count: 2 });
+    const t = renderApp('/room/r1', [mine]);
+    await answerEnter(t, mine, [msg(1, 'r1', OTHER), msg(2, 'r1', ME)]);
+    const theirs = actionsOf(1);
+    expect(theirs.queryByRole('button', { name: 'Edit' })).toBeNull();
+    fireEvent.click(theirs.getByRole('button', { name: 'Delete' }));
+    fireEvent.click(theirs.getByRole('button', { name: 'Delete' }));
+    expect(t.s.lastCall('delete_message')).toMatchObject({ uuid: 'm-r1-1' });
+    // the owner's own message: a crown beside the name
+    expect(
+      actionsOf(2)
+        .getByText(/\(you\)/)
+        .parentElement!.querySelector('.crown'),
+    ).not.toBeNull();
+  });
+
+  it("others may delete only their own, and see the owner's crown", async () => {
+    const theirs = room(1, { owner: OTHER.uuid, users: people, user_count: 2 });
+    const t = renderApp('/room/r1', [theirs]);
+    await answerEnter(t, theirs, [msg(1, 'r1', OTHER), msg(2, 'r1', ME)]);
+    expect(actionsOf(1).queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(actionsOf(2).getByRole('button', { name: 'Delete' })).toBeTruthy();
+    expect(actionsOf(1).getByText('user-2').parentElement!.querySelector('.crown')).not.toBeNull();
+    expect(
+      actionsOf(2)
+        .getByText(/\(you\)/)
+        .parentElement!.querySelector('.crown'),
+    ).toBeNull();
+    expect(t.s.lastCall('delete_message')).toBeUndefined();
   });
 });
 

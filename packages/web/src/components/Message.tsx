@@ -2,7 +2,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState, type ReactNode
 import { Virtuoso, type Components, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message as ChatMessage } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
-import { useAppDispatch, useAppSelector } from '../store/index.ts';
+import { selectCurrentRoom, useAppDispatch, useAppSelector } from '../store/index.ts';
 import { messagesActions, type PendingMessage } from '../store/messages.ts';
 import { readActions } from '../store/read.ts';
 import { mentionsMe } from '../mentions.ts';
@@ -15,6 +15,7 @@ import { Composer } from './Composer.tsx';
 import { MessageSearch } from './MessageSearch.tsx';
 import { MessageBody } from './MessageBody.tsx';
 import { EditedMark, MessageActions, Reactions, ReplyQuote, type Names } from './MessageExtras.tsx';
+import { Crown } from './RoomSettings.tsx';
 import { Spinner } from './Spinner.tsx';
 
 export { MessageBody } from './MessageBody.tsx';
@@ -92,9 +93,12 @@ export const MessageItem = memo(function MessageItem({
   names,
   jumped = false,
   onJump,
+  roomOwner,
 }: {
   message: ChatMessage;
   own: boolean;
+  /** The uuid of the room's owner: a crown beside their name; the owner may delete any message. */
+  roomOwner?: string | null | undefined;
   /** First of its group (the default): avatar and author line. */
   head?: boolean;
   me?: string | undefined;
@@ -123,8 +127,8 @@ export const MessageItem = memo(function MessageItem({
       <div className={classes.filter(Boolean).join(' ')} data-seq={message.seq}>
         {head && (
           <div className="message-meta">
-            <span className="message-author">{own ? `${user.name} (you)` : user.name}</span>{' '}
-            <Time iso={created} />
+            <span className="message-author">{own ? `${user.name} (you)` : user.name}</span>
+            {roomOwner === user.uuid && <Crown />} <Time iso={created} />
           </div>
         )}
         {message.reply_to && (
@@ -147,6 +151,7 @@ export const MessageItem = memo(function MessageItem({
         <MessageActions
           message={message}
           own={own}
+          mayDelete={own || (roomOwner != null && roomOwner === me)}
           onReply={() => dispatch(messagesActions.composingStarted({ kind: 'reply', message }))}
           onEdit={() => dispatch(messagesActions.composingStarted({ kind: 'edit', message }))}
           onDelete={() => api.deleteMessage(message.uuid)}
@@ -316,6 +321,7 @@ export function MessageList() {
   const loadingOlder = useAppSelector((s) => s.messages.loadingOlder);
   const meUuid = useAppSelector((s) => s.user.me?.uuid);
   const meName = useAppSelector((s) => s.user.me?.name ?? '');
+  const roomOwner = useAppSelector((s) => selectCurrentRoom(s)?.owner);
   const dispatch = useAppDispatch();
   const ref = useRef<VirtuosoHandle>(null);
   const stick = useRef(false);
@@ -508,11 +514,12 @@ export function MessageList() {
             names={names}
             jumped={item.seq === jumped}
             onJump={onJump}
+            roomOwner={roomOwner}
           />
         )}
       </>
     ),
-    [newAfter, meName, meUuid, names, jumped, onJump, onRetry, onDiscard],
+    [newAfter, meName, meUuid, names, jumped, onJump, onRetry, onDiscard, roomOwner],
   );
 
   if (!loaded) return <Spinner label="Loading messages" />;

@@ -80,11 +80,13 @@ export const Reactions = memo(function Reactions({
 
 /**
  * What can be done with a message: react (a few emoji at once, any other from the picker),
- * reply, and for one's own edit and delete (asked again before deleting).
+ * reply, for one's own edit, and delete (one's own, or any in a room one owns; asked again
+ * before deleting).
  */
 export function MessageActions({
   message,
   own,
+  mayDelete = own,
   onReply,
   onEdit,
   onDelete,
@@ -93,6 +95,7 @@ export function MessageActions({
 }: {
   message: Message;
   own: boolean;
+  mayDelete?: boolean;
   /** Shown first (a compact message's time, which has no other place on hover). */
   time?: ReactNode;
   onReply: () => void;
@@ -165,14 +168,14 @@ export function MessageActions({
         ↩
       </Button>
       {own && (
-        <>
-          <Button className="icon" aria-label="Edit" onClick={onEdit}>
-            ✎
-          </Button>
-          <Button className="icon" aria-label="Delete" onClick={() => setConfirming(true)}>
-            🗑
-          </Button>
-        </>
+        <Button className="icon" aria-label="Edit" onClick={onEdit}>
+          ✎
+        </Button>
+      )}
+      {mayDelete && (
+        <Button className="icon" aria-label="Delete" onClick={() => setConfirming(true)}>
+          🗑
+        </Button>
       )}
     </div>
   );
