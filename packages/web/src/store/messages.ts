@@ -7,10 +7,11 @@ import { frozen, plain } from './lists.ts';
  * Messages a room's list keeps while its reader follows the newest (the older ones are read
  * again from the server, a page at a time, when scrolled to). 2,000 is ten seconds of a room
  * at 200 messages a second, half an hour of a lively one at one a second: scrolling back that
- * far needs no request; it holds some 5 MB of typical messages (40 MB were every one of them
- * 10,000 characters), and what is done over the whole list on each update (merging,
- * placing in groups) stays well under a millisecond. A reader scrolled up keeps everything
- * loaded until back at the bottom.
+ * far needs no request; it holds some 2 MB of typical messages (the page's heap grew by about
+ * 1 KB a message without the window: BENCHMARKS.md, "Busy room in the browser"; 40 MB were
+ * every one of them 10,000 characters), and what is done over the whole list on each update
+ * (merging, placing in groups) stays well under a millisecond. A reader scrolled up keeps
+ * everything loaded until back at the bottom.
  */
 export const MESSAGE_WINDOW = 2_000;
 /**
