@@ -104,3 +104,43 @@ export const emojiCompleter: Completer = {
     return nowOrLater(emojiIndex(), found);
   },
 };
+
+/** Code as markdown writes it (a fenced block, or a span between backticks): left as typed. */
+const CODE = /(```[\s\S]*?(?:```|$)|`[^`\n]*`)/;
+const ANY_SHORTCODE = /:([a-z0-9_+-]{1,40}):/gi;
+
+/**
+ * Every known `:shortcode:` of a text as its emoji (what was pasted, or typed too fast for the
+ * box to see its closing colon), outside code; a colon that does not open a word ("12:30:")
+ * and unknown codes stay.
+ */
+export function withEmoji(text: string, ix: EmojiIndex): string {
+  return text
+    .split(CODE)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(ANY_SHORTCODE, (whole, code: string, at: number) => {
+            const prev = part[at - 1];
+            if (isWordChar(prev) || prev === ':') return whole;
+            return ix.byShortcode(code.toLowerCase()) ?? whole;
+          }),
+    )
+    .join('');
+}
+
+/** Whether a text may hold a shortcode (then `emojified` may have to load the index). */
+export function mayHoldShortcode(text: string): boolean {
+  return /:[a-z0-9_+-]{1,40}:/i.test(text);
+}
+
+/** The text with its shortcodes as emoji, the index loaded first if the text may hold one. */
+export async function emojified(text: string): Promise<string> {
+  if (!mayHoldShortcode(text)) return text;
+  try {
+    return withEmoji(text, await emojiIndex());
+  } catch {
+    // the data could not be had: the text goes as typed
+    return text;
+  }
+}

@@ -214,6 +214,19 @@ describe('Composer', () => {
       expect(t.box.value).toBe('we did it 🎉!');
     });
 
+    it('a pasted :shortcode: is sent as its emoji, code and colons in times left alone; messages keep their order', async () => {
+      const t = await withPeople();
+      fireEvent.change(t.box, { target: { value: 'pasted :tada: at 12:30: `:tada:` :nope:' } });
+      fireEvent.keyDown(t.box, { key: 'Enter' });
+      fireEvent.change(t.box, { target: { value: 'right after' } });
+      fireEvent.keyDown(t.box, { key: 'Enter' });
+      await waitFor(() => expect(t.s.callsOf('create_message')).toHaveLength(2));
+      expect(t.s.callsOf('create_message').map((c) => c.body)).toEqual([
+        'pasted 🎉 at 12:30: `:tada:` :nope:',
+        'right after',
+      ]);
+    });
+
     it('lists shortcodes: arrows move, Enter takes (sends nothing), Escape closes', async () => {
       const t = await withPeople();
       await t.user.type(t.box, 'ok :thu');

@@ -1,8 +1,8 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { useIsPhone } from '../hooks.ts';
 import { replyOf, type Message } from '@chat/protocol';
 import { useApi } from '../api/context.tsx';
-import { emojiCompleter } from '../emoji.ts';
+import { emojiCompleter, emojified, mayHoldShortcode } from '../emoji.ts';
 import { mentionCompleter } from '../mentionComplete.ts';
 import { selectRoomUsers, useAppDispatch, useAppSelector } from '../store/index.ts';
 import { messagesActions } from '../store/messages.ts';
@@ -35,13 +35,27 @@ export function Composer({ disabled }: { disabled: boolean }) {
   const cancel = useCallback(() => dispatch(messagesActions.composingStarted(null)), [dispatch]);
   const editing = composing?.kind === 'edit' ? composing.message : null;
 
-  const onSend = (body: string) => {
-    if (editing) {
-      if (body.trim() !== editing.body) api.editMessage(editing.uuid, body);
-    } else {
-      api.sendMessage(body, composing ? replyOf(composing.message) : undefined);
-    }
+  // a message that waits for the emoji data (to turn its shortcodes into emoji): the next
+  // ones wait behind it, so that they go in the order they were written
+  const waiting = useRef<Promise<void> | null>(null);
+  const onSend = (typed: string) => {
+    const replyTo = composing && !editing ? replyOf(composing.message) : undefined;
+    const go = (body: string) => {
+      if (editing) {
+        if (body.trim() !== editing.body) api.editMessage(editing.uuid, body);
+      } else api.sendMessage(body, replyTo);
+    };
     cancel();
+    if (!waiting.current && !mayHoldShortcode(typed)) {
+      go(typed);
+      return;
+    }
+    // shortcodes the box did not turn into emoji as they were typed (pasted text)
+    const sent = (waiting.current ?? Promise.resolve()).then(() => emojified(typed)).then(go);
+    waiting.current = sent;
+    void sent.finally(() => {
+      if (waiting.current === sent) waiting.current = null;
+    });
   };
   const editLast = () => {
     const last = findLast(list, (m) => m.user.uuid === me && m.deleted === null);
