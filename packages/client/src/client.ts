@@ -347,17 +347,16 @@ export class ChatClient {
     this.points.flush();
   }
 
-  /** Ends a stroke: sends what is gathered, then the whole line with change_draw_line. */
+  /** Ends a stroke: sends what is gathered, then the whole line (its width too) with change_draw_line. */
   finishLine(
     line: { uuid: string; points: number[] } & LineStyle,
   ): Promise<Reply<'change_draw_line'>> {
     this.points.end(line.uuid);
-    return this.request('change_draw_line', {
-      uuid: line.uuid,
-      points: line.points,
-      color: line.color,
-      tool: line.tool,
-    });
+    const { uuid, points, color, tool, width } = line;
+    return this.request(
+      'change_draw_line',
+      width === undefined ? { uuid, points, color, tool } : { uuid, points, color, tool, width },
+    );
   }
 
   // ---- sending -----------------------------------------------------------------------------

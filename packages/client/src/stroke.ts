@@ -4,6 +4,8 @@ import { Throttle } from './throttle.ts';
 export interface LineStyle {
   color: string;
   tool: Tool;
+  /** 1 to LIMITS.lineWidth.max; absent: the original's width for the tool. */
+  width?: number;
 }
 
 interface Stroke {
@@ -17,7 +19,8 @@ interface Stroke {
 /**
  * The points of the line being drawn, streamed as append_draw_points at most every
  * LIMITS.appendIntervalMs, gathered in between. The first append that goes out carries the
- * line's style (the server needs it for a new line); one dropped offline passes it on.
+ * line's style, its width included (the server needs it for a new line); one dropped offline
+ * passes it on.
  */
 export class PointStream {
   private stroke: Stroke | null = null;

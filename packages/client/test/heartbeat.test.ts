@@ -91,10 +91,7 @@ describe('throttles', () => {
     const { client, socket } = online(60_000);
     expect(client.typing()).toBe(false);
     const entering = client.enterRoom('r');
-    socket().answerEnter(
-      room('r'),
-      [],
-    );
+    socket().answerEnter(room('r'), []);
     await entering;
     socket().newCalls();
     expect(client.typing()).toBe(true);
@@ -139,6 +136,20 @@ describe('throttles', () => {
       ['append_draw_points', [7, 8]],
       ['change_draw_line', [1, 2, 3, 4, 5, 6, 7, 8]],
     ]);
+    void finished.catch(() => undefined);
+  });
+
+  it('a line with a width sends it with its first points and with the whole line', () => {
+    const { client, socket } = online(60_000);
+    const style = { color: '#cf2e24', tool: 'pen' as const, width: 16 };
+    client.appendPoints('l3', [1, 2], style);
+    vi.advanceTimersByTime(60);
+    client.appendPoints('l3', [3, 4], style);
+    const finished = client.finishLine({ uuid: 'l3', points: [1, 2, 3, 4], ...style });
+    const [first, second, whole] = socket().newCalls();
+    expect(first).toMatchObject({ message: 'append_draw_points', points: [1, 2], width: 16 });
+    expect(second).not.toHaveProperty('width');
+    expect(whole).toMatchObject({ message: 'change_draw_line', points: [1, 2, 3, 4], width: 16 });
     void finished.catch(() => undefined);
   });
 
