@@ -14,6 +14,7 @@ import { profileTables, summarizeProfile, type ProfileSummary } from './profile-
 import { clearProfiles, profilesOf, stopAll, type Options } from './lib/processes.ts';
 import { BENCH_DIR, envInt, log, table, writeResult } from './lib/report.ts';
 import type { Scenario, TargetRow } from './lib/scenario.ts';
+import { board } from './scenarios/board.ts';
 import { busyRoom } from './scenarios/busyRoom.ts';
 import { cluster } from './scenarios/cluster.ts';
 import { fanout } from './scenarios/fanout.ts';
@@ -32,6 +33,7 @@ const SCENARIOS: Record<string, Scenario> = {
   roomlist,
   storage,
   'busy-room': busyRoom,
+  board,
   cluster,
   'hot-room': hotRoom,
 };
