@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CLOSE_CODES, replyOf } from '@chat/protocol';
 import { messagesActions } from '../src/store/messages.ts';
+import { lineOf } from '../src/store/drawing.ts';
 import {
   MEMBERS_REFRESH_MS,
   SEARCH_FILL,
@@ -552,7 +553,7 @@ describe('ChatApi on @chat/client', () => {
       tool: 'pen',
       user_uuid: 'u2',
     });
-    expect(t.store.getState().drawing.lines.l!.points).toEqual([1, 1, 2, 2]);
+    expect(lineOf(t.store.getState().drawing, 'l')!.points).toEqual([1, 1, 2, 2]);
     s.result('draw_line_deleted', { uuid: 'l' });
     expect(t.store.getState().drawing.order).toEqual([]);
     // a drawing of another room (an answer that came late) is not shown

@@ -17,6 +17,8 @@ if (typeof window !== 'undefined') {
         dispatchEvent: () => false,
       }) satisfies MediaQueryList;
   }
+  // jsdom has no canvas (and says so on each call): the board's layers get no context
+  HTMLCanvasElement.prototype.getContext = () => null;
   if (typeof globalThis.ResizeObserver === 'undefined') {
     globalThis.ResizeObserver = class {
       observe() {}

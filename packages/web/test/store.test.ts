@@ -18,7 +18,7 @@ import {
   maskSecrets,
 } from '../src/store/log.ts';
 import { uiActions } from '../src/store/ui.ts';
-import { drawingActions, lastOwnLine } from '../src/store/drawing.ts';
+import { drawingActions, lastOwnLine, lineOf } from '../src/store/drawing.ts';
 import { msg, range, room, user } from './fakes.ts';
 
 const seqs = (l: { seq: number }[]) => l.map((m) => m.seq);
@@ -354,7 +354,7 @@ describe('drawing slice', () => {
       }),
     );
     d(drawingActions.pointsAppended({ uuid: 'l1', points: [3, 4], user_uuid: 'u2' }));
-    expect(store.getState().drawing.lines.l1).toMatchObject({
+    expect(lineOf(store.getState().drawing, 'l1')).toMatchObject({
       points: [1, 2, 3, 4],
       color: '#cf2e24',
     });

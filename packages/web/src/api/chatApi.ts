@@ -7,20 +7,21 @@ import {
   type FrameMeta,
   type History,
   type KeyValueStore,
+  type LineStyle,
 } from '@chat/client';
 import {
+  LIMITS,
   PAGES,
   type CallInput,
   type Message,
   type ReplyTo,
   type Room,
-  type Tool,
 } from '@chat/protocol';
 import type { AppStore } from '../store/index.ts';
 import { userActions } from '../store/user.ts';
 import { roomsActions, searchReadsOn } from '../store/rooms.ts';
 import { messagesActions } from '../store/messages.ts';
-import { drawingActions } from '../store/drawing.ts';
+import { drawingActions, lastOwnLine, lineOf, redoLine } from '../store/drawing.ts';
 import { logActions } from '../store/log.ts';
 import { uiActions } from '../store/ui.ts';
 import { hasDefaultName, readableName } from '../names.ts';
@@ -36,6 +37,11 @@ export { SEARCH_FILL, SEARCH_MAX_PAGES } from '../store/rooms.ts';
 export const MEMBERS_REFRESH_MS = 1_000;
 /** At most one get_drawing a second after refused strokes (each append of one may be refused). */
 export const DRAWING_REFRESH_MS = 1_000;
+/**
+ * This page's pointer on the board goes out at most this often (move_cursor): a little over
+ * the server's LIMITS.cursorIntervalMs, so that a position is never dropped for coming early.
+ */
+export const CURSOR_SEND_MS = LIMITS.cursorIntervalMs + 10;
 /** How long a reset of the board can be undone before it goes to the server. */
 export const RESET_UNDO_MS = 10_000;
 /** A refused message (rate_limited, unavailable) that said no retry_after_ms goes again after this. */
@@ -115,6 +121,10 @@ export class ChatApi {
   /** A reset of the board waiting to be committed (see resetDrawingLater). */
   private resetTimer: ReturnType<typeof setTimeout> | null = null;
   private lastDrawingRefresh = Number.NEGATIVE_INFINITY;
+  /** move_cursor: when the last went out, and the position waiting for its turn. */
+  private cursorSent = Number.NEGATIVE_INFINITY;
+  private cursorTimer: ReturnType<typeof setTimeout> | null = null;
+  private cursorNext: { x: number; y: number } | null = null;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** The create_message call id of each pending message not confirmed, by its key. */
   private readonly callIds = new Map<string, string>();
@@ -153,6 +163,8 @@ export class ChatApi {
     this.timers.clear();
     if (this.resetTimer !== null) clearTimeout(this.resetTimer);
     this.resetTimer = null;
+    if (this.cursorTimer !== null) clearTimeout(this.cursorTimer);
+    this.cursorTimer = null;
     this.client.close();
   }
 
@@ -223,10 +235,22 @@ export class ChatApi {
     });
     c.on('draw_line_changed', (p) => d(drawingActions.lineChanged(p.object)));
     c.on('draw_points_appended', (p) => {
-      const { uuid, points, color, tool, user_uuid } = p;
-      d(drawingActions.pointsAppended({ uuid, points, color, tool, user_uuid }));
+      const { uuid, points, color, tool, width, user_uuid } = p;
+      const style = width === undefined ? { color, tool } : { color, tool, width };
+      d(drawingActions.pointsAppended({ uuid, points, ...style, user_uuid }));
     });
     c.on('draw_line_deleted', (p) => d(drawingActions.lineDeleted(p.uuid)));
+    c.on('cursor_moved', (p) => {
+      const { user_uuid, name, x, y } = p;
+      d(drawingActions.cursorMoved({ user_uuid, name, x, y, at: this.now() }));
+    });
+    // the cursors of those who left the room go (when the room names all its users)
+    c.on('room_changed', (p) => {
+      const room = p.object;
+      if (room.uuid === c.room && room.users.length >= room.user_count) {
+        d(drawingActions.usersPresent(room.users.map((u) => u.uuid)));
+      }
+    });
     c.on('user_typing', (p) => {
       if (p.object.uuid !== this.store.getState().user.me?.uuid) {
         d(messagesActions.typingReceived({ user: p.object, at: this.now() }));
@@ -723,18 +747,20 @@ export class ChatApi {
   // ---- the drawing -------------------------------------------------------------------------
 
   /** Points of the line being drawn: the client streams them at most every 50 ms. */
-  appendPoints(uuid: string, points: number[], style: { color: string; tool: Tool }): void {
+  appendPoints(uuid: string, points: number[], style: LineStyle): void {
     this.client.appendPoints(uuid, points, style);
   }
 
   /** The stroke ended: the whole line. A refused line is told, and the drawing read again. */
-  finishLine(line: { uuid: string; points: number[]; color: string; tool: Tool }): void {
-    this.client.finishLine(line).catch((error: unknown) => {
-      if (!(error instanceof CallError)) return; // a drop: the re-entry brings the drawing
-      this.refreshDrawing();
-      this.notice(error.detail);
-    });
+  finishLine(line: { uuid: string; points: number[] } & LineStyle): void {
+    this.client.finishLine(line).catch(this.lineRefused);
   }
+
+  private readonly lineRefused = (error: unknown): void => {
+    if (!(error instanceof CallError)) return; // a drop: the re-entry brings the drawing
+    this.refreshDrawing();
+    this.notice(error.detail);
+  };
 
   /** Undo: the line goes at once here, and for everyone once the server has it. */
   deleteLine(uuid: string): void {
@@ -743,6 +769,52 @@ export class ChatApi {
       this.refreshDrawing();
       this.tell(error);
     });
+  }
+
+  /** Undoes this user's newest line shown; redo() can draw it again. */
+  undo(): void {
+    const s = this.store.getState();
+    const uuid = lastOwnLine(s.drawing, s.user.me?.uuid);
+    const line = uuid === undefined ? undefined : lineOf(s.drawing, uuid);
+    if (!line) return;
+    this.dispatch(drawingActions.undone(line));
+    this.deleteLine(line.uuid);
+  }
+
+  /**
+   * Draws the last undone line again, with its uuid (the server has none of it any more, so
+   * it comes back as a new line, on top): shown here at once, sent with change_draw_line.
+   */
+  redo(): void {
+    const s = this.store.getState();
+    const line = redoLine(s.drawing);
+    if (!line || this.client.room === null) return;
+    const { uuid, points, color, tool, width } = line;
+    const style = width === undefined ? { color, tool } : { color, tool, width };
+    this.dispatch(drawingActions.redone());
+    this.dispatch(drawingActions.lineChanged({ ...line, user_uuid: s.user.me?.uuid ?? '' }));
+    this.client.request('change_draw_line', { uuid, points, ...style }).catch(this.lineRefused);
+  }
+
+  /**
+   * Where this user points on the board (its coordinates): sent at most every CURSOR_SEND_MS,
+   * the last position always (it waits for its turn).
+   */
+  moveCursor(x: number, y: number): void {
+    this.cursorNext = { x, y };
+    if (this.cursorTimer !== null) return;
+    const wait = this.cursorSent + CURSOR_SEND_MS - this.now();
+    if (wait <= 0) this.sendCursor();
+    else this.cursorTimer = setTimeout(() => this.sendCursor(), wait);
+  }
+
+  private sendCursor(): void {
+    this.cursorTimer = null;
+    const next = this.cursorNext;
+    this.cursorNext = null;
+    if (!next || this.client.room === null) return;
+    this.cursorSent = this.now();
+    this.client.send('move_cursor', next);
   }
 
   /**

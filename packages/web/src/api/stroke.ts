@@ -1,9 +1,8 @@
-import { LIMITS, type Tool } from '@chat/protocol';
+import type { LineStyle } from '@chat/client';
+import { LIMITS } from '@chat/protocol';
 
-export interface StrokeStyle {
-  color: string;
-  tool: Tool;
-}
+/** A line's color, tool and width (absent: the original's width for the tool). */
+export type StrokeStyle = LineStyle;
 
 /** Where a stroke goes: drawn locally at once, streamed to the server, then sent whole. */
 export interface StrokeSink {
@@ -11,7 +10,7 @@ export interface StrokeSink {
   local(uuid: string, points: number[], style: StrokeStyle): void;
   /** New points of the line being drawn (the client gathers them and streams them). */
   append(uuid: string, points: number[], style: StrokeStyle): void;
-  finish(line: { uuid: string; points: number[]; color: string; tool: Tool }): void;
+  finish(line: { uuid: string; points: number[] } & StrokeStyle): void;
 }
 
 interface Current {
@@ -73,7 +72,7 @@ export class StrokeStreamer {
       this.sink.local(c.uuid, [c.points[0]!, c.points[1]!], c.style);
     }
     this.current = null;
-    this.sink.finish({ uuid: c.uuid, points: c.points, color: c.style.color, tool: c.style.tool });
+    this.sink.finish({ uuid: c.uuid, points: c.points, ...c.style });
   }
 
   dispose(): void {

@@ -1,275 +1,226 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { Circle, Layer, Line as KonvaLine, Rect, Stage } from 'react-konva';
-import type Konva from 'konva';
-import { DRAW_COLORS, type Line, type Tool } from '@chat/protocol';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useStore } from 'react-redux';
+import { DRAW_COLORS, type Tool } from '@chat/protocol';
 import { RESET_UNDO_MS } from '../api/chatApi.ts';
 import { useApi } from '../api/context.tsx';
-import { StrokeStreamer } from '../api/stroke.ts';
-import { uuid4 } from '../api/uuid.ts';
-import { selectCurrentRoom, useAppDispatch, useAppSelector } from '../store/index.ts';
-import { drawingActions, lastOwnLine, shownLines } from '../store/drawing.ts';
+import { BoardView } from '../board/BoardView.tsx';
+import { boardPng, download } from '../board/exportPng.ts';
+import { fitView } from '../board/geometry.ts';
+import { ORIGINAL_WIDTH, WIDTHS } from '../board/paint.ts';
+import { ViewState } from '../board/view.ts';
+import { lastOwnLine, shownLines } from '../store/drawing.ts';
+import { selectCurrentRoom, useAppSelector, type AppStore } from '../store/index.ts';
 import { LOCKED_TITLE, mayManage } from '../owners.ts';
 import { Button } from './Buttons.tsx';
 import { ColorPicker } from './ColorPicker.tsx';
 import { ConfirmButton } from './Confirm.tsx';
 
-/** One coordinate space shared by every browser; the stage scales it to the panel. */
-export const BOARD = { width: 1200, height: 900 } as const;
-const WIDTH: Record<Tool, number> = { pen: 4, eraser: 28 };
+/** Diameters the width buttons show, by the width's rank in its tool's list (CSS pixels). */
+const SWATCH = [6, 9, 13, 18];
 
-const LineShape = memo(function LineShape({ line }: { line: Line }) {
+function WidthPicker({
+  tool,
+  value,
+  color,
+  onChange,
+}: {
+  tool: Tool;
+  value: number;
+  color: string;
+  onChange: (width: number) => void;
+}) {
   return (
-    <KonvaLine
-      points={line.points}
-      stroke={line.color}
-      strokeWidth={WIDTH[line.tool] ?? 4}
-      lineCap="round"
-      lineJoin="round"
-      globalCompositeOperation={line.tool === 'eraser' ? 'destination-out' : 'source-over'}
-      listening={false}
-      perfectDrawEnabled={false}
-    />
+    <div role="group" aria-label="Brush width" className="width-picker">
+      {WIDTHS[tool].map((w, i) => (
+        <button
+          key={w}
+          type="button"
+          className={w === value ? 'width-option selected' : 'width-option'}
+          aria-label={`Width ${w}`}
+          aria-pressed={w === value}
+          title={`${tool === 'eraser' ? 'Eraser' : 'Pen'} width ${w}`}
+          onClick={() => onChange(w)}
+        >
+          <span
+            className={tool === 'eraser' ? 'width-dot eraser' : 'width-dot'}
+            style={{
+              width: SWATCH[i],
+              height: SWATCH[i],
+              background: tool === 'eraser' ? undefined : color,
+            }}
+          />
+        </button>
+      ))}
+    </div>
   );
-});
-
-function useSize(ref: React.RefObject<HTMLDivElement | null>) {
-  const [size, setSize] = useState({ width: 0, height: 0 });
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
-    measure();
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [ref]);
-  return size;
 }
 
-const round = (n: number) => Math.round(n * 10) / 10;
+function ZoomControls({ views }: { views: ViewState }) {
+  const view = useSyncExternalStore(views.subscribe, views.getSnapshot);
+  const percent = Math.round(view.scale * 100);
+  const fitted = Math.abs(view.scale - fitView(views.size).scale) < 1e-9;
+  return (
+    <div role="group" aria-label="Zoom" className="zoom-controls">
+      <Button onClick={() => views.zoomOut()} aria-label="Zoom out" title="Zoom out (-)">
+        −
+      </Button>
+      <Button
+        className="zoom-level"
+        onClick={() => views.actualSize()}
+        aria-label={`Zoom ${percent}%, set to 100%`}
+        title="Zoom to 100%"
+      >
+        {percent}%
+      </Button>
+      <Button onClick={() => views.zoomIn()} aria-label="Zoom in" title="Zoom in (+)">
+        +
+      </Button>
+      <Button
+        onClick={() => views.fit()}
+        aria-label="Fit the whole board"
+        aria-pressed={fitted}
+        title="Fit the whole board (0)"
+      >
+        Fit
+      </Button>
+    </div>
+  );
+}
 
-/** Board units an arrow key moves the keyboard pen (Shift: the larger step). */
-const KEY_STEP = { small: 10, large: 50 } as const;
-const ARROWS: Record<string, [number, number]> = {
-  ArrowLeft: [-1, 0],
-  ArrowRight: [1, 0],
-  ArrowUp: [0, -1],
-  ArrowDown: [0, 1],
-};
-const clampTo = (n: number, max: number) => Math.min(max, Math.max(0, n));
+function isTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return (
+    target.isContentEditable ||
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement
+  );
+}
 
-/** The shared drawing board: pen, eraser, 18 colors, undo, reset, PNG export; mouse and touch. */
+/**
+ * The shared drawing board: pen, eraser and their widths, 18 colors, undo and redo of one's
+ * own strokes (also Ctrl+Z, Ctrl+Shift+Z), reset, PNG export of the whole board; zoom and
+ * pan (each person's own view); mouse, touch, pen and keyboard.
+ */
 export default function Drawing() {
   const api = useApi();
-  const dispatch = useAppDispatch();
-  const all = useAppSelector((s) => s.drawing.order);
+  const store = useStore() as AppStore;
   const reset = useAppSelector((s) => s.drawing.reset);
-  // a reset waiting to be committed hides the lines it clears (see ChatApi.resetDrawingLater)
-  const order = useMemo(() => shownLines(all, reset), [all, reset]);
-  const lines = useAppSelector((s) => s.drawing.lines);
-  const loaded = useAppSelector((s) => s.drawing.loaded);
   const me = useAppSelector((s) => s.user.me?.uuid);
-  const undoable = useAppSelector((s) => lastOwnLine(s.drawing, me));
+  const undoable = useAppSelector((s) => lastOwnLine(s.drawing, me) !== undefined);
+  const redoable = useAppSelector((s) => s.drawing.redo.length > 0);
   const may = useAppSelector((s) => mayManage(selectCurrentRoom(s), me));
   const [tool, setTool] = useState<Tool>('pen');
+  const [moving, setMoving] = useState(false);
   const [color, setColor] = useState<string>(DRAW_COLORS[0]);
-  const wrap = useRef<HTMLDivElement>(null);
-  const stage = useRef<Konva.Stage>(null);
-  const size = useSize(wrap);
-  const scale = Math.max(0.05, Math.min(size.width / BOARD.width, size.height / BOARD.height));
-  const meRef = useRef(me);
-  meRef.current = me;
-  // the keyboard pen: arrows move it, Space or Enter puts it down and lifts it
-  const [cursor, setCursor] = useState({ x: BOARD.width / 2, y: BOARD.height / 2 });
-  const [focused, setFocused] = useState(false);
-  const [penDown, setPenDown] = useState(false);
+  const [widths, setWidths] = useState<Record<Tool, number>>(ORIGINAL_WIDTH);
+  // each person's own view of the board, for as long as the board is open
+  const views = useMemo(() => new ViewState(), []);
+  const style = useMemo(() => ({ color, tool, width: widths[tool] }), [color, tool, widths]);
 
-  const streamer = useMemo(
-    () =>
-      new StrokeStreamer(
-        {
-          local: (uuid, points, style) =>
-            dispatch(
-              drawingActions.pointsAppended({
-                uuid,
-                points,
-                ...style,
-                user_uuid: meRef.current ?? '',
-              }),
-            ),
-          append: (uuid, points, style) => api.appendPoints(uuid, points, style),
-          finish: (line) => api.finishLine(line),
-        },
-        uuid4,
-      ),
-    [api, dispatch],
-  );
+  // Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y anywhere but in a text field
   useEffect(() => {
-    const up = () => streamer.end();
-    window.addEventListener('pointerup', up);
-    window.addEventListener('pointercancel', up);
-    return () => {
-      window.removeEventListener('pointerup', up);
-      window.removeEventListener('pointercancel', up);
-      streamer.dispose();
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || isTextField(e.target)) return;
+      const key = e.key.toLowerCase();
+      if (key !== 'z' && key !== 'y') return;
+      e.preventDefault();
+      if (key === 'y' || e.shiftKey) api.redo();
+      else api.undo();
     };
-  }, [streamer]);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [api]);
 
-  const point = (): [number, number] | null => {
-    const p = stage.current?.getPointerPosition();
-    if (!p) return null;
-    const x = Math.min(BOARD.width, Math.max(0, p.x / scale));
-    const y = Math.min(BOARD.height, Math.max(0, p.y / scale));
-    return [round(x), round(y)];
+  const exportPng = async () => {
+    const d = store.getState().drawing;
+    const lines = shownLines(d.order, d.reset).flatMap((id) => d.lines[id] ?? []);
+    const png = await boardPng(lines);
+    if (png) download(png, 'drawing.png');
   };
 
-  const exportPng = () => {
-    const s = stage.current;
-    if (!s) return;
-    const url = s.toDataURL({ mimeType: 'image/png', pixelRatio: 1 / scale });
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = 'drawing.png';
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
+  const choose = (t: Tool) => {
+    setTool(t);
+    setMoving(false);
   };
-
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    const arrow = ARROWS[e.key];
-    if (arrow) {
-      e.preventDefault();
-      const step = e.shiftKey ? KEY_STEP.large : KEY_STEP.small;
-      const x = clampTo(cursor.x + arrow[0] * step, BOARD.width);
-      const y = clampTo(cursor.y + arrow[1] * step, BOARD.height);
-      setCursor({ x, y });
-      if (streamer.drawing) streamer.move(x, y);
-    } else if (e.key === ' ' || e.key === 'Enter') {
-      e.preventDefault();
-      if (streamer.drawing) streamer.end();
-      else streamer.begin(cursor.x, cursor.y, { color, tool });
-      setPenDown(streamer.drawing);
-    } else if (e.key === 'Escape' && streamer.drawing) {
-      streamer.end();
-      setPenDown(false);
-    }
-  };
-
-  const points = order.reduce((n, id) => n + (lines[id]?.points.length ?? 0), 0);
 
   return (
     <section className="drawing panel-body" aria-label="Drawing">
       <div className="drawing-tools" role="toolbar" aria-label="Drawing tools">
-        <Button aria-pressed={tool === 'pen'} onClick={() => setTool('pen')}>
-          Pen
-        </Button>
-        <Button aria-pressed={tool === 'eraser'} onClick={() => setTool('eraser')}>
-          Eraser
-        </Button>
-        <Button
-          onClick={() => undoable && api.deleteLine(undoable)}
-          disabled={!undoable}
-          aria-label="Undo my last stroke"
-        >
-          Undo
-        </Button>
-        <ConfirmButton
-          className="btn-danger"
-          label="Reset drawing"
-          question={`Clear the board for everyone? You can undo it for ${RESET_UNDO_MS / 1000} seconds.`}
-          confirm="Reset"
-          onConfirm={() => api.resetDrawingLater()}
-          disabled={!may || reset !== null}
-          title={may ? undefined : LOCKED_TITLE}
-        >
-          Reset
-        </ConfirmButton>
-        <Button onClick={exportPng} aria-label="Export PNG of the drawing">
-          Export PNG
-        </Button>
+        <div className="tool-group">
+          <Button aria-pressed={!moving && tool === 'pen'} onClick={() => choose('pen')}>
+            Pen
+          </Button>
+          <Button aria-pressed={!moving && tool === 'eraser'} onClick={() => choose('eraser')}>
+            Eraser
+          </Button>
+          <Button
+            aria-pressed={moving}
+            onClick={() => setMoving(true)}
+            title="Move the view (also: two fingers, the middle button, the wheel)"
+          >
+            Move
+          </Button>
+        </div>
+        <WidthPicker
+          tool={tool}
+          value={widths[tool]}
+          color={color}
+          onChange={(w) => {
+            setWidths((all) => ({ ...all, [tool]: w }));
+            setMoving(false);
+          }}
+        />
+        <div className="tool-group">
+          <Button
+            onClick={() => api.undo()}
+            disabled={!undoable}
+            aria-label="Undo my last stroke"
+            title="Undo (Ctrl+Z)"
+          >
+            Undo
+          </Button>
+          <Button
+            onClick={() => api.redo()}
+            disabled={!redoable}
+            aria-label="Redo my last undone stroke"
+            title="Redo (Ctrl+Shift+Z)"
+          >
+            Redo
+          </Button>
+          <ConfirmButton
+            className="btn-danger"
+            label="Reset drawing"
+            question={`Clear the board for everyone? You can undo it for ${RESET_UNDO_MS / 1000} seconds.`}
+            confirm="Reset"
+            onConfirm={() => api.resetDrawingLater()}
+            disabled={!may || reset !== null}
+            title={may ? undefined : LOCKED_TITLE}
+          >
+            Reset
+          </ConfirmButton>
+          <Button onClick={() => void exportPng()} aria-label="Export PNG of the drawing">
+            Export PNG
+          </Button>
+        </div>
       </div>
       <ColorPicker
         colors={DRAW_COLORS}
         value={color}
         onChange={(c) => {
           setColor(c);
-          setTool('pen');
+          choose('pen');
         }}
         label="Drawing colors"
         className="draw-colors"
       />
-      <div
-        ref={wrap}
-        className="board-wrap"
-        data-testid="board"
-        data-lines={order.length}
-        data-points={points}
-        data-loaded={loaded}
-      >
-        {size.width > 0 && (
-          <div
-            className="board"
-            role="application"
-            aria-roledescription="drawing board"
-            aria-label={`Shared drawing board with ${order.length} strokes`}
-            aria-describedby="board-keys"
-            tabIndex={0}
-            onKeyDown={onKeyDown}
-            // the pen marker is for keyboard users: not shown when a click focused the board
-            onFocus={(e) => setFocused(e.currentTarget.matches(':focus-visible'))}
-            onBlur={() => {
-              setFocused(false);
-              streamer.end();
-              setPenDown(false);
-            }}
-            style={{ width: BOARD.width * scale, height: BOARD.height * scale }}
-          >
-            <Stage
-              ref={stage}
-              width={BOARD.width * scale}
-              height={BOARD.height * scale}
-              scaleX={scale}
-              scaleY={scale}
-              onPointerDown={(e) => {
-                e.evt.preventDefault();
-                const p = point();
-                if (p) streamer.begin(p[0], p[1], { color, tool });
-              }}
-              onPointerMove={() => {
-                if (!streamer.drawing) return;
-                const p = point();
-                if (p) streamer.move(p[0], p[1]);
-              }}
-              onPointerUp={() => streamer.end()}
-            >
-              <Layer listening={false}>
-                <Rect x={0} y={0} width={BOARD.width} height={BOARD.height} fill="#ffffff" />
-              </Layer>
-              <Layer>
-                {order.map((id) => {
-                  const line = lines[id];
-                  return line ? <LineShape key={id} line={line} /> : null;
-                })}
-                {focused && (
-                  <Circle
-                    x={cursor.x}
-                    y={cursor.y}
-                    radius={WIDTH[tool] / 2 + 4}
-                    stroke="#333333"
-                    strokeWidth={2}
-                    fill={penDown ? (tool === 'eraser' ? '#ffffff' : color) : undefined}
-                    dash={penDown ? undefined : [4, 3]}
-                    listening={false}
-                  />
-                )}
-              </Layer>
-            </Stage>
-          </div>
-        )}
-      </div>
+      <BoardView views={views} style={style} mode={moving ? 'move' : 'draw'}>
+        <ZoomControls views={views} />
+      </BoardView>
       <p id="board-keys" className="sr-only">
         Arrow keys move the pen, with Shift in larger steps; Space or Enter puts the pen down and
-        lifts it; Escape lifts it.
+        lifts it; Escape lifts it. Plus and minus zoom, 0 fits the whole board, Control with the
+        arrow keys moves the view. Control+Z undoes your last stroke, Control+Shift+Z redoes it.
       </p>
     </section>
   );

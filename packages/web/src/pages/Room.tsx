@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { useEffect } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
 import { useApi } from '../api/context.tsx';
 import { useIsPhone, useTitle } from '../hooks.ts';
@@ -12,9 +12,7 @@ import { ResetUndoBar, RoomFlags, RoomSettingsButton } from '../components/RoomS
 import { isOwner, removalText } from '../owners.ts';
 import { Spinner } from '../components/Spinner.tsx';
 import { Panels, TabBar, type TabSpec } from '../components/Tabs.tsx';
-
-// Konva is big and only needed on the drawing tab: load it on demand.
-const Drawing = lazy(() => import('../components/Drawing.tsx'));
+import { DrawingTab, loadDrawing } from '../board/DrawingTab.tsx';
 
 function RoomMissing() {
   return (
@@ -61,6 +59,12 @@ export default function RoomPage() {
 
   useTitle(room?.name ?? null);
 
+  // the board's code, ahead of the drawing tab (loaded on demand: only that tab needs it)
+  useEffect(() => {
+    const t = setTimeout(() => void loadDrawing().catch(() => undefined), 1_000);
+    return () => clearTimeout(t);
+  }, []);
+
   const leftTabs: TabSpec[] = [
     {
       label: 'Show event log',
@@ -102,13 +106,8 @@ export default function RoomPage() {
   else if (status === 'barred') right = <RoomBarred />;
   else if (status !== 'entered' || !room) right = <Spinner label="Entering the room" />;
   else if (rightTab === 'users') right = <UserList />;
-  else if (rightTab === 'drawing') {
-    right = (
-      <Suspense fallback={<Spinner label="Loading the drawing board" />}>
-        <Drawing />
-      </Suspense>
-    );
-  } else right = <MessagesPanel />;
+  else if (rightTab === 'drawing') right = <DrawingTab />;
+  else right = <MessagesPanel />;
 
   const title = room ? (
     <>

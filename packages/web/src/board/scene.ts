@@ -1,0 +1,238 @@
+import { BOARD, intersects, sameView, visibleRect, type Size, type View } from './geometry.ts';
+import {
+  boundsOf,
+  clear,
+  context2d,
+  paintLine,
+  paintSliced,
+  PAPER,
+  onBoard,
+  boardTransform,
+  type Context2D,
+  type PaintJob,
+  type Stroke,
+} from './paint.ts';
+
+/** How long the view rests before the lines are painted again at it (meanwhile: scaled). */
+export const SETTLE_MS = 120;
+/** More lines added at once than this, or more lines to compare them with: paint it all again. */
+const MAX_ADDED = 64;
+const MAX_COMPARED = 2_000;
+
+/**
+ * The lines to paint over a canvas that shows `drawn` so that it shows `next`: those added,
+ * when every line drawn is still there, in the same order, and no line added goes under one
+ * drawn after it that it touches. Null: the canvas must be painted again.
+ */
+export function addedOnTop(drawn: readonly Stroke[], next: readonly Stroke[]): Stroke[] | null {
+  if (next.length < drawn.length) return null;
+  const added: Stroke[] = [];
+  const before: number[] = [];
+  let j = 0;
+  for (const line of next) {
+    if (j < drawn.length && line === drawn[j]) {
+      j++;
+      continue;
+    }
+    if (added.length === MAX_ADDED) return null;
+    added.push(line);
+    before.push(j);
+  }
+  if (j < drawn.length) return null;
+  for (let k = 0; k < added.length; k++) {
+    const from = before[k]!;
+    if (drawn.length - from > MAX_COMPARED) return null;
+    const rect = boundsOf(added[k]!);
+    for (let m = from; m < drawn.length; m++) {
+      if (intersects(rect, boundsOf(drawn[m]!))) return null;
+    }
+  }
+  return added;
+}
+
+/**
+ * The committed lines: painted once into a canvas at the view, and only again when lines
+ * are taken away or changed (a line added on top is painted over what is there) or when the
+ * view has rested after a change (meanwhile the canvas is scaled and moved by CSS, which
+ * costs nothing). A full paint goes to a canvas of its own, a slice at a time (no long task),
+ * only the lines in view, and replaces the shown one when done.
+ */
+export class Scene {
+  private readonly ctx: Context2D | null;
+  private back: HTMLCanvasElement | null = null;
+  private backCtx: Context2D | null = null;
+  private size: Size = { width: 0, height: 0 };
+  private dpr = 1;
+  private view: View | null = null;
+  /** The view the canvas is painted at; null: nothing painted. */
+  private shown: View | null = null;
+  private lines: readonly Stroke[] = [];
+  /** The lines the canvas shows, in order. */
+  private drawn: readonly Stroke[] = [];
+  private job: (PaintJob & { view: View }) | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private reported: boolean | null = null;
+  /** Full paints started (for tests). */
+  renders = 0;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly onPainted: (painted: boolean) => void = () => undefined,
+  ) {
+    this.ctx = context2d(canvas);
+  }
+
+  /** The canvas's size in CSS pixels, and its pixels per CSS pixel. */
+  resize(size: Size, dpr: number): void {
+    this.size = size;
+    this.dpr = dpr;
+    const w = Math.max(1, Math.round(size.width * dpr));
+    const h = Math.max(1, Math.round(size.height * dpr));
+    if (this.canvas.width !== w || this.canvas.height !== h) {
+      // a new size clears the canvas
+      this.canvas.width = w;
+      this.canvas.height = h;
+      this.shown = null;
+      this.drawn = [];
+      this.cancel();
+    }
+    this.canvas.style.width = `${size.width}px`;
+    this.canvas.style.height = `${size.height}px`;
+    this.place();
+    if (!this.shown) this.renderSoon(0);
+    this.report();
+  }
+
+  setView(view: View): void {
+    this.view = view;
+    if (this.job && !sameView(this.job.view, view)) this.cancel();
+    this.place();
+    if (!this.shown || !sameView(view, this.shown)) {
+      this.renderSoon(this.shown ? SETTLE_MS : 0);
+    }
+    this.report();
+  }
+
+  /** The committed lines, in drawing order. */
+  setLines(lines: readonly Stroke[]): void {
+    const before = this.lines;
+    this.lines = lines;
+    if (this.job) {
+      // a paint under way reads the lines as it goes: it paints those added at the end
+      if (!isPrefix(before, lines)) {
+        this.cancel();
+        this.renderSoon(0);
+      }
+      return;
+    }
+    const added = this.shown && this.ctx ? addedOnTop(this.drawn, lines) : null;
+    if (added && this.shown && this.ctx) {
+      const ctx = this.ctx;
+      onBoard(ctx, this.shown, this.dpr, () => {
+        for (const line of added) paintLine(ctx, line);
+      });
+      this.drawn = lines;
+      this.report();
+      return;
+    }
+    this.renderSoon(0);
+    this.report();
+  }
+
+  dispose(): void {
+    this.cancel();
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** The canvas painted at another view than the one wanted: CSS puts it where it belongs. */
+  private place(): void {
+    const { shown, view } = this;
+    let transform = '';
+    if (shown && view && !sameView(shown, view)) {
+      const k = view.scale / shown.scale;
+      transform = `matrix(${k}, 0, 0, ${k}, ${view.x - shown.x * k}, ${view.y - shown.y * k})`;
+    }
+    if (this.canvas.style.transform !== transform) this.canvas.style.transform = transform;
+  }
+
+  private report(): void {
+    const painted =
+      this.shown !== null &&
+      this.view !== null &&
+      this.job === null &&
+      this.timer === null &&
+      sameView(this.shown, this.view) &&
+      this.drawn === this.lines;
+    if (painted !== this.reported) {
+      this.reported = painted;
+      this.onPainted(painted);
+    }
+  }
+
+  private cancel(): void {
+    if (this.job) this.job.cancelled = true;
+    this.job = null;
+  }
+
+  private renderSoon(ms: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.render();
+    }, ms);
+  }
+
+  private backCanvas(): Context2D | null {
+    if (!this.back) {
+      this.back = document.createElement('canvas');
+      // painted on the CPU and read back a pixel at a time, to raster each slice as it goes
+      this.backCtx = context2d(this.back, true);
+    }
+    if (this.back.width !== this.canvas.width || this.back.height !== this.canvas.height) {
+      this.back.width = this.canvas.width;
+      this.back.height = this.canvas.height;
+    }
+    return this.backCtx;
+  }
+
+  private async render(): Promise<void> {
+    const view = this.view;
+    if (!view || this.size.width <= 0 || this.size.height <= 0) return;
+    this.cancel();
+    this.renders++;
+    const job = { cancelled: false, view };
+    this.job = job;
+    const ctx = this.backCanvas();
+    if (ctx && this.ctx) {
+      clear(ctx);
+      ctx.save();
+      boardTransform(ctx, view, this.dpr);
+      ctx.fillStyle = PAPER;
+      ctx.fillRect(0, 0, BOARD.width, BOARD.height);
+      const done = await paintSliced(
+        ctx,
+        () => this.lines,
+        visibleRect(view, this.size),
+        job,
+        () => ctx.getImageData(0, 0, 1, 1),
+      );
+      ctx.restore();
+      if (done < 0 || job.cancelled) return;
+      clear(this.ctx);
+      this.ctx.drawImage(this.back!, 0, 0);
+    }
+    this.job = null;
+    this.shown = view;
+    this.drawn = this.lines;
+    this.place();
+    if (this.view && !sameView(this.view, view)) this.renderSoon(SETTLE_MS);
+    this.report();
+  }
+}
+
+function isPrefix(a: readonly Stroke[], b: readonly Stroke[]): boolean {
+  if (b.length < a.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
