@@ -88,12 +88,21 @@ const XSS = [
   '<javascript:alert(1)>',
 ];
 
-/** What no message may put in the list: forbidden elements, handlers, unsafe URLs. */
+/**
+ * What no message may put in the list: forbidden elements, handlers, unsafe URLs, in what
+ * users write (bodies, quoted excerpts, names); the page's own icons (an owner's crown) are
+ * not theirs.
+ */
 function forbiddenIn(page: Page): Promise<string[]> {
   return page.locator('.message-list').evaluate((list) => {
     const found: string[] = [];
     const bad = ['script', 'img', 'iframe', 'svg', 'object', 'embed', 'style', 'details'];
-    for (const el of list.querySelectorAll('*')) {
+    const written = '.message-body, .reply-quote, .message-author';
+    const inside = [...list.querySelectorAll(written)].flatMap((w) => [
+      w,
+      ...w.querySelectorAll('*'),
+    ]);
+    for (const el of inside) {
       const tag = el.tagName.toLowerCase();
       if (bad.includes(tag)) found.push(`<${tag}>`);
       for (const attr of el.getAttributeNames()) {
