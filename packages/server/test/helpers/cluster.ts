@@ -13,6 +13,8 @@ import {
 } from './pgbouncer.ts';
 import { startRedisCluster, type RedisCluster } from './redisCluster.ts';
 
+export { waitFor } from './wait.ts';
+
 /** The shared services of the cluster tests. */
 export interface ClusterServices {
   databaseUrl: string;
@@ -154,19 +156,4 @@ export async function health(
     status: res.status,
     body: (await res.json()) as { ok: boolean; storage: boolean; bus: boolean },
   };
-}
-
-/** Resolves once `check` returns true (polled), or rejects after `timeoutMs`. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { waitFor } from './cluster.ts';
+import { waitFor } from './wait.ts';
 import { withClient } from './postgres.ts';
 import { freePort } from './redisCluster.ts';
 

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { waitFor } from './cluster.ts';
+import { waitFor } from './wait.ts';
 
 const run = promisify(execFile);
 
