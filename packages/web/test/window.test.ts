@@ -108,6 +108,34 @@ describe('the window of messages a room keeps', () => {
     expect(s.typing.u3).toBeUndefined();
   });
 
+  it('entered again after more than a page came: the new page replaces what was held, and older ones can be loaded', () => {
+    const initial = (from: number, to: number, hasMore: boolean) =>
+      messagesActions.listed({
+        room_uuid: 'r1',
+        list: range(from, to),
+        has_more: hasMore,
+        mode: 'initial',
+      });
+    // first visit: an empty room; back later: 2,000 came meanwhile (the page: the newest 50)
+    const store = holding(0);
+    expect(store.getState().messages.hasOlder).toBe(false);
+    store.dispatch(initial(1951, 2000, true));
+    let s = store.getState().messages;
+    expect(seqs(s.list)).toEqual(seqs(range(1951, 2000)));
+    expect(s.hasOlder).toBe(true);
+    // a page that meets what is held is merged, and what is held still says what is older
+    const kept = holding(30);
+    kept.dispatch(initial(21, 40, true));
+    s = kept.getState().messages;
+    expect(seqs(s.list)).toEqual(seqs(range(1, 40)));
+    expect(s.hasOlder).toBe(false);
+    // one that does not meet it: no hole in the list
+    kept.dispatch(initial(100, 120, true));
+    s = kept.getState().messages;
+    expect(seqs(s.list)).toEqual(seqs(range(100, 120)));
+    expect(s.hasOlder).toBe(true);
+  });
+
   it('a room switch starts from the newest again, following', () => {
     const store = holding(10);
     store.dispatch(messagesActions.followingChanged(false));

@@ -147,11 +147,20 @@ const messagesSlice = createSlice({
         state.hasOlder = has_more && older.length > 0;
         return;
       }
-      add(state, list);
       if (mode === 'initial') {
-        if (!state.loaded) state.hasOlder = has_more;
+        const lastHeld = state.list.at(-1)?.seq;
+        const pageFirst = list[0]?.seq;
+        // a page that does not meet what is held (the room entered again after more than a
+        // page came meanwhile): it replaces it, and says whether older ones remain
+        const replaces =
+          lastHeld === undefined || (pageFirst !== undefined && pageFirst > lastHeld + 1);
+        if (replaces) state.list = frozen([]);
+        if (replaces || !state.loaded) state.hasOlder = has_more;
+        add(state, list);
         state.loaded = true;
+        return;
       }
+      add(state, list);
     },
     olderRequested(state) {
       state.loadingOlder = true;
