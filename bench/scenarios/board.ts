@@ -16,15 +16,15 @@
  * of the page while drawing and while watching on the full board (first run; the client built
  * unminified), summarized.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { ChatClient } from '@chat/client';
 import { DRAW_COLORS, LIMITS, type Tool } from '@chat/protocol';
 import { profileTables, summarizeProfile, type ProfileSummary } from '../profile-summary.ts';
+import { buildWebClient, launchChromium, metrics, quantile, type Metrics } from '../lib/browser.ts';
 import {
   PROFILE_DIR,
   startServerProcess,
@@ -32,7 +32,7 @@ import {
   waitForQuietMachine,
   type Options,
 } from '../lib/processes.ts';
-import { BENCH_DIR, RESULTS_DIR, envInt, fmt, log, median, sleep, table } from '../lib/report.ts';
+import { RESULTS_DIR, envInt, fmt, log, median, sleep, table } from '../lib/report.ts';
 import { atLeast, atMost, type ScenarioOutput } from '../lib/scenario.ts';
 
 /** The issue's bars. */
@@ -210,35 +210,6 @@ async function fill(
   };
 }
 
-/** Builds the web client into its own folder (the e2e tests rebuild dist). */
-function buildClient(unminified: boolean): void {
-  execFileSync(
-    'npx',
-    [
-      'vite',
-      'build',
-      '--outDir',
-      WEB_DIR,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-      ...(unminified ? ['--minify', 'false'] : []),
-    ],
-    {
-      cwd: join(BENCH_DIR, '..', 'packages', 'web'),
-      stdio: 'inherit',
-      env: { ...process.env, NODE_ENV: 'production' },
-    },
-  );
-}
-
-type Metrics = Record<string, number>;
-
-async function metrics(cdp: CDPSession): Promise<Metrics> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
-}
-
 /** The main thread's work between two samples, % of `seconds`. */
 function workOf(m0: Metrics, m1: Metrics, seconds: number): Work {
   const share = (name: string) => (((m1[name] ?? 0) - (m0[name] ?? 0)) / seconds) * 100;
@@ -272,10 +243,12 @@ async function measured<T>(
   return { value, work, seconds, profile: summarizeProfile(file, 20) };
 }
 
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+/** The q-quantile of unsorted values. */
+function quantileOf(values: number[], q: number): number {
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
 }
 
 /*
@@ -462,11 +435,11 @@ async function oneBoard(
       openMaxTaskMs: open.value.maxTask,
       openWork: open.work,
       moves: moves.length,
-      moveP50: quantile(moves, 0.5),
-      moveP95: quantile(moves, 0.95),
+      moveP50: quantileOf(moves, 0.5),
+      moveP95: quantileOf(moves, 0.95),
       moveWork: move.work,
       fps: frameSum > 0 ? (frames.length * 1000) / frameSum : NaN,
-      frameP95: quantile(frames, 0.95),
+      frameP95: quantileOf(frames, 0.95),
       watchWork: watch.work,
       watchLines,
       expectedLines,
@@ -494,11 +467,7 @@ async function oneRun(run: number, profile: boolean): Promise<Run> {
     log(
       `  filled: ${filled.lines} lines, ${filled.chars.toLocaleString('en-US')} characters in ${fmt(filled.ms / 1000)} s`,
     );
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const empty = await oneBoard(browser, url, emptyRoom, { lines: 0, chars: 0 }, 10 + run, false);
     const full = await oneBoard(browser, url, fullRoom, filled, 20 + run, profile);
     return {
@@ -516,7 +485,7 @@ async function oneRun(run: number, profile: boolean): Promise<Run> {
 export async function board(opts: Options): Promise<ScenarioOutput> {
   if (process.env.BENCH_BOARD_WEB === undefined) {
     log(`board: building the web client${opts.profile ? ' (unminified, for the profiles)' : ''}`);
-    buildClient(opts.profile);
+    buildWebClient(WEB_DIR, opts.profile);
   } else {
     log(`board: the web client in ${WEB_DIR}`);
   }

@@ -6,14 +6,14 @@
  * the messages the page holds. `--profile`: a CPU profile of the page's busy phase, with the
  * client built unminified so that its functions have their names.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type CDPSession, type Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { ChatClient } from '@chat/client';
 import { profileTables, summarizeProfile, type ProfileSummary } from '../profile-summary.ts';
+import { buildWebClient, launchChromium, metrics, quantile } from '../lib/browser.ts';
 import {
   PROFILE_DIR,
   machineJiffies,
@@ -22,7 +22,7 @@ import {
   waitForQuietMachine,
   type Options,
 } from '../lib/processes.ts';
-import { BENCH_DIR, RESULTS_DIR, envInt, fmt, log, median, sleep, table } from '../lib/report.ts';
+import { RESULTS_DIR, envInt, fmt, log, median, sleep, table } from '../lib/report.ts';
 import { atMost, type ScenarioOutput } from '../lib/scenario.ts';
 
 /** The issue's bar: frame time p95 while busy at most this many times the idle one. */
@@ -99,33 +99,6 @@ function bodyOf(k: number): string {
   }
 }
 
-/** Builds the web client into bench/results/web (its own copy: the e2e tests rebuild dist). */
-function buildClient(unminified: boolean): void {
-  execFileSync(
-    'npx',
-    [
-      'vite',
-      'build',
-      '--outDir',
-      WEB_DIR,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-      ...(unminified ? ['--minify', 'false'] : []),
-    ],
-    {
-      cwd: join(BENCH_DIR, '..', 'packages', 'web'),
-      stdio: 'inherit',
-      env: { ...process.env, NODE_ENV: 'production' },
-    },
-  );
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
 /**
  * In the page: records requestAnimationFrame deltas and long tasks until stopped. A string:
  * tsx names the functions of this file with a helper the page does not have.
@@ -159,13 +132,6 @@ function stopRecording(page: Page): Promise<{ frames: number[]; long: number[] }
     w.__bench.on = false;
     return { frames: w.__bench.frames, long: w.__bench.long };
   });
-}
-
-type Metrics = Record<string, number>;
-
-async function metrics(cdp: CDPSession): Promise<Metrics> {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
 }
 
 /** Records a phase of `ms` while `during` runs: its frame times and main-thread work. */
@@ -271,11 +237,7 @@ async function oneRun(
     storage: process.env.BENCH_STORAGE ?? 'sqlite-temp',
     staticDir: WEB_DIR,
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   const posters: ChatClient[] = [];
   try {
     const room = await server.request('createRoom', { name: 'Busy room' });
@@ -380,7 +342,7 @@ export async function busyRoom(opts: Options): Promise<ScenarioOutput> {
     log(
       `busy-room: building the web client${opts.profile ? ' (unminified, for the profile)' : ''}`,
     );
-    buildClient(opts.profile);
+    buildWebClient(WEB_DIR, opts.profile);
   } else {
     log(`busy-room: the web client in ${WEB_DIR}`);
   }

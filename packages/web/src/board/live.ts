@@ -1,5 +1,13 @@
 import type { Size, View } from './geometry.ts';
-import { clear, context2d, onBoard, paintLine, type Context2D, type Stroke } from './paint.ts';
+import {
+  clear,
+  context2d,
+  fitCanvas,
+  onBoard,
+  paintLine,
+  type Context2D,
+  type Stroke,
+} from './paint.ts';
 
 interface Painted {
   line: Stroke;
@@ -26,14 +34,7 @@ export class LiveLayer {
 
   resize(size: Size, dpr: number): void {
     this.dpr = dpr;
-    const w = Math.max(1, Math.round(size.width * dpr));
-    const h = Math.max(1, Math.round(size.height * dpr));
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-    }
-    this.canvas.style.width = `${size.width}px`;
-    this.canvas.style.height = `${size.height}px`;
+    fitCanvas(this.canvas, size, dpr);
     this.repaint();
   }
 

@@ -1,5 +1,5 @@
 import type { Line, Tool } from '@chat/protocol';
-import { BOARD, intersects, type Rect, type View } from './geometry.ts';
+import { BOARD, intersects, type Rect, type Size, type View } from './geometry.ts';
 
 /** The width a line without one is drawn with: the original client's. */
 export const ORIGINAL_WIDTH: Record<Tool, number> = { pen: 4, eraser: 28 };
@@ -128,6 +128,21 @@ export function clear(ctx: Context2D): void {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   ctx.restore();
+}
+
+/**
+ * Gives a canvas `dpr` pixels per CSS pixel of `size`, shown at `size`; whether its pixels
+ * changed (which clears it).
+ */
+export function fitCanvas(canvas: HTMLCanvasElement, size: Size, dpr: number): boolean {
+  const w = Math.max(1, Math.round(size.width * dpr));
+  const h = Math.max(1, Math.round(size.height * dpr));
+  canvas.style.width = `${size.width}px`;
+  canvas.style.height = `${size.height}px`;
+  if (canvas.width === w && canvas.height === h) return false;
+  canvas.width = w;
+  canvas.height = h;
+  return true;
 }
 
 /** A 2D context, or null where there is none (a test's DOM without canvas). */

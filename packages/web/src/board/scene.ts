@@ -3,6 +3,7 @@ import {
   boundsOf,
   clear,
   context2d,
+  fitCanvas,
   paintLine,
   paintSliced,
   PAPER,
@@ -86,18 +87,12 @@ export class Scene {
   resize(size: Size, dpr: number): void {
     this.size = size;
     this.dpr = dpr;
-    const w = Math.max(1, Math.round(size.width * dpr));
-    const h = Math.max(1, Math.round(size.height * dpr));
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      // a new size clears the canvas
-      this.canvas.width = w;
-      this.canvas.height = h;
+    if (fitCanvas(this.canvas, size, dpr)) {
+      // a new size cleared the canvas
       this.shown = null;
       this.drawn = [];
       this.cancel();
     }
-    this.canvas.style.width = `${size.width}px`;
-    this.canvas.style.height = `${size.height}px`;
     this.place();
     if (!this.shown) this.renderSoon(0);
     this.report();
