@@ -406,6 +406,17 @@ describe('ChatApi on @chat/client', () => {
     expect(t.store.getState().ui.retryAt).toBeNull();
   });
 
+  it('leaves cursors out of the event log (20 a second each would drown it)', async () => {
+    const t = setup();
+    const s = connect(t);
+    await enter(t, []);
+    const before = t.store.getState().log.entries.length;
+    s.result('cursor_moved', { user_uuid: 'u2', name: 'user-2', x: 1, y: 2 });
+    s.result('user_typing', { object: user(2, 'r1') });
+    const log = t.store.getState().log.entries.slice(before);
+    expect(log.map((e) => e.message)).toEqual(['user_typing']);
+  });
+
   it('tells why a room could not be created (rooms per hour from one address)', async () => {
     const t = setup();
     const s = connect(t);

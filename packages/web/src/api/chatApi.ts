@@ -27,6 +27,11 @@ import { uiActions } from '../store/ui.ts';
 import { hasDefaultName, readableName } from '../names.ts';
 
 /** The localStorage key of the identity token (kept from the first client: users keep theirs). */
+
+/** A cursor's frame (move_cursor, cursor_moved): not in the event log. */
+const CURSOR_FRAME =
+  /^\s*\{[^{]*"payload"\s*:\s*\{\s*"message"\s*:\s*"(?:move_cursor|cursor_moved)"/;
+
 export const TOKEN_KEY = 'token';
 export { SEARCH_FILL, SEARCH_MAX_PAGES } from '../store/rooms.ts';
 
@@ -183,8 +188,10 @@ export class ChatApi {
   private listen(): void {
     const c = this.client;
     const d = this.dispatch;
-    // the event log: every frame both ways, as the client sent and received it
+    // the event log: every frame both ways, as the client sent and received it, but cursors
+    // (up to 20 a second for each user pointing: they would drown every other statement)
     c.on('frame', (f) => {
+      if (CURSOR_FRAME.test(f.data)) return;
       if (!this.options.batch) return d(logActions.added(f.direction, f.data, f.at));
       this.logged.push([f.direction, f.data, f.at]);
       this.scheduleFlush();
