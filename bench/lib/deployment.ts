@@ -307,6 +307,10 @@ export interface NodeCounters {
   /** chat_storage_seconds of messages.add: calls, and their seconds in all. */
   addCount: number;
   addSeconds: number;
+  /** Messages delivered from storage because their bus copy was late (chat_gap_fills_total). */
+  gapFills: number;
+  /** Calls refused as `unavailable` (storage or bus away, or too slow). */
+  unavailable: number;
 }
 
 /** Reads a node's /metrics (loopback only). */
@@ -325,6 +329,8 @@ export async function nodeCounters(node: BenchNode): Promise<NodeCounters> {
     cpuSeconds: value('process_cpu_seconds_total'),
     addCount: value('chat_storage_seconds_count{method="messages.add"}'),
     addSeconds: value('chat_storage_seconds_sum{method="messages.add"}'),
+    gapFills: value('chat_gap_fills_total'),
+    unavailable: value('chat_errors_total{error="unavailable"}'),
   };
 }
 
@@ -337,6 +343,8 @@ export function nodeRates(a: NodeCounters, b: NodeCounters) {
     deliveriesPerSec: (b.deliveries - a.deliveries) / s,
     cpu: ((b.cpuSeconds - a.cpuSeconds) / s) * 100,
     addMeanMs: ((b.addSeconds - a.addSeconds) / (b.addCount - a.addCount)) * 1000,
+    gapFills: b.gapFills - a.gapFills,
+    unavailable: b.unavailable - a.unavailable,
   };
 }
 export type NodeRates = ReturnType<typeof nodeRates>;
@@ -378,7 +386,10 @@ export class RedisInfo {
   }
 }
 
-/** CPU seconds of every `postgres` process of this machine (Linux; 0 elsewhere). */
+/**
+ * CPU seconds of every `postgres` process of this machine, and of those that ended (their
+ * parent, the postmaster, counts its reaped children's); Linux, 0 elsewhere.
+ */
 export function postgresCpuSeconds(): number {
   let ticks = 0;
   let pids: string[];
@@ -392,9 +403,9 @@ export function postgresCpuSeconds(): number {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const close = stat.lastIndexOf(')');
       if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-      // after the name: state, ppid ... utime and stime are fields 14 and 15 of the line
+      // after the name: state, ppid ...; utime, stime, cutime, cstime are fields 14 to 17
       const f = stat.slice(close + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
     } catch {
       // gone meanwhile
     }
