@@ -6,11 +6,14 @@
  * one channel: every node receives everything, as before topics) and with topics (a room's
  * events on its own channel), in the same run; a fresh schema and channel for each.
  */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { Histogram } from '../lib/histogram.ts';
-import { waitForQuietMachine, type Options } from '../lib/processes.ts';
+import { waitForQuietMachine, type GeneratorChild, type Options } from '../lib/processes.ts';
 import {
   CHECKOUT,
   Deployment,
+  REDIS_URL,
   WindowMeter,
   commitOf,
   generatorProblems,
@@ -40,6 +43,9 @@ interface Sizes {
   /** A window during which other programs took more than `limit` % of a core is measured again, up to `tries` times. */
   tries: number;
   limit: number;
+  /** Bus-cost phase: events a second published to every node, and for how long each kind (0: none). */
+  floodRate: number;
+  floodMs: number;
 }
 
 interface ModeRun extends WindowUse {
@@ -51,6 +57,8 @@ interface ModeRun extends WindowUse {
   busyBefore: number;
   /** Other programs' CPU in each attempt (leastDisturbed): this run is the least disturbed. */
   attempts?: number[];
+  /** Topics runs: what a bus event costs (the lobby flooded with copies of real events). */
+  busCost?: BusCost;
   p50: number;
   p99: number;
   missing: number;
@@ -172,8 +180,126 @@ async function measure(
     };
     const r = await leastDisturbed(`${routing} run ${run}`, z, window);
     problems.push(...(await generatorProblems(gens, `cluster ${routing}`)));
+    if (routing === 'topics' && z.floodRate > 0) {
+      r.busCost = await leastDisturbed(`bus cost run ${run}`, z, () =>
+        busCost(dep, gens, z.floodRate, z.floodMs),
+      );
+      log(
+        `  bus cost run ${run}: a node spends ${fmt(r.busCost.roomEventMicros)} µs more per message_created and ` +
+          `${fmt(r.busCost.lobbyEventMicros)} µs more per room_changed it holds nobody for ` +
+          `(${fmt(r.busCost.roomEventMicrosAtRate)} and ${fmt(r.busCost.lobbyEventMicrosAtRate)} µs each at ${fmt(z.floodRate)}/s); ` +
+          `Redis ${fmt(r.busCost.redisMicros, 2)} µs more per event to one subscriber (${fmt(r.busCost.redisMicrosAtRate, 2)} at the rate); ` +
+          `other programs ${fmt(r.busCost.othersCpu)}%`,
+      );
+    }
     return r;
   });
+}
+
+/**
+ * What receiving bus events costs a node that holds nobody they are for, and Redis: the
+ * marginal cost of one more event a second (between rate / 4 and rate, so the fixed cost of
+ * waking up is left out), and the cost per event at `rate` above idle.
+ */
+interface BusCost {
+  /** Node CPU per message_created of a room it does not hold (parsed, dropped), µs. */
+  roomEventMicros: number;
+  roomEventMicrosAtRate: number;
+  /** Node CPU per room_changed of a room it does not hold (parsed, a frame made for nobody), µs. */
+  lobbyEventMicros: number;
+  lobbyEventMicrosAtRate: number;
+  /** Redis CPU per event to one subscriber, µs. */
+  redisMicros: number;
+  redisMicrosAtRate: number;
+  /** Bytes Redis writes per room_changed to one subscriber. */
+  redisBytes: number;
+  othersCpu: number;
+}
+
+/**
+ * Measures BusCost on a topics deployment: catches one real message_created and one real
+ * room_changed from the bus (1.5 s of sending), then publishes copies of each, for a room no
+ * node holds, on the lobby (which every node hears) at rate / 4 and at rate a second for `ms`
+ * each, beside an idle stretch as long.
+ */
+async function busCost(
+  dep: Deployment,
+  gens: GeneratorChild[],
+  rate: number,
+  ms: number,
+): Promise<BusCost> {
+  const sub = new Redis(REDIS_URL);
+  const pub = new Redis(REDIS_URL);
+  try {
+    const caught = new Map<string, string>();
+    sub.on('pmessage', (_pattern: string, _channel: string, data: string) => {
+      const e = JSON.parse(data) as { kind: string; payload?: { message?: string } };
+      const kind = e.kind === 'deliver' ? e.payload?.message : undefined;
+      if ((kind === 'message_created' || kind === 'room_changed') && !caught.has(kind))
+        caught.set(kind, data);
+    });
+    await sub.psubscribe(`${dep.schema}:*`);
+    const step = 1000;
+    await Promise.all(gens.map((g) => g.request('stepPrepare', { step })));
+    await Promise.all(
+      gens.map((g) => g.request('stepSend', { step, rate: 50, durationMs: 1500, bodyBytes: 100 })),
+    );
+    await sleep(1500);
+    await sub.punsubscribe();
+    const sample = (kind: string) => {
+      const data = caught.get(kind);
+      if (!data) throw new Error(`no ${kind} seen on the bus`);
+      const room = (JSON.parse(data) as { audience: { room: string } }).audience.room;
+      return data.replaceAll(room, randomUUID());
+    };
+    const lobby = `${dep.schema}:lobby`;
+    const redis = await dep.redisInfo();
+    const over = async (event?: string, perSecond = 0) => {
+      const meter = await WindowMeter.start(dep.nodes, gens, redis);
+      const t0 = performance.now();
+      for (let sent = 0; performance.now() - t0 < ms; await sleep(5)) {
+        const due = Math.floor(((performance.now() - t0) * perSecond) / 1000);
+        if (event === undefined || due <= sent) continue;
+        const p = pub.pipeline();
+        for (; sent < due; sent++) p.publish(lobby, event);
+        await p.exec();
+      }
+      return meter.stop();
+    };
+    const idle = await over();
+    const kinds = { room: sample('message_created'), lobby: sample('room_changed') };
+    const low: Record<string, WindowUse> = {};
+    const high: Record<string, WindowUse> = {};
+    for (const [k, event] of Object.entries(kinds)) {
+      low[k] = await over(event, rate / 4);
+      high[k] = await over(event, rate);
+    }
+    // a node's CPU per event, median of the nodes: marginal (low -> high), and at rate above idle
+    const nodeMicros = (a: WindowUse, b: WindowUse) =>
+      median(
+        b.nodes.map((n, i) => {
+          const m = a.nodes[i]!;
+          return ((n.cpu - m.cpu) / 100 / (n.busEventsPerSec - m.busEventsPerSec)) * 1e6;
+        }),
+      );
+    const sent = (w: WindowUse) => w.nodes.reduce((x, n) => x + n.busEventsPerSec, 0);
+    const redisMicros = (a: WindowUse, b: WindowUse) =>
+      ((b.redisCpu - a.redisCpu) / 100 / (sent(b) - sent(a))) * 1e6;
+    const windows = [idle, ...Object.values(low), ...Object.values(high)];
+    return {
+      roomEventMicros: nodeMicros(low.room!, high.room!),
+      roomEventMicrosAtRate: nodeMicros(idle, high.room!),
+      lobbyEventMicros: nodeMicros(low.lobby!, high.lobby!),
+      lobbyEventMicrosAtRate: nodeMicros(idle, high.lobby!),
+      redisMicros: redisMicros(low.lobby!, high.lobby!),
+      redisMicrosAtRate: redisMicros(idle, high.lobby!),
+      redisBytes: (high.lobby!.redisOutPerSec - idle.redisOutPerSec) / sent(high.lobby!),
+      othersCpu: Math.max(...windows.map((w) => w.othersCpu)),
+    };
+  } finally {
+    sub.disconnect();
+    pub.disconnect();
+  }
 }
 
 /**
@@ -193,14 +319,9 @@ function perEvent(single: ModeRun, topics: ModeRun, nodes: number) {
     roomEventChars: roomChars,
     lobbyEventsPerSec: lobbyPerSec,
     lobbyEventChars: (perNode(single, (n) => n.busCharsPerSec) - m * roomChars) / lobbyPerSec,
-    /** CPU a node spends on one event it receives and has no connection for, µs. */
-    parseMicros:
-      ((perNode(single, (n) => n.cpu) - perNode(topics, (n) => n.cpu)) / 100 / events) * 1e6,
     /** Bytes Redis writes per event it sends to one subscriber (payload, channel, RESP framing). */
     redisBytesPerDelivery: single.redisOutPerSec / totalEvents(single),
     redisBytesPerDeliveryTopics: topics.redisOutPerSec / totalEvents(topics),
-    /** Redis CPU per event sent to one subscriber, µs. */
-    redisMicrosPerDelivery: (single.redisCpu / 100 / totalEvents(single)) * 1e6,
     expectedRoomEventsPerNode: m / nodes,
   };
 }
@@ -219,6 +340,8 @@ export async function cluster(opts: Options): Promise<ScenarioOutput> {
     burst: envInt('BENCH_CLUSTER_BURST', 0) === 1,
     tries: envInt('BENCH_TRIES', opts.quick ? 1 : 3),
     limit: envInt('BENCH_OTHERS_MAX', 50),
+    floodRate: envInt('BENCH_CLUSTER_FLOOD_RATE', opts.quick ? 400 : 4000),
+    floodMs: envInt('BENCH_CLUSTER_FLOOD_MS', opts.quick ? 1000 : 5000),
   };
   const problems: string[] = [];
   const findings: string[] = [];
@@ -278,28 +401,65 @@ export async function cluster(opts: Options): Promise<ScenarioOutput> {
     return t ? [perEvent(s, t, z.nodes)] : [];
   });
   const c = (f: (p: PerEvent) => number) => median(costs.map(f));
+  const flood = of('topics').flatMap((r) => (r.busCost ? [r.busCost] : []));
+  const f = (g: (b: BusCost) => number) => median(flood.map(g));
   const costTable = table(
-    ['per-event cost (from the two routings of each run)', 'median'],
+    ['per-event cost', 'median', 'from'],
     [
-      ['room event (message_created) on the bus, characters', fmt(c((p) => p.roomEventChars))],
-      ['lobby events/s every node receives (room_changed)', fmt(c((p) => p.lobbyEventsPerSec))],
-      ['lobby event on the bus, characters', fmt(c((p) => p.lobbyEventChars))],
-      ['node CPU per bus event it has no connection for, µs', fmt(c((p) => p.parseMicros))],
       [
-        'Redis output per event to one subscriber, bytes (single)',
+        'room event (message_created) on the bus, characters',
+        fmt(c((p) => p.roomEventChars)),
+        'routings',
+      ],
+      [
+        'lobby event (room_changed) on the bus, characters',
+        fmt(c((p) => p.lobbyEventChars)),
+        'routings',
+      ],
+      ['lobby events/s every node receives', fmt(c((p) => p.lobbyEventsPerSec)), 'routings'],
+      [
+        'Redis bytes out per event to one subscriber, single',
         fmt(c((p) => p.redisBytesPerDelivery)),
+        'routings',
       ],
       [
-        'Redis output per event to one subscriber, bytes (topics)',
+        'Redis bytes out per event to one subscriber, topics',
         fmt(c((p) => p.redisBytesPerDeliveryTopics)),
+        'routings',
       ],
       [
-        'Redis CPU per event to one subscriber, µs (single)',
+        'node µs per message_created of a room it does not hold: marginal',
+        fmt(f((b) => b.roomEventMicros)),
+        'flood',
+      ],
+      [`... at ${fmt(z.floodRate)}/s, above idle`, fmt(f((b) => b.roomEventMicrosAtRate)), 'flood'],
+      [
+        'node µs per room_changed of a room it does not hold: marginal',
+        fmt(f((b) => b.lobbyEventMicros)),
+        'flood',
+      ],
+      [
+        `... at ${fmt(z.floodRate)}/s, above idle`,
+        fmt(f((b) => b.lobbyEventMicrosAtRate)),
+        'flood',
+      ],
+      [
+        'Redis µs per event to one subscriber: marginal',
         fmt(
-          c((p) => p.redisMicrosPerDelivery),
+          f((b) => b.redisMicros),
           2,
         ),
+        'flood',
       ],
+      [
+        `... at ${fmt(z.floodRate)}/s to each node, above idle`,
+        fmt(
+          f((b) => b.redisMicrosAtRate),
+          2,
+        ),
+        'flood',
+      ],
+      ['Redis bytes out per room_changed to one subscriber', fmt(f((b) => b.redisBytes)), 'flood'],
     ],
   );
 
@@ -355,6 +515,9 @@ export async function cluster(opts: Options): Promise<ScenarioOutput> {
     ratio: compared.ratios,
     perEvent: Object.fromEntries(
       Object.keys(costs[0] ?? {}).map((k) => [k, c((p) => p[k as keyof PerEvent])]),
+    ),
+    busCost: Object.fromEntries(
+      Object.keys(flood[0] ?? {}).map((k) => [k, f((b) => b[k as keyof BusCost])]),
     ),
     othersCpu: others,
   };
