@@ -123,6 +123,7 @@ const percentile = (xs: number[], p: number) => {
   const s = xs.slice().sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
+const median = (xs: number[]) => percentile(xs, 50);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 /** Honest clients in a room of their own, with their idle round trips as the baseline. */
@@ -312,26 +313,30 @@ describe('attacks', () => {
       flood.once('message', resolve);
       flood.once('error', reject);
     });
-    // flooded seconds at the flooders' steady limit, between idle seconds before and after
+    // flooded seconds at the flooders' steady limit, between idle seconds before and after;
+    // each side's p99 is the median of three windows': one window's p99 is its few slowest
+    // round trips, which a single stall of a shared machine moves either way
     const before = h.stored();
-    const during = await roundTrips(h.clients, 2000);
+    const during: number[][] = [];
+    for (let i = 0; i < 3; i++) during.push(await roundTrips(h.clients, 1000));
     const inWindow = h.stored() - before;
     const loop = await loopBlocked(url);
     flood.send('stop');
     const { refused } = await new Promise<{ refused: number }>((r) => flood.once('message', r));
-    const idle = [...h.idle, ...(await roundTrips(h.clients, 1000))];
+    const idle = [h.idle, await roundTrips(h.clients, 1000), await roundTrips(h.clients, 1000)];
+    const p99 = (windows: number[][]) => median(windows.map((w) => percentile(w, 99)));
+    const p50 = (windows: number[][]) => median(windows.map((w) => percentile(w, 50)));
     console.info(
       `flood: 10 flooders on 10 addresses, once their bursts were spent, stored ${inWindow} ` +
-        `messages of 10 KB in 2 s of flooding (${refused} refused with rate_limited in all); ` +
-        `honest round trip p50/p99 ${ms(percentile(idle, 50))}/${ms(percentile(idle, 99))} idle, ` +
-        `${ms(percentile(during, 50))}/${ms(percentile(during, 99))} flooded; server loop blocked ` +
-        `at most ${ms(loop.max)}`,
+        `messages of 10 KB in 3 s of flooding (${refused} refused with rate_limited in all); ` +
+        `honest round trip p50/p99 (median of 3 windows) ${ms(p50(idle))}/${ms(p99(idle))} idle, ` +
+        `${ms(p50(during))}/${ms(p99(during))} flooded; server loop blocked at most ${ms(loop.max)}`,
     );
-    // 64 KB/s an address: in 2 s about 10 x 128 KB of 10 KB messages
-    expect(inWindow).toBeLessThan(10 * ((2.5 * 64 * 1024) / 10_000));
+    // 64 KB/s an address: in 3 s about 10 x 192 KB of 10 KB messages
+    expect(inWindow).toBeLessThan(10 * ((3.5 * 64 * 1024) / 10_000));
     expect(refused).toBeGreaterThan(0);
     // within 2x of idle; the 2 ms beside it is the scheduling of three busy processes on two
     // cores (flooders, server, this one), which moves a p99 of 4 ms by that much either way
-    expect(percentile(during, 99)).toBeLessThanOrEqual(2 * percentile(idle, 99) + 2);
+    expect(p99(during)).toBeLessThanOrEqual(2 * p99(idle) + 2);
   }, 60_000);
 });
