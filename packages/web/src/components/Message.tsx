@@ -42,7 +42,7 @@ function Avatar({ name }: { name: string }) {
 export function DaySeparator({ iso }: { iso: string }) {
   const now = useToday();
   return (
-    <div className="day-separator">
+    <div className="separator day-separator">
       <span>{formatDay(iso, now)}</span>
     </div>
   );
@@ -491,7 +491,7 @@ export function MessageList() {
       <>
         {day && <DaySeparator iso={item.created} />}
         {!isPending(item) && newAfter !== undefined && item.seq === newAfter + 1 && (
-          <div className="new-separator" role="separator">
+          <div className="separator new-separator" role="separator">
             <span>New messages</span>
           </div>
         )}
