@@ -8,6 +8,8 @@ export type Audience =
   | { to: 'room'; room: string; except?: string; owner?: string }
   /** The room's members and every connection in no room (those who see the room list). */
   | { to: 'watchers'; room: string }
+  /** The connections in no room (the room list's part of `watchers`, on many nodes). */
+  | { to: 'lobby' }
   | { to: 'session'; session: string };
 
 /** An event a handler caused, to be written to every connection of its audience. */

@@ -6,9 +6,27 @@ import type { BusEvent } from './bus.ts';
  * the room; what connections outside rooms need (rooms created, deleted, changed, counts) on
  * the lobby, which every node hears. An event for the node that holds a user goes on the
  * topic of the user's room, which that node hears, or on the lobby when it is in none.
+ *
+ * A room's moving message count (`watchers`: its members and the room list) is the busiest
+ * thing every node would hear: it goes to the room's topic for the members, and to the room
+ * list's, which a node hears only while one of its connections is in no room.
  */
 export const LOBBY = 'lobby';
+export const ROOM_LIST = 'list';
 export const roomTopic = (room: string) => `room:${room}`;
+
+/** Each topic an event is published on, with what its hearers deliver. */
+export function routes(event: BusEvent): [topic: string, event: BusEvent][] {
+  if (event.kind === 'deliver' && event.audience.to === 'watchers') {
+    const { room } = event.audience;
+    // the caller's copy (origin) is in the room
+    return [
+      [roomTopic(room), { ...event, audience: { to: 'room', room } }],
+      [ROOM_LIST, { kind: 'deliver', audience: { to: 'lobby' }, payload: event.payload }],
+    ];
+  }
+  return [[topicOf(event), event]];
+}
 
 export function topicOf(event: BusEvent): string {
   switch (event.kind) {

@@ -107,10 +107,11 @@ export class Dispatcher {
       if (entry) conn.hold();
       try {
         if (conn.room !== room) {
-          hub.leave(conn);
+          hub.leave(conn, conn.room, room !== null);
           conn.user = { ...conn.user, room_uuid: room };
           if (room !== null) hub.join(conn, room);
         }
+        if (room === null) await hub.heardList().catch(() => {});
         if (entry && room !== null) {
           await hub.heardRoom(room);
           const { replies, seen } = await entry();

@@ -1,6 +1,6 @@
 import { isOriginalResult, resultFrame, type Message } from '@chat/protocol';
 import type { Bus, Delivery } from '../bus/bus.ts';
-import { roomTopic } from '../bus/topics.ts';
+import { ROOM_LIST, roomTopic } from '../bus/topics.ts';
 import type { Connection } from './connection.ts';
 import { Sequencer } from './sequencer.ts';
 import type { Metrics } from '../metrics.ts';
@@ -13,6 +13,8 @@ export class Hub {
   private readonly users = new Map<string, Connection[]>();
   /** Connections in no room. */
   private readonly lobby = new Set<Connection>();
+  /** The room list's topic, heard while the lobby has anyone (resolved once it is heard). */
+  private listHeard: Promise<void> | null = null;
   private readonly sequencer: Sequencer;
   /**
    * This node's own messages on their way through the bus, by room and seq: one filled
@@ -117,14 +119,14 @@ export class Hub {
     if (mine) mine.push(conn);
     else this.users.set(conn.user.uuid, [conn]);
     if (conn.room !== null) this.join(conn, conn.room);
-    else this.lobby.add(conn);
+    else this.toLobby(conn);
   }
 
   remove(conn: Connection): void {
     if (this.sessions.get(conn.session) !== conn) return;
     this.sessions.delete(conn.session);
     this.leave(conn);
-    this.lobby.delete(conn);
+    this.fromLobby(conn);
     const mine = this.users.get(conn.user.uuid)?.filter((c) => c !== conn);
     if (mine?.length) this.users.set(conn.user.uuid, mine);
     else this.users.delete(conn.user.uuid);
@@ -137,7 +139,7 @@ export class Hub {
 
   /** Moves a connection's membership to `room` (its user object must already say so). */
   join(conn: Connection, room: string): void {
-    this.lobby.delete(conn);
+    this.fromLobby(conn);
     let set = this.rooms.get(room);
     if (!set) {
       this.rooms.set(room, (set = new Set()));
@@ -149,6 +151,28 @@ export class Hub {
     set.add(conn);
   }
 
+  private toLobby(conn: Connection): void {
+    this.lobby.add(conn);
+    if (this.listHeard) return;
+    const joined = this.bus.join(ROOM_LIST);
+    joined.catch(() => {});
+    this.listHeard = joined;
+  }
+
+  private fromLobby(conn: Connection): void {
+    if (!this.lobby.delete(conn) || this.lobby.size > 0 || !this.listHeard) return;
+    this.listHeard = null;
+    this.bus.leave(ROOM_LIST);
+  }
+
+  /**
+   * Resolves once this node hears the room list's topic (while anyone here is in no room): a
+   * list read after that misses no change of a room's count.
+   */
+  heardList(): Promise<void> {
+    return this.listHeard ?? Promise.resolve();
+  }
+
   /**
    * Resolves once this node hears the room's topic: what is published after, it receives. A
    * history page read after that misses nothing (what it does not hold comes by the bus).
@@ -157,9 +181,10 @@ export class Hub {
     return this.heard.get(room) ?? Promise.resolve();
   }
 
-  leave(conn: Connection, room: string | null = conn.room): void {
+  /** Takes a connection out of `room`, into the lobby unless it goes on to another room. */
+  leave(conn: Connection, room: string | null = conn.room, toRoom = false): void {
     if (room === null) return;
-    if (this.sessions.get(conn.session) === conn) this.lobby.add(conn);
+    if (!toRoom && this.sessions.get(conn.session) === conn) this.toLobby(conn);
     const set = this.rooms.get(room);
     set?.delete(conn);
     if (set?.size === 0) {
@@ -198,8 +223,9 @@ export class Hub {
   }
 
   /**
-   * Serializes the event once and writes the same frame to every local recipient (an
-   * original client only what the original server sent).
+   * Serializes the event once, at its first local recipient, and writes the same frame to
+   * every one (an original client only what the original server sent). A node hears events of
+   * rooms it holds no one of (the lobby's, a topic's last leaver): those cost no serializing.
    */
   fanOut(d: Delivery): void {
     const a = d.audience;
@@ -211,12 +237,13 @@ export class Hub {
       // the owner's connections in the room are among its members already
       if (owner) targets = [...targets, ...owner.filter((c) => c.room !== a.room)];
     } else if (a.to === 'watchers') targets = [...(this.rooms.get(a.room) ?? []), ...this.lobby];
+    else if (a.to === 'lobby') targets = this.lobby;
     else {
       const conn = this.sessions.get(a.session);
       targets = conn ? [conn] : [];
     }
     const payload = d.payload;
-    const frame = resultFrame(payload);
+    let frame: string | undefined;
     const origin = d.origin;
     let seq: number | undefined;
     let room: string | undefined;
@@ -239,10 +266,11 @@ export class Hub {
       if (origin?.id !== undefined && conn.session === origin.session) {
         conn.deliver(resultFrame({ ...payload, id: origin.id }), room, seq);
       } else {
+        frame ??= resultFrame(payload);
         conn.deliver(frame, room, seq);
       }
       n++;
     }
-    this.metrics?.delivered(frame, n);
+    if (n > 0) this.metrics?.delivered(frame ?? resultFrame(payload), n);
   }
 }

@@ -82,6 +82,49 @@ describe.skipIf(!services).each(SETUPS)('events routed by topic, on two nodes (%
     expect((await busEvents(b)) - entered).toBeGreaterThanOrEqual(1);
   });
 
+  it("a room's moving count reaches a node only while someone there is in no room (the room list)", async () => {
+    const c = await deployment.start('C', { args: ['--room-change-interval-ms', '200'] });
+    const talker = await connect(a);
+    talker.call('create_room', { name: 'counted' });
+    const room = (await talker.next('room_created')).object.uuid;
+    await enter(talker, room);
+    // C's one client is in a room of its own: C shows no room list
+    const elsewhere = await connect(c);
+    elsewhere.call('create_room', { name: 'elsewhere' });
+    const own = (await elsewhere.next('room_created')).object.uuid;
+    await enter(elsewhere, own);
+    // the rooms of the tests before settle (a trailing room_changed comes within the interval)
+    let settled = await busEvents(c);
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1_100));
+      const now = await busEvents(c);
+      if (now === settled) break;
+      settled = now;
+    }
+    const send = async (n: number, tag: string) => {
+      for (let i = 0; i < n; i++) {
+        talker.call('create_message', { body: `${tag}${i}` });
+        await talker.next('message_created', (p) => p.object.body === `${tag}${i}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const before = settled;
+    await send(20, 'unseen');
+    await new Promise((r) => setTimeout(r, 1_200)); // a trailing count would have come by now
+    expect((await busEvents(c)) - before).toBe(0);
+
+    // back in the lobby, it is shown the room's count as it moves
+    elsewhere.call('leave_room', {});
+    await elsewhere.next('room_left');
+    elsewhere.drain();
+    await send(5, 'seen');
+    const changed = await elsewhere.next(
+      'room_changed',
+      (p) => p.object.uuid === room && p.object.sum >= 21,
+    );
+    expect(changed.object.sum).toBeLessThanOrEqual(25);
+  });
+
   it('a client entering on a node new to the room while messages flow misses none and gets none twice', async () => {
     const talker = await connect(a);
     talker.call('create_room', { name: 'flowing' });

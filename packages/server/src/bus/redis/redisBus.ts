@@ -1,5 +1,5 @@
 import type { Bus, BusEvent } from '../bus.ts';
-import { LOBBY, topicOf } from '../topics.ts';
+import { LOBBY, routes } from '../topics.ts';
 import type { Logger } from '../../logger.ts';
 import type { Transport } from './transports.ts';
 
@@ -93,7 +93,11 @@ export class RedisBus implements Bus {
 
   async publish(event: BusEvent): Promise<void> {
     try {
-      await this.redis.publish(this.channelOf(topicOf(event)), JSON.stringify(event));
+      // on one channel every node hears everything: an event is sent once
+      const routed = this.routing === 'single' ? [[LOBBY, event] as const] : routes(event);
+      await Promise.all(
+        routed.map(([topic, e]) => this.redis.publish(this.channelOf(topic), JSON.stringify(e))),
+      );
       if (this.failing) this.log.info('publishing to redis works again');
       this.failing = false;
     } catch (err) {
