@@ -1,33 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import axe from 'axe-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   addRoom,
   DESKTOP,
-  launch,
+  e2eSuite,
   open,
   PHONE,
   renameRoom,
   send,
-  startChat,
-  type ChatServer,
   type Opened,
 } from './helpers.ts';
 
 /** The WCAG 2.1 A and AA rules axe-core checks on a rendered page (contrast included). */
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-let server: ChatServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startChat(), launch()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = e2eSuite();
 
 /** axe-core's WCAG violations on the page as it is now, one line each (empty: none). */
 async function violations(page: Page): Promise<string[]> {
@@ -74,7 +62,7 @@ for (const [label, options] of [
     let room: string;
 
     beforeAll(async () => {
-      o = await open(browser, server.url, { ...options, bypassCSP: true });
+      o = await open(suite.browser, suite.server.url, { ...options, bypassCSP: true });
       if (label === 'phone') await o.page.getByRole('button', { name: 'Show rooms' }).click();
       room = await addRoom(o.page);
       await renameRoom(o.page, room, `Checked ${label}`);
@@ -91,21 +79,21 @@ for (const [label, options] of [
         expect(await violations(o.page), `home, theme ${n}`).toEqual([]);
       }
       await theme(o.page, 0);
-      await o.page.goto(`${server.url}/info`);
+      await o.page.goto(`${suite.server.url}/info`);
       await o.page.getByRole('heading', { name: /About/ }).waitFor();
       expect(await violations(o.page), 'info').toEqual([]);
-      await o.page.goto(`${server.url}/no/such/page`);
+      await o.page.goto(`${suite.server.url}/no/such/page`);
       await o.page.getByRole('heading', { name: /404/ }).waitFor();
       expect(await violations(o.page), '404').toEqual([]);
     });
 
     it('a room: messages in every theme, then users, drawing and the event log', async () => {
-      await o.page.goto(`${server.url}/room/${room}`);
+      await o.page.goto(`${suite.server.url}/room/${room}`);
       await o.page.getByRole('textbox', { name: 'Write a message...' }).waitFor();
       await send(o.page, 'a message, and a link: https://example.com/');
       await o.page.locator('.message.own').last().waitFor();
       // someone else's, in markdown: an avatar, a colored name, a group, code and a quote
-      const other = await open(browser, `${server.url}/room/${room}`);
+      const other = await open(suite.browser, `${suite.server.url}/room/${room}`);
       await other.page.getByRole('textbox', { name: 'Write a message...' }).waitFor();
       await send(other.page, '**bold** `code` [a link](https://example.com/)\n> quoted');
       await send(other.page, '```\nconst x = 1;\n```');

@@ -1,28 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import WebSocket from 'ws';
 import { ChatClient } from '@chat/client';
 import type { Line } from '@chat/protocol';
-import {
-  boardStats,
-  launch,
-  open,
-  shot,
-  startChat,
-  waitFor,
-  type ChatServer,
-  type Opened,
-} from './helpers.ts';
+import { boardStats, e2eSuite, open, shot, waitFor, type Opened } from './helpers.ts';
 
 /*
  * The board in two browsers (and a phone) against the real server. A protocol client in the
  * room reads the drawing as the server stores it: what the pages sent, to the tenth.
  */
 
-let server: ChatServer;
-let browser: Browser;
+const suite = e2eSuite();
 let a: Opened;
 let b: Opened;
 let reader: ChatClient;
@@ -109,21 +99,18 @@ async function showBoard(page: Page): Promise<void> {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startChat(), launch()]);
-  reader = new ChatClient({ url: server.url, WebSocket });
+  reader = new ChatClient({ url: suite.server.url, WebSocket });
   reader.connect();
   await new Promise<void>((resolve) => reader.on('state', (s) => s === 'online' && resolve()));
   room = (await reader.request('create_room', { name: 'Board' })).object.uuid;
   await reader.enterRoom(room);
-  a = await open(browser, `${server.url}/room/${room}`);
-  b = await open(browser, `${server.url}/room/${room}`);
+  a = await open(suite.browser, `${suite.server.url}/room/${room}`);
+  b = await open(suite.browser, `${suite.server.url}/room/${room}`);
   await Promise.all([showBoard(a.page), showBoard(b.page)]);
 });
 
 afterAll(async () => {
   reader?.close();
-  await browser?.close();
-  await server?.stop();
 });
 
 describe('the board in two browsers', () => {
@@ -296,7 +283,7 @@ describe('the board in two browsers', () => {
   });
 
   it('on a phone a finger draws and two fingers pinch to zoom', async () => {
-    const phone = await open(browser, `${server.url}/room/${room}`, {
+    const phone = await open(suite.browser, `${suite.server.url}/room/${room}`, {
       viewport: { width: 360, height: 740 },
       isMobile: true,
       hasTouch: true,

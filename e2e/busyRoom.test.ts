@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { CallError, ChatClient } from '@chat/client';
 import type { Message } from '@chat/protocol';
-import {
-  addRoom,
-  DESKTOP,
-  enterRoom,
-  launch,
-  open,
-  shot,
-  startChat,
-  waitFor,
-  type ChatServer,
-} from './helpers.ts';
+import { addRoom, DESKTOP, e2eSuite, enterRoom, open, shot, waitFor } from './helpers.ts';
 
 /** packages/web/src/store/messages.ts: MESSAGE_WINDOW and WINDOW_SLACK. */
 const WINDOW = 2_000;
@@ -21,21 +11,11 @@ const SLACK = 100;
 /** Messages posted quickly: more than twice the window. */
 const BURST = 5_000;
 
-let server: ChatServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startChat(), launch()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = e2eSuite();
 
 /** A protocol client in the room; waits and posts again when the server asks it to. */
 async function poster(room: string) {
-  const client = new ChatClient({ url: server.url, WebSocket });
+  const client = new ChatClient({ url: suite.server.url, WebSocket });
   client.connect();
   await client.enterRoom(room);
   const post = async (body: string, reply_to?: string): Promise<Message> => {
@@ -75,7 +55,7 @@ function listState(page: Page) {
 
 describe('a busy room', () => {
   it('keeps a window of messages at the bottom, loads older ones on scroll, keeps what is read', async () => {
-    const a = await open(browser, server.url, DESKTOP);
+    const a = await open(suite.browser, suite.server.url, DESKTOP);
     const page = a.page;
     const room = await addRoom(page);
     await enterRoom(page, room);
@@ -187,7 +167,7 @@ describe('a busy room', () => {
   });
 
   it('on a phone, the busy list follows its end', async () => {
-    const a = await open(browser, server.url, {
+    const a = await open(suite.browser, suite.server.url, {
       viewport: { width: 360, height: 740 },
       isMobile: true,
       hasTouch: true,

@@ -1,39 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   addRoom,
   boardStats,
   deleteRoom,
+  e2eSuite,
   enterRoom,
   inkedPixels,
-  launch,
   open,
   renameRoom,
   roomItem,
   send,
   shot,
   shownMessages,
-  startChat,
   waitFor,
-  type ChatServer,
   type Opened,
 } from './helpers.ts';
 
-let server: ChatServer;
-let browser: Browser;
+const suite = e2eSuite();
 let a: Opened;
 let b: Opened;
 let room = '';
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startChat(), launch()]);
-  a = await open(browser, server.url);
-  b = await open(browser, server.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  a = await open(suite.browser, suite.server.url);
+  b = await open(suite.browser, suite.server.url);
 });
 
 describe('two browsers (desktop)', () => {
@@ -266,13 +256,13 @@ describe('two browsers (desktop)', () => {
 
   it('deleting a room with users shows the error; an empty room is deleted live', async () => {
     await b.page.getByRole('button', { name: 'Go back' }).click();
-    await b.page.waitForURL(server.url + '/');
+    await b.page.waitForURL(suite.server.url + '/');
     await deleteRoom(b.page, room, 'Alpha');
     await b.page.locator('.notice').first().waitFor({ timeout: 2_000 });
     await expect(roomItem(b.page, room).count()).resolves.toBe(1);
     await shot(b.page, 'desktop-delete-error');
     await a.page.getByRole('button', { name: 'Go back' }).click();
-    await a.page.waitForURL(server.url + '/');
+    await a.page.waitForURL(suite.server.url + '/');
     // A's leave_room is a statement in flight: delete once B has seen the room empty,
     // as a person would, or the server rightly answers not_empty_room again
     await roomItem(b.page, room)
@@ -290,16 +280,16 @@ describe('two browsers (desktop)', () => {
   it('deep links, unknown rooms, 404 and /info', async () => {
     const other = await addRoom(a.page);
     await renameRoom(a.page, other, 'Deep');
-    const c = await open(browser, `${server.url}/room/${other}`);
+    const c = await open(suite.browser, `${suite.server.url}/room/${other}`);
     await c.page.getByRole('heading', { name: 'Deep' }).waitFor();
     await c.page.getByText('No messages yet').waitFor();
-    await c.page.goto(`${server.url}/room/00000000-0000-4000-8000-000000000000`);
+    await c.page.goto(`${suite.server.url}/room/00000000-0000-4000-8000-000000000000`);
     await c.page.getByText('Room does not exist').waitFor();
     await shot(c.page, 'desktop-room-missing');
-    await c.page.goto(`${server.url}/no/such/page`);
+    await c.page.goto(`${suite.server.url}/no/such/page`);
     await c.page.getByRole('heading', { name: /404/ }).waitFor();
     await shot(c.page, 'desktop-404');
-    await c.page.goto(`${server.url}/info`);
+    await c.page.goto(`${suite.server.url}/info`);
     await c.page.getByRole('heading', { name: 'About Socket Chat' }).waitFor();
     await shot(c.page, 'desktop-info');
     await c.context.close();
@@ -309,7 +299,7 @@ describe('two browsers (desktop)', () => {
     const first = a.page;
     const name = await first.getByTestId('my-name').textContent();
     const second = await a.context.newPage();
-    await second.goto(server.url);
+    await second.goto(suite.server.url);
     await second.locator('.connection-online').waitFor();
     await expect(second.getByTestId('my-name').textContent()).resolves.toBe(name);
     await first.getByText('This chat is open in another tab.').waitFor({ timeout: 3_000 });

@@ -1,24 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import {
   addRoom,
   DESKTOP,
+  e2eSuite,
   enterRoom,
-  launch,
   messageRow,
   online,
   open,
   send,
   shot,
-  startChat,
   waitFor,
-  type ChatServer,
   type Opened,
 } from './helpers.ts';
 
-let server: ChatServer;
-let browser: Browser;
+const suite = e2eSuite();
 let a: Opened;
 let b: Opened;
 let room = '';
@@ -56,19 +53,12 @@ async function activeOption(page: Page): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await startChat();
-  browser = await launch();
-  a = await open(browser, server.url, DESKTOP);
-  b = await open(browser, server.url, DESKTOP);
+  a = await open(suite.browser, suite.server.url, DESKTOP);
+  b = await open(suite.browser, suite.server.url, DESKTOP);
   room = await addRoom(a.page);
   await enterRoom(a.page, room);
   await enterRoom(b.page, room);
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 describe('the conversation in two browsers', () => {
   it('a reply, an edit, reactions and a deletion show in the other browser', async () => {
@@ -125,12 +115,12 @@ describe('the conversation in two browsers', () => {
     await expect(others.getByRole('button', { name: 'Edit' }).count()).resolves.toBe(0);
     // the room's link, to share it
     await a.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-      origin: server.url,
+      origin: suite.server.url,
     });
     await a.page.getByRole('button', { name: 'Copy link' }).click();
     await a.page.getByRole('button', { name: 'Link copied' }).waitFor();
     await expect(a.page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(
-      `${server.url}/room/${room}`,
+      `${suite.server.url}/room/${room}`,
     );
   });
 
@@ -167,7 +157,7 @@ describe('the conversation in two browsers', () => {
   });
 
   it('a reply to a message 500 back jumps to it, loading the pages between', async () => {
-    const storage = server.storage!;
+    const storage = suite.server.storage!;
     const u = { uuid: randomUUID(), name: 'Seeder', room_uuid: room };
     const add = (body: string, extra: object = {}) =>
       storage.messages.add({
@@ -366,7 +356,7 @@ describe('the emoji picker', () => {
 
 describe('on a phone (360 x 740)', () => {
   it('shows the lists and the picker inside the screen, and the notification choice', async () => {
-    const phone = await open(browser, `${server.url}/room/${room}`, PHONE_360);
+    const phone = await open(suite.browser, `${suite.server.url}/room/${room}`, PHONE_360);
     const p = phone.page;
     const inside = async (l: Locator) => {
       const r = (await l.boundingBox())!;

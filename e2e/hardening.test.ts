@@ -2,12 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
   addRoom,
   DESKTOP,
+  e2eSuite,
   enterRoom,
-  launch,
   online,
   open,
   PHONE,
@@ -21,17 +21,7 @@ import {
 } from './helpers.ts';
 import { ARTIFACTS } from './paths.ts';
 
-let server: ChatServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startChat(), launch()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = e2eSuite();
 
 /** `base` followed by combining marks (U+0301..U+036F, above and below), `length` code points in all. */
 function zalgo(base: string, length: number): string {
@@ -154,7 +144,7 @@ async function roomRow(page: Page, room: string, offset: number): Promise<Locato
 
 describe('the identity token', () => {
   it('is never in a URL the page opens, and the event log shows it masked', async () => {
-    const o = await open(browser, server.url);
+    const o = await open(suite.browser, suite.server.url);
     const urls: string[] = [];
     o.context.on('request', (r) => urls.push(r.url()));
     o.page.on('websocket', (ws) => urls.push(ws.url()));
@@ -170,7 +160,7 @@ describe('the identity token', () => {
     await send(o.page, 'hello');
     await o.page.locator('.message.own .message-body', { hasText: 'hello' }).waitFor();
     const sockets = urls.filter((u) => u.startsWith('ws'));
-    expect(sockets).toEqual([`${server.url.replace(/^http/, 'ws')}/ws?v=2`]);
+    expect(sockets).toEqual([`${suite.server.url.replace(/^http/, 'ws')}/ws?v=2`]);
     for (const u of urls) {
       expect(u).not.toContain(token!);
       expect(u).not.toContain(encodeURIComponent(token!));
@@ -202,8 +192,8 @@ for (const [label, options] of [
     const name = zalgo('Z', 64);
 
     beforeAll(async () => {
-      z = await open(browser, server.url, options);
-      other = await open(browser, server.url);
+      z = await open(suite.browser, suite.server.url, options);
+      other = await open(suite.browser, suite.server.url);
       if (label === 'phone') await z.page.getByRole('button', { name: 'Show rooms' }).click();
       // a room, then the one the test uses, then another: it has neighbours on both sides
       await addRoom(z.page);
@@ -296,7 +286,7 @@ for (const [label, options] of [
 
     it('a room name of 64 combining-heavy characters stays in the room list and the room title', async () => {
       const roomName = zalgo('R', 64);
-      const home = await open(browser, server.url);
+      const home = await open(suite.browser, suite.server.url);
       try {
         const p = home.page;
         await roomItem(p, room).waitFor();
@@ -349,7 +339,7 @@ describe('quotas of a network address', () => {
     // two rooms an hour from one address
     const quota = await startChat({ addressRoomsPerHour: 2 });
     strict.push(quota);
-    const o = await open(browser, quota.url);
+    const o = await open(suite.browser, quota.url);
     await addRoom(o.page);
     await addRoom(o.page);
     await o.page.getByRole('button', { name: 'Add room' }).click();
@@ -370,11 +360,11 @@ describe('quotas of a network address', () => {
     // one new identity per 15 minutes from one address, none saved up
     const quota = await startChat({ addressNewUsersPerHour: 4 });
     strict.push(quota);
-    const first = await open(browser, quota.url);
+    const first = await open(suite.browser, quota.url);
     // coming back with its token is no new identity
     await first.page.reload();
     await online(first.page);
-    const context = await browser.newContext(DESKTOP);
+    const context = await suite.browser.newContext(DESKTOP);
     const page = await context.newPage();
     let sockets = 0;
     page.on('websocket', () => sockets++);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import {
   chromium,
   type Browser,
@@ -168,6 +169,42 @@ export function launch(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** The server and the browser a test file shares (see e2eSuite). */
+export interface E2eSuite {
+  readonly server: ChatServer;
+  readonly browser: Browser;
+}
+
+/**
+ * The usual set-up of a test file: startChat(`options`) and launch() at once in a beforeAll,
+ * the browser closed and the server stopped in an afterAll. Call it at the top of the file:
+ * the file's own hooks come after it, so they run once both are up and before they close
+ * (Vitest runs hooks as a stack).
+ */
+export function e2eSuite(options: ServerOptions = {}): E2eSuite {
+  let server: ChatServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startChat(options), launch()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} starts in e2eSuite's beforeAll`);
+    return value;
+  };
+  return {
+    get server() {
+      return started(server, 'the server');
+    },
+    get browser() {
+      return started(browser, 'the browser');
+    },
+  };
 }
 
 export interface Opened {

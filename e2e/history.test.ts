@@ -1,33 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import {
-  addRoom,
-  DESKTOP,
-  enterRoom,
-  launch,
-  online,
-  open,
-  shot,
-  startChat,
-  type ChatServer,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { addRoom, DESKTOP, e2eSuite, enterRoom, online, open, shot } from './helpers.ts';
 
 const TOTAL = 100_000;
-let server: ChatServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startChat(), launch()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = e2eSuite();
 
 describe('many rooms', () => {
   it('pages older rooms in as the list scrolls, and searches over all of them', async () => {
-    const storage = server.storage!;
+    const storage = suite.server.storage!;
     const t0 = Date.parse('2025-01-01T00:00:00.000Z');
     for (let i = 1; i <= 250; i++) {
       const hex = i.toString(16).padStart(12, '0');
@@ -39,7 +18,7 @@ describe('many rooms', () => {
         drawing_uuid: `00000000-0000-4000-a000-${hex}`,
       });
     }
-    const a = await open(browser, server.url);
+    const a = await open(suite.browser, suite.server.url);
     const page = a.page;
     await page.getByText('seeded room 250', { exact: true }).waitFor();
     // newest first; the oldest room is two pages away
@@ -64,7 +43,7 @@ describe('many rooms', () => {
 describe('a search over many rooms', () => {
   it('finds a rare match thousands of rooms back: reads the short pages by itself, saying "Searching…"', async () => {
     // a search page examines at most 5,000 rooms: the one match is three pages back
-    const storage = server.storage!;
+    const storage = suite.server.storage!;
     const t0 = Date.parse('2024-01-01T00:00:00.000Z');
     for (let i = 1; i <= 12_000; i++) {
       const hex = i.toString(16).padStart(12, '0');
@@ -76,7 +55,7 @@ describe('a search over many rooms', () => {
         drawing_uuid: `00000000-0000-4000-c000-${hex}`,
       });
     }
-    const context = await browser.newContext(DESKTOP);
+    const context = await suite.browser.newContext(DESKTOP);
     const page = await context.newPage();
     // the search's pages come a little late, as from a busy server, and are counted
     const asked: string[] = [];
@@ -95,7 +74,7 @@ describe('a search over many rooms', () => {
         });
       },
     );
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     await online(page);
     await page.getByRole('searchbox', { name: 'Search' }).fill('rare needle');
     await page.getByText('Searching…', { exact: true }).waitFor();
@@ -113,9 +92,9 @@ describe('a search over many rooms', () => {
 
 describe('a room with 100,000 messages', () => {
   it('opens at the newest, pages back on scroll, stays virtualized and smooth', async () => {
-    const storage = server.storage;
+    const storage = suite.server.storage;
     expect(storage, 'startServer exposes its storage').toBeDefined();
-    const a = await open(browser, server.url);
+    const a = await open(suite.browser, suite.server.url);
     const room = await addRoom(a.page);
     const author = {
       uuid: '11111111-1111-4111-8111-111111111111',

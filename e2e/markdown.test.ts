@@ -1,23 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   addRoom,
   DESKTOP,
+  e2eSuite,
   enterRoom,
-  launch,
   open,
   PHONE,
   renameRoom,
   send,
   shot,
-  startChat,
   waitFor,
-  type ChatServer,
   type Opened,
 } from './helpers.ts';
 
-let server: ChatServer;
-let browser: Browser;
+const suite = e2eSuite();
 let a: Opened;
 /** Without the page's Content-Security-Policy: an injected handler would run here. */
 let b: Opened;
@@ -42,20 +39,14 @@ function bodyWith(page: Page, text: string) {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startChat(), launch()]);
-  a = await open(browser, server.url);
-  b = await open(browser, server.url, { ...DESKTOP, bypassCSP: true });
+  a = await open(suite.browser, suite.server.url);
+  b = await open(suite.browser, suite.server.url, { ...DESKTOP, bypassCSP: true });
   await rename(a.page, 'alice');
   await rename(b.page, 'Bob');
   room = await addRoom(a.page);
   await renameRoom(a.page, room, 'Markdown');
   await enterRoom(a.page, room);
   await enterRoom(b.page, room);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 const FORMATTED = [
@@ -281,7 +272,7 @@ describe('message markdown between two browsers', () => {
     await theme(a.page, 5);
     await shot(a.page, 'desktop-markdown-theme-5');
     await theme(a.page, 0);
-    const phone = await open(browser, server.url, PHONE);
+    const phone = await open(suite.browser, suite.server.url, PHONE);
     try {
       await phone.page.getByRole('button', { name: 'Show rooms' }).click();
       await enterRoom(phone.page, room);

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   addRoom,
   DESKTOP,
+  e2eSuite,
   enterRoom,
-  launch,
   online,
   open,
   send,
-  startChat,
-  type ChatServer,
   type Opened,
 } from './helpers.ts';
 
@@ -85,8 +83,7 @@ async function fakeBrowser(page: Page): Promise<void> {
   });
 }
 
-let server: ChatServer;
-let browser: Browser;
+const suite = e2eSuite();
 let a: Opened;
 let b: Opened;
 let nameA = '';
@@ -121,18 +118,12 @@ async function chooseLevel(label: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startChat(), launch()]);
-  a = await open(browser, server.url, DESKTOP, fakeBrowser);
-  b = await open(browser, server.url, DESKTOP);
+  a = await open(suite.browser, suite.server.url, DESKTOP, fakeBrowser);
+  b = await open(suite.browser, suite.server.url, DESKTOP);
   nameA = (await a.page.getByTestId('my-name').textContent())!;
   const room = await addRoom(b.page);
   await enterRoom(a.page, room);
   await enterRoom(b.page, room);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 describe('desktop notifications and sounds', () => {

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import {
-  DESKTOP,
   addRoom,
   boardStats,
   deleteRoom,
+  DESKTOP,
+  e2eSuite,
   enterRoom,
-  launch,
   online,
   open,
   roomItem,
   shot,
-  startChat,
   waitFor,
-  type ChatServer,
   type Opened,
 } from './helpers.ts';
 
@@ -29,25 +27,17 @@ const SMALL: BrowserContextOptions = {
 };
 const LOCKED_TITLE = "Locked by the room's owner";
 
-let server: ChatServer;
-let browser: Browser;
+const suite = e2eSuite();
 let a: Opened;
 let b: Opened;
 let hideout = '';
 
 beforeAll(async () => {
-  server = await startChat();
-  browser = await launch();
-  a = await open(browser, server.url, DESKTOP);
-  b = await open(browser, server.url, DESKTOP);
+  a = await open(suite.browser, suite.server.url, DESKTOP);
+  b = await open(suite.browser, suite.server.url, DESKTOP);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const link = (room: string) => `${server.url}/room/${room}`;
+const link = (room: string) => `${suite.server.url}/room/${room}`;
 
 async function myName(page: Page): Promise<string> {
   return (await page.getByTestId('my-name').textContent())!;
@@ -277,7 +267,7 @@ describe('rooms with owners, in two browsers', () => {
     const times = await untilTimes(b.page, 10);
     await ask.getByRole('button', { name: '10 minutes' }).click();
 
-    await b.page.waitForURL(`${server.url}/`);
+    await b.page.waitForURL(`${suite.server.url}/`);
     const notice = b.page.locator('.removal');
     await notice.waitFor();
     const text = (await notice.locator('span').first().textContent())!;
@@ -298,7 +288,7 @@ describe('rooms with owners, in two browsers', () => {
     await shot(b.page, 'desktop-barred');
 
     // another identity from the same address
-    const c = await open(browser, link(hideout));
+    const c = await open(suite.browser, link(hideout));
     await c.page.getByText('You cannot enter this room now').waitFor();
     await expect(c.page.getByText(/^You were removed from .* until .+\.$/).count()).resolves.toBe(
       1,
@@ -313,8 +303,8 @@ describe('rooms with owners, in two browsers', () => {
 
 describe('rooms with owners at 360x740', () => {
   it('the dialogs, the settings, a locked room, the undo bar and the kick fit a phone', async () => {
-    const p = await open(browser, server.url, SMALL);
-    const q = await open(browser, server.url, SMALL);
+    const p = await open(suite.browser, suite.server.url, SMALL);
+    const q = await open(suite.browser, suite.server.url, SMALL);
     try {
       await p.page.getByRole('button', { name: 'Add room' }).click();
       const dialog = p.page.getByRole('dialog', { name: 'New room' });

@@ -1,35 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import {
   addRoom,
   boardStats,
-  launch,
+  e2eSuite,
   open,
   PHONE,
   renameRoom,
   roomItem,
   send,
   shot,
-  startChat,
   waitFor,
-  type ChatServer,
   type Opened,
 } from './helpers.ts';
 
-let server: ChatServer;
-let browser: Browser;
+const suite = e2eSuite();
 let phone: Opened;
 let desk: Opened;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startChat(), launch()]);
-  phone = await open(browser, server.url, PHONE);
-  desk = await open(browser, server.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  phone = await open(suite.browser, suite.server.url, PHONE);
+  desk = await open(suite.browser, suite.server.url);
 });
 
 async function noSideScroll(page: Page): Promise<void> {
@@ -138,9 +129,9 @@ describe('the whole flow at a phone viewport (390x844, touch)', () => {
     await p.locator('.message-body', { hasText: 'hello back' }).waitFor();
 
     await p.getByRole('button', { name: 'Go back' }).tap();
-    await p.waitForURL(server.url + '/');
+    await p.waitForURL(suite.server.url + '/');
     await roomItem(p, room).waitFor();
-    await p.goto(`${server.url}/info`);
+    await p.goto(`${suite.server.url}/info`);
     await p.getByRole('heading', { name: 'About Socket Chat' }).waitFor();
     await noSideScroll(p);
     await shot(p, 'phone-info');
