@@ -4,18 +4,17 @@
  * sharing PostgreSQL (a fresh schema, dropped after) and Redis (a channel of their own, named
  * like the schema); each node's /metrics, and Redis's INFO.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ROOM_COLORS } from '@chat/protocol';
 import { openStorage } from '../../packages/server/src/storage/index.ts';
 import { STORAGE_LIMITS } from '../../packages/server/src/storage/storage.ts';
 import { dropSchema } from '../../packages/server/test/helpers/postgres.ts';
-import { GENEROUS_FLAGS } from '../../packages/server/test/helpers/process.ts';
+import { GENEROUS_FLAGS, startServerProcess } from '../../packages/server/test/helpers/process.ts';
 import {
   CpuMeter,
   startGenerators,
@@ -102,74 +101,41 @@ export interface BenchNode {
   pid: number;
   exited: Promise<number | null>;
   /** Its first log lines at level error or fatal. */
-  errors: string[];
+  readonly errors: string[];
   /** SIGTERM (the CLI stops cleanly), SIGKILL after 10 s. */
   stop(): Promise<unknown>;
 }
 
 /**
  * `node --import tsx <root>/packages/server/src/main.ts --port 0 ...`, as `npm start` runs
- * the server; resolves with its URL once it listens (its log line at info says it).
+ * the server (the tests' startServerProcess); resolves with its URL once it listens.
  */
 export async function startNode(root: string, name: string, args: string[]): Promise<BenchNode> {
-  const child = spawn(
-    process.execPath,
+  const node = await startServerProcess(
+    name,
     [
-      ...['--import', 'tsx', join(root, 'packages/server/src/main.ts')],
-      ...['--port', '0', '--host', '127.0.0.1', '--log-level', 'info'],
-      ...['--static-dir', '/nonexistent', '--node-id', name, ...NODE_FLAGS, ...args],
+      ...['--host', '127.0.0.1', '--static-dir', '/nonexistent', '--node-id', name],
+      ...NODE_FLAGS,
+      ...args,
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    root,
+    {
+      command: ['--import', 'tsx', join(root, 'packages/server/src/main.ts')],
+      listenTimeoutMs: 60_000,
+    },
   );
-  // the last lines, to say why a node died; the pipes are read to the end (a full one would block the node)
-  const tail: string[] = [];
-  const keep = (line: string) => {
-    tail.push(line);
-    if (tail.length > 20) tail.shift();
-  };
-  createInterface({ input: child.stderr }).on('line', keep);
-  const lines = createInterface({ input: child.stdout });
-  lines.on('line', keep);
-  const errors: string[] = [];
-  lines.on('line', (line) => {
-    if (errors.length < 10 && /^\{"level":[56]0,/.test(line)) errors.push(line.slice(0, 500));
-  });
-  let stopping = false;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  void exited.then((code) => {
-    if (!stopping) console.error(`${name} exited with ${code}:\n${tail.join('\n')}`);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${name} did not listen within 60 s:\n${tail.join('\n')}`));
-    }, 60_000);
-    lines.on('line', (line) => {
-      const m = /"url":"(http:[^"]+)"/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} before listening:\n${tail.join('\n')}`));
-    });
-  });
   return track({
     name,
-    url,
-    pid: child.pid ?? 0,
-    exited,
-    errors,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      stopping = true;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+    url: node.url,
+    pid: node.child.pid ?? 0,
+    exited: node.exited,
+    get errors() {
+      return node.logs
+        .filter((entry) => entry.level === 50 || entry.level === 60)
+        .slice(0, 10)
+        .map((entry) => JSON.stringify(entry).slice(0, 500));
     },
+    stop: () => node.stop(),
   });
 }
 

@@ -42,6 +42,17 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+export interface ServerProcessOptions {
+  /**
+   * What node runs, before the server's flags: its own options and the program. By default
+   * SERVER_NODE_ARGS and the bundle of main (built('main')); the bench runs a checkout's
+   * sources under tsx.
+   */
+  command?: string[];
+  /** Not listening after this long: killed (SIGKILL) and a rejection. By default it waits. */
+  listenTimeoutMs?: number;
+}
+
 /**
  * Starts `socket-chat` with `args` (port 0 and JSON logs at info are added unless given)
  * in `cwd`; resolves once it listens. A process that dies on its own prints why.
@@ -50,13 +61,17 @@ export async function startServerProcess(
   name: string,
   args: string[],
   cwd: string,
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   // SERVER_NODE_ARGS: options for node itself, e.g. "--cpu-prof --cpu-prof-dir=DIR" to profile,
   // "--enable-source-maps" for stacks that name the sources
-  const nodeArgs = process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const command = options.command ?? [
+    ...(process.env.SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    built('main'),
+  ];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, built('main'), '--port', '0', '--log-level', 'info', ...args],
+    [...command, '--port', '0', '--log-level', 'info', ...args],
     { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const logs: Record<string, unknown>[] = [];
@@ -71,6 +86,15 @@ export async function startServerProcess(
     }
   });
   const url = await new Promise<string>((resolve, reject) => {
+    const { listenTimeoutMs } = options;
+    const timer =
+      listenTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            child.kill('SIGKILL');
+            const why = `${stderr}${JSON.stringify(logs.slice(-20))}`;
+            reject(new Error(`${name} did not listen within ${listenTimeoutMs} ms: ${why}`));
+          }, listenTimeoutMs);
     createInterface({ input: child.stdout }).on('line', (line) => {
       let entry: Record<string, unknown>;
       try {
@@ -79,11 +103,15 @@ export async function startServerProcess(
         return;
       }
       logs.push(entry);
-      if (typeof entry.url === 'string') resolve(entry.url);
+      if (typeof entry.url === 'string') {
+        clearTimeout(timer);
+        resolve(entry.url);
+      }
     });
-    void exited.then((code) =>
-      reject(new Error(`${name} exited with ${code}: ${stderr}${JSON.stringify(logs)}`)),
-    );
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}: ${stderr}${JSON.stringify(logs)}`));
+    });
   });
   return {
     name,
