@@ -51,7 +51,8 @@ export class Deployment {
 
   constructor(
     readonly services: ClusterServices,
-    private readonly own: {
+    /** The services started for this deployment alone. */
+    readonly own: {
       /** A Redis Cluster of the deployment's own, its bus instead of `services.redisUrl`. */
       redisCluster?: RedisCluster;
       /** PgBouncer in front of PostgreSQL: the deployment has a database of its own behind it. */
@@ -135,13 +136,20 @@ function available(setup: Setup, program: string): Setup[] {
   }
 }
 
-/** A deployment on that setup. */
-export async function openDeployment(services: ClusterServices, setup: Setup): Promise<Deployment> {
+/**
+ * A deployment on that setup. `proxied`: the services it starts of its own are reached
+ * through proxies a test can cut (see RedisCluster.proxies, PgBouncer.upstream).
+ */
+export async function openDeployment(
+  services: ClusterServices,
+  setup: Setup,
+  opts: { proxied?: boolean } = {},
+): Promise<Deployment> {
   if (setup === 'redis') return new Deployment(services);
   if (setup === 'redis-cluster') {
-    return new Deployment(services, { redisCluster: await startRedisCluster() });
+    return new Deployment(services, { redisCluster: await startRedisCluster(3, opts) });
   }
-  const pgbouncer = await startPgBouncer(services.databaseUrl);
+  const pgbouncer = await startPgBouncer(services.databaseUrl, opts);
   const deployment = new Deployment(services, { pgbouncer });
   await createDatabase(services.databaseUrl, deployment.schema);
   return deployment;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { waitFor } from './wait.ts';
 import { withClient } from './postgres.ts';
+import { targetOf, TcpProxy } from './proxy.ts';
 import { freePort } from './redisCluster.ts';
 
 /** Debian puts pgbouncer in /usr/sbin, which a user's PATH may lack. */
@@ -14,6 +15,8 @@ export const PGBOUNCER = existsSync('/usr/sbin/pgbouncer') ? '/usr/sbin/pgbounce
 export interface PgBouncer {
   /** The URL of `database` through PgBouncer. */
   url(database: string): string;
+  /** With `proxied`: the proxy between PgBouncer and PostgreSQL, which a test can cut. */
+  upstream?: TcpProxy;
   stop(): Promise<void>;
 }
 
@@ -22,8 +25,15 @@ export interface PgBouncer {
  * (`*`), trust authentication, `pool_mode = transaction` (a server connection serves one
  * transaction of a client, then another client's: nothing a session sets survives).
  */
-export async function startPgBouncer(directUrl: string): Promise<PgBouncer> {
+export async function startPgBouncer(
+  directUrl: string,
+  opts: { proxied?: boolean } = {},
+): Promise<PgBouncer> {
   const target = new URL(directUrl);
+  const upstream = opts.proxied ? await TcpProxy.start(targetOf(directUrl, 5432)) : undefined;
+  const server = upstream
+    ? `host=127.0.0.1 port=${upstream.port}`
+    : `host=${target.hostname} port=${target.port || 5432}`;
   const user = decodeURIComponent(target.username) || 'postgres';
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'chat-pgbouncer-'));
@@ -32,7 +42,7 @@ export async function startPgBouncer(directUrl: string): Promise<PgBouncer> {
     join(dir, 'pgbouncer.ini'),
     [
       '[databases]',
-      `* = host=${target.hostname} port=${target.port || 5432}`,
+      `* = ${server}`,
       '[pgbouncer]',
       `listen_addr = 127.0.0.1`,
       `listen_port = ${port}`,
@@ -42,6 +52,11 @@ export async function startPgBouncer(directUrl: string): Promise<PgBouncer> {
       'pool_mode = transaction',
       'max_client_conn = 2000',
       'default_pool_size = 20',
+      // PostgreSQL away: a transaction waiting for a server fails after 5 s, as a node's
+      // connection attempt does directly (by default it waits 120 s: calls hang that long),
+      // and a failed login is tried again after 1 s (by default 15 s: the nodes' recovery waits)
+      'query_wait_timeout = 5',
+      'server_login_retry = 1',
       // node-postgres sends these; PgBouncer answers them itself
       'ignore_startup_parameters = extra_float_digits',
       `logfile = ${join(dir, 'pgbouncer.log')}`,
@@ -67,6 +82,7 @@ export async function startPgBouncer(directUrl: string): Promise<PgBouncer> {
   };
   const stop = async () => {
     child.kill('SIGKILL');
+    await upstream?.close();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -86,7 +102,7 @@ export async function startPgBouncer(directUrl: string): Promise<PgBouncer> {
     await stop();
     throw err;
   }
-  return { url, stop };
+  return { url, upstream, stop };
 }
 
 function postgresIds(): { uid: number; gid: number } {

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { TcpProxy } from './proxy.ts';
 import { waitFor } from './wait.ts';
 
 const run = promisify(execFile);
@@ -24,7 +25,17 @@ export async function freePort(): Promise<number> {
 export interface RedisCluster {
   /** `redis-cluster://127.0.0.1:P1,...`: what `--bus` takes. */
   spec: string;
+  /** The ports of its redis-server processes. */
   ports: number[];
+  /**
+   * With `proxied`, one proxy per redis-server, whose port that server announces: every
+   * client of the cluster reaches it through them (the servers talk among themselves directly).
+   */
+  proxies: TcpProxy[];
+  /** Kills every redis-server (a crash: no shutdown, pub/sub state gone). */
+  kill(): Promise<void>;
+  /** Starts them again from their cluster config files; resolves once every slot is served. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,27 +43,55 @@ export interface RedisCluster {
  * Starts `masters` redis-server processes in cluster mode (no replicas, nothing saved) on
  * ports of their own, joins them into one cluster, and resolves once every slot is served.
  */
-export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+export async function startRedisCluster(
+  masters = 3,
+  opts: { proxied?: boolean } = {},
+): Promise<RedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-redis-cluster-'));
   const ports: number[] = [];
   for (let i = 0; i < masters; i++) ports.push(await freePort());
-  const servers: ChildProcess[] = ports.map((port) =>
-    spawn(
-      'redis-server',
-      [
-        ...['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'],
-        ...['--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir],
-        ...['--save', '', '--appendonly', 'no'],
-      ],
-      { stdio: 'ignore' },
-    ),
-  );
+  const proxies = opts.proxied
+    ? await Promise.all(ports.map((port) => TcpProxy.start({ host: '127.0.0.1', port })))
+    : [];
+  const args = (port: number, i: number) => [
+    ...['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes'],
+    ...['--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir],
+    ...['--save', '', '--appendonly', 'no'],
+    ...(proxies[i] ? ['--cluster-announce-port', String(proxies[i].port)] : []),
+  ];
+  let servers: ChildProcess[] = [];
+  const spawnAll = () => {
+    servers = ports.map((port, i) => spawn('redis-server', args(port, i), { stdio: 'ignore' }));
+  };
+  const kill = async () => {
+    await Promise.all(
+      servers.map(async (s) => {
+        if (s.pid === undefined || s.exitCode !== null || s.signalCode !== null) return;
+        const exited = new Promise((r) => s.once('exit', r));
+        s.kill('SIGKILL');
+        await exited;
+      }),
+    );
+  };
   const cli = (port: number, ...args: string[]) =>
     run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args]);
+  const served = async () => {
+    for (const port of ports) {
+      await waitFor(`cluster state ok on ${port}`, async () => {
+        try {
+          return (await cli(port, 'cluster', 'info')).stdout.includes('cluster_state:ok');
+        } catch {
+          return false;
+        }
+      });
+    }
+  };
   const stop = async () => {
-    for (const s of servers) s.kill('SIGKILL');
+    await kill();
+    await Promise.all(proxies.map((p) => p.close()));
     rmSync(dir, { recursive: true, force: true });
   };
+  spawnAll();
   try {
     for (const port of ports) {
       await waitFor(`redis-server on ${port}`, async () => {
@@ -72,14 +111,22 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
       '0',
       '--cluster-yes',
     );
-    for (const port of ports) {
-      await waitFor(`cluster state ok on ${port}`, async () =>
-        (await cli(port, 'cluster', 'info')).stdout.includes('cluster_state:ok'),
-      );
-    }
+    await served();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { spec: `redis-cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, ports, stop };
+  const seeds = proxies.length > 0 ? proxies.map((p) => p.port) : ports;
+  return {
+    spec: `redis-cluster://${seeds.map((p) => `127.0.0.1:${p}`).join(',')}`,
+    ports,
+    proxies,
+    kill,
+    async restart() {
+      await kill();
+      spawnAll();
+      await served();
+    },
+    stop,
+  };
 }
