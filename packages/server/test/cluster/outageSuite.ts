@@ -1,14 +1,16 @@
-import { afterAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Message, Room } from '@chat/protocol';
 import { TestClient } from '../helpers/client.ts';
 import {
-  Deployment,
   health,
+  openDeployment,
   waitFor,
   type ClusterServices,
+  type Deployment,
   type NodeProcess,
+  type Setup,
 } from '../helpers/cluster.ts';
-import type { TcpProxy } from '../helpers/proxy.ts';
+import { targetOf, TcpProxy } from '../helpers/proxy.ts';
 
 export const LEASE_MS = 1500;
 /** Nodes renew their leases every third of a lease (Presence). */
@@ -55,6 +57,10 @@ export class Chatter {
 
   acked(): number {
     return [...this.answers().values()].filter((a) => a[0]?.type === 'result').length;
+  }
+
+  refused(): number {
+    return [...this.answers().values()].filter((a) => a[0]?.type === 'error').length;
   }
 }
 
@@ -115,18 +121,42 @@ export async function expectNothingLost(
 }
 
 /**
- * What the outage tests of a file share: their deployment, the proxies they cut, and the
- * clients they connect, all let go after the file.
+ * A service taken away from nodes, and given back: PostgreSQL or Redis, from every node of
+ * a test or from one, in the way that fits the setup (see the test files).
  */
-export function outageSuite(services: ClusterServices) {
+export interface Outage {
+  /** What the nodes that lose it are started with (`--bus`, `--storage`); none: the deployment's own. */
+  opts: { bus?: string; storage?: string };
+  /** Takes it away from `nodes` (the ones started with `opts`). */
+  cut(nodes: NodeProcess[]): Promise<void>;
+  restore(): Promise<void>;
+}
+
+/**
+ * What the outage tests of a file share: their deployment on `setup` (its own services
+ * behind proxies a test can cut), the proxies they start, and the clients they connect, all
+ * let go after the file.
+ */
+export function outageSuite(services: ClusterServices, setup: Setup) {
   const proxies: TcpProxy[] = [];
   const clients: TestClient[] = [];
-  const deployment = new Deployment(services);
+  let deployment: Deployment | undefined;
+  let started = 0;
+  beforeAll(async () => {
+    deployment = await openDeployment(services, setup, { proxied: true });
+  });
   afterAll(async () => {
     for (const c of clients) c.ws.terminate();
-    await deployment.dispose();
+    await deployment?.dispose();
     await Promise.all(proxies.map((p) => p.close()));
   });
+
+  /** A proxy to `url`'s host and port, closed after the file. */
+  async function proxyTo(url: string, defaultPort: number): Promise<TcpProxy> {
+    const proxy = await TcpProxy.start(targetOf(url, defaultPort));
+    proxies.push(proxy);
+    return proxy;
+  }
 
   async function connect(node: NodeProcess): Promise<TestClient> {
     const c = await TestClient.connect(node.url);
@@ -134,12 +164,17 @@ export function outageSuite(services: ClusterServices) {
     return c;
   }
 
+  /** Starts a node with a name of its own in the file. */
+  function start(name: string, opts: { storage?: string; bus?: string; args?: string[] } = {}) {
+    return suite.deployment.start(`${name}-${started++}`, opts);
+  }
+
   /** Two nodes, four clients in one room: a sender and a watcher on A, a watcher and a leaver on B. */
   async function setUp(opts: { storage?: string; bus?: string }) {
     const args = ['--lease-ms', String(LEASE_MS)];
     const [a, b] = await Promise.all([
-      deployment.start(`A-${proxies.length}`, { ...opts, args }),
-      deployment.start(`B-${proxies.length}`, { ...opts, args }),
+      start('A', { ...opts, args }),
+      start('B', { ...opts, args }),
     ]);
     const [sender, watchA, watchB, leaver] = [
       await connect(a),
@@ -187,5 +222,16 @@ export function outageSuite(services: ClusterServices) {
     );
   }
 
-  return { deployment, proxies, connect, setUp, bothHealth };
+  const suite = {
+    get deployment(): Deployment {
+      if (!deployment) throw new Error('the deployment is opened before the tests');
+      return deployment;
+    },
+    proxyTo,
+    connect,
+    start,
+    setUp,
+    bothHealth,
+  };
+  return suite;
 }

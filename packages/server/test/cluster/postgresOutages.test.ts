@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Room } from '@chat/protocol';
 import { TestClient } from '../helpers/client.ts';
-import { clusterServicesOrSkip, health, waitFor } from '../helpers/cluster.ts';
-import { targetOf, TcpProxy } from '../helpers/proxy.ts';
+import { clusterServicesOrSkip, health, SETUPS, waitFor } from '../helpers/cluster.ts';
 import {
   Chatter,
   expectNothingLost,
@@ -10,24 +9,41 @@ import {
   LEASE_TICK_MS,
   outageSuite,
   sleep,
+  type Outage,
 } from './outageSuite.ts';
 
 const services = clusterServicesOrSkip();
 
-describe.skipIf(!services)('outages of PostgreSQL', () => {
-  const { proxies, deployment, connect, setUp, bothHealth } = outageSuite(services!);
+describe.skipIf(!services).each(SETUPS)('outages of PostgreSQL (%s)', (setup) => {
+  const suite = outageSuite(services!, setup);
+  const { connect, setUp, bothHealth } = suite;
+
+  /** PostgreSQL taken away from every node of a test, or from one. */
+  async function postgresOutage(scope: 'all' | 'one'): Promise<Outage> {
+    const upstream = suite.deployment.own.pgbouncer?.upstream;
+    if (upstream && scope === 'all') {
+      // PostgreSQL away behind PgBouncer: the nodes' connections to PgBouncer stay up
+      return { opts: {}, cut: async () => upstream.cut(), restore: async () => upstream.restore() };
+    }
+    // a proxy between the nodes started through it and what they connect to: PostgreSQL, or
+    // PgBouncer (one node cut off from it, the others not)
+    const storage = suite.deployment.storage();
+    const proxy = await suite.proxyTo(storage, 5432);
+    return {
+      opts: { storage: proxy.route(storage) },
+      cut: async () => proxy.cut(),
+      restore: async () => proxy.restore(),
+    };
+  }
 
   it('PostgreSQL away longer than a lease: nodes stay up, answer unavailable, report it, and recover by themselves', async () => {
-    const postgres = await TcpProxy.start(targetOf(services!.databaseUrl, 5432));
-    proxies.push(postgres);
-    const { a, b, room, sender, watchA, watchB, leaver, noFalseLeave } = await setUp({
-      storage: deployment.storage(postgres.route(services!.databaseUrl)),
-    });
+    const postgres = await postgresOutage('all');
+    const { a, b, room, sender, watchA, watchB, leaver, noFalseLeave } = await setUp(postgres.opts);
     const chatter = new Chatter(sender);
     chatter.start();
     await waitFor('messages before the outage', () => chatter.acked() >= 5);
 
-    postgres.cut();
+    await postgres.cut([a, b]);
     await bothHealth([a, b], 503, { ok: false, bus: true, storage: false });
     watchB.call('create_room', { name: 'refused' });
     const error = await watchB.error();
@@ -42,8 +58,11 @@ describe.skipIf(!services)('outages of PostgreSQL', () => {
     // every lease lapses meanwhile (the last renewals were at most a lease ago): no node may
     // take the others for dead afterwards
     await sleep(LEASE_MS + LEASE_TICK_MS);
+    // through PgBouncer a room's batch of messages may wait for a server until its
+    // query_wait_timeout (helpers/pgbouncer.ts) before it fails
+    await waitFor('a message refused', () => chatter.refused() > 0, 10_000);
 
-    postgres.restore();
+    await postgres.restore();
     await bothHealth([a, b], 200, { ok: true, bus: true, storage: true });
     const before = chatter.acked();
     await waitFor('messages after the outage', () => chatter.acked() >= before + 5, 15_000);
@@ -65,15 +84,11 @@ describe.skipIf(!services)('outages of PostgreSQL', () => {
   }, 60_000);
 
   it('a node cut off from PostgreSQL for longer than its lease is taken for dead, and puts its users back when it returns', async () => {
-    const postgres = await TcpProxy.start(targetOf(services!.databaseUrl, 5432));
-    proxies.push(postgres);
+    const postgres = await postgresOutage('one');
     const args = ['--lease-ms', String(LEASE_MS)];
     const [a, b] = await Promise.all([
-      deployment.start('A-cut', {
-        storage: deployment.storage(postgres.route(services!.databaseUrl)),
-        args,
-      }),
-      deployment.start('B-whole', { args }),
+      suite.start('A-cut', { ...postgres.opts, args }),
+      suite.start('B-whole', { args }),
     ]);
     const [onA, onB] = [await connect(a), await connect(b)];
     onB.call('create_room', { name: 'partition' });
@@ -87,13 +102,13 @@ describe.skipIf(!services)('outages of PostgreSQL', () => {
     await onB.next('room_changed', count(2));
     onB.drain();
 
-    postgres.cut();
+    await postgres.cut([a]);
     // B takes A for dead once A's lease ends
     const gone = await onB.next('room_changed', count(1), 10_000);
     expect(gone.object.users.map((u) => u.uuid)).toEqual([onB.user.uuid]);
     expect(await health(a.url)).toMatchObject({ status: 503, body: { storage: false } });
 
-    postgres.restore();
+    await postgres.restore();
     const back = await onB.next('room_changed', count(2), 10_000);
     expect(back.object.users.map((u) => u.uuid).sort()).toEqual(
       [onA.user.uuid, onB.user.uuid].sort(),

@@ -1,26 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import type { Room } from '@chat/protocol';
 import { TestClient } from '../helpers/client.ts';
-import { clusterServicesOrSkip, health, waitFor } from '../helpers/cluster.ts';
-import { targetOf, TcpProxy } from '../helpers/proxy.ts';
-import { Chatter, expectNothingLost, outageSuite, sleep } from './outageSuite.ts';
+import { clusterServicesOrSkip, health, SETUPS, waitFor } from '../helpers/cluster.ts';
+import { Chatter, expectNothingLost, outageSuite, sleep, type Outage } from './outageSuite.ts';
 
 const services = clusterServicesOrSkip();
 
-describe.skipIf(!services)('outages of Redis', () => {
-  const { proxies, deployment, connect, setUp, bothHealth } = outageSuite(services!);
+describe.skipIf(!services).each(SETUPS)('outages of Redis (%s)', (setup) => {
+  const suite = outageSuite(services!, setup);
+  const { connect, setUp, bothHealth } = suite;
+
+  /** Redis taken away from every node of a test, or from one. */
+  async function redisOutage(scope: 'all' | 'one'): Promise<Outage> {
+    const cluster = suite.deployment.own.redisCluster;
+    if (!cluster) {
+      // one Redis: a proxy between it and the nodes started through it
+      const proxy = await suite.proxyTo(services!.redisUrl, 6379);
+      return {
+        opts: { bus: suite.deployment.bus(proxy.route(services!.redisUrl)) },
+        cut: async () => proxy.cut(),
+        restore: async () => proxy.restore(),
+      };
+    }
+    if (scope === 'all') {
+      // the whole cluster crashes, and comes back from its config files (slots and all)
+      return { opts: {}, cut: () => cluster.kill(), restore: () => cluster.restart() };
+    }
+    // every node reaches the cluster through the proxies its servers announce: one node's
+    // connections are dropped there, and refused until restored
+    return {
+      opts: {},
+      cut: async (nodes) => {
+        for (const proxy of cluster.proxies) for (const n of nodes) proxy.cutProcess(n.child.pid!);
+      },
+      restore: async () => {
+        for (const proxy of cluster.proxies) proxy.restore();
+      },
+    };
+  }
 
   it('Redis away: nodes stay up, refuse changes with unavailable, report it, and recover by themselves', async () => {
-    const redis = await TcpProxy.start(targetOf(services!.redisUrl, 6379));
-    proxies.push(redis);
-    const { a, b, room, sender, watchA, watchB, leaver, noFalseLeave } = await setUp({
-      bus: deployment.bus(redis.route(services!.redisUrl)),
-    });
+    const redis = await redisOutage('all');
+    const { a, b, room, sender, watchA, watchB, leaver, noFalseLeave } = await setUp(redis.opts);
     const chatter = new Chatter(sender);
     chatter.start();
     await waitFor('messages before the outage', () => chatter.acked() >= 5);
 
-    redis.cut();
+    await redis.cut([a, b]);
     await bothHealth([a, b], 503, { ok: false, bus: false, storage: true });
     watchB.call('create_room', { name: 'refused' });
     const error = await watchB.error();
@@ -37,7 +63,7 @@ describe.skipIf(!services)('outages of Redis', () => {
     await leaver.close();
     await sleep(1000);
 
-    redis.restore();
+    await redis.restore();
     await bothHealth([a, b], 200, { ok: true, bus: true, storage: true });
     const before = chatter.acked();
     await waitFor('messages after the outage', () => chatter.acked() >= before + 5);
@@ -56,12 +82,8 @@ describe.skipIf(!services)('outages of Redis', () => {
   }, 60_000);
 
   it('Redis away from one node only: the others go on, and when it returns its clients get the rooms and drawings they missed', async () => {
-    const redis = await TcpProxy.start(targetOf(services!.redisUrl, 6379));
-    proxies.push(redis);
-    const [a, b] = await Promise.all([
-      deployment.start('A-alone', { bus: deployment.bus(redis.route(services!.redisUrl)) }),
-      deployment.start('B-alone'),
-    ]);
+    const redis = await redisOutage('one');
+    const [a, b] = await Promise.all([suite.start('A-alone', redis.opts), suite.start('B-alone')]);
     const [inRoomA, lobbyA, onB] = [await connect(a), await connect(a), await connect(b)];
     onB.call('create_room', { name: 'before' });
     const room = (await onB.next('room_created')).object.uuid;
@@ -72,7 +94,7 @@ describe.skipIf(!services)('outages of Redis', () => {
     }
     await inRoomA.next('room_changed', (p) => p.object.uuid === room && p.object.user_count === 2);
 
-    redis.cut();
+    await redis.cut([a]);
     await waitFor('A without its bus', async () => (await health(a.url)).body.bus === false);
     expect(await health(b.url)).toMatchObject({ status: 200 });
     // B goes on: a new room, a rename, a line and a message that A's clients cannot hear of
@@ -99,7 +121,7 @@ describe.skipIf(!services)('outages of Redis', () => {
     ).toBe(false);
     expect(lobbyA.pending('room_created')).toHaveLength(0);
 
-    redis.restore();
+    await redis.restore();
     const listed = await lobbyA.next('rooms_listed', (p) => p.id === undefined, 15_000);
     expect(listed.list.map((r) => r.uuid)).toEqual(expect.arrayContaining([made.uuid, room]));
     expect(listed.list.find((r) => r.uuid === room)?.name).toBe('renamed while A was away');
