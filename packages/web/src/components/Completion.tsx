@@ -168,7 +168,7 @@ export function useCompletion(
       'aria-activedescendant': active,
     },
     list: list && (
-      <ul id={id} role="listbox" aria-label={list.label} className="completion">
+      <ul id={id} role="listbox" aria-label={list.label} className="completion floating-box">
         {list.items.map((s, i) => (
           <li
             key={s.id}

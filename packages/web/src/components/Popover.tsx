@@ -102,7 +102,7 @@ export function Popover({
       ref={ref}
       role="dialog"
       aria-label={label}
-      className={className ? `popover ${className}` : 'popover'}
+      className={className ? `popover floating-box ${className}` : 'popover floating-box'}
       style={place ? { left: place.left, top: place.top } : { visibility: 'hidden' }}
       // the focus going elsewhere by the keyboard closes it too (a press, by onPress above)
       onBlur={(e) => {
