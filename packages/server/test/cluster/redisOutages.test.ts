@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Room } from '@chat/protocol';
+import { roomTopic } from '../../src/bus/topics.ts';
 import { TestClient } from '../helpers/client.ts';
 import { clusterServicesOrSkip, health, SETUPS, waitFor } from '../helpers/cluster.ts';
 import { Chatter, expectNothingLost, outageSuite, sleep, type Outage } from './outageSuite.ts';
@@ -143,4 +144,39 @@ describe.skipIf(!services).each(SETUPS)('outages of Redis (%s)', (setup) => {
     ).toContain(made.uuid);
     await Promise.all([a.stop(), b.stop()]);
   }, 60_000);
+
+  // a Redis Cluster also fails a shard at a time, while the others serve on
+  if (setup === 'redis-cluster') {
+    it('one shard of the cluster away: the nodes that hear a channel on it refuse changes, report it, and recover by themselves', async () => {
+      const cluster = suite.deployment.own.redisCluster!;
+      const { a, b, room, sender, watchA, watchB, leaver, noFalseLeave } = await setUp({});
+      const shard = await cluster.serverOf(`${suite.deployment.schema}:${roomTopic(room)}`);
+      const chatter = new Chatter(sender);
+      chatter.start();
+      await waitFor('messages before the outage', () => chatter.acked() >= 5);
+
+      await cluster.kill([shard]);
+      // both hear the room's channel, on that shard
+      await bothHealth([a, b], 503, { ok: false, bus: false, storage: true });
+      watchB.call('create_room', { name: 'refused' });
+      expect(await watchB.error()).toMatchObject({ message: 'unavailable', call: 'create_room' });
+      await leaver.close();
+      await sleep(1000);
+
+      await cluster.restart([shard]);
+      await bothHealth([a, b], 200, { ok: true, bus: true, storage: true });
+      const before = chatter.acked();
+      await waitFor('messages after the outage', () => chatter.acked() >= before + 5);
+      await chatter.stop();
+      await watchB.next(
+        'room_changed',
+        (p) => p.object.uuid === room && p.object.user_count === 3,
+        10_000,
+      );
+
+      await expectNothingLost(chatter, [sender, watchA, watchB], /other nodes/);
+      noFalseLeave();
+      await Promise.all([a.stop(), b.stop()]);
+    }, 60_000);
+  }
 });

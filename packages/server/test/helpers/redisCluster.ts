@@ -32,10 +32,15 @@ export interface RedisCluster {
    * client of the cluster reaches it through them (the servers talk among themselves directly).
    */
   proxies: TcpProxy[];
-  /** Kills every redis-server (a crash: no shutdown, pub/sub state gone). */
-  kill(): Promise<void>;
-  /** Starts them again from their cluster config files; resolves once every slot is served. */
-  restart(): Promise<void>;
+  /** Kills its redis-servers (a crash: no shutdown, pub/sub state gone): all, or those of these indexes. */
+  kill(which?: number[]): Promise<void>;
+  /**
+   * Starts them again (all, or those of these indexes) from their cluster config files;
+   * resolves once every slot is served.
+   */
+  restart(which?: number[]): Promise<void>;
+  /** The index (in `ports`) of the server whose slots hold `key` (a key or a sharded channel). */
+  serverOf(key: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -59,14 +64,17 @@ export async function startRedisCluster(
     ...['--save', '', '--appendonly', 'no'],
     ...(proxies[i] ? ['--cluster-announce-port', String(proxies[i].port)] : []),
   ];
-  let servers: ChildProcess[] = [];
-  const spawnAll = () => {
-    servers = ports.map((port, i) => spawn('redis-server', args(port, i), { stdio: 'ignore' }));
+  const servers: (ChildProcess | undefined)[] = [];
+  const all = ports.map((_, i) => i);
+  const spawnServers = (which: number[]) => {
+    for (const i of which)
+      servers[i] = spawn('redis-server', args(ports[i]!, i), { stdio: 'ignore' });
   };
-  const kill = async () => {
+  const kill = async (which = all) => {
     await Promise.all(
-      servers.map(async (s) => {
-        if (s.pid === undefined || s.exitCode !== null || s.signalCode !== null) return;
+      which.map(async (i) => {
+        const s = servers[i];
+        if (s?.pid === undefined || s.exitCode !== null || s.signalCode !== null) return;
         const exited = new Promise((r) => s.once('exit', r));
         s.kill('SIGKILL');
         await exited;
@@ -91,7 +99,7 @@ export async function startRedisCluster(
     await Promise.all(proxies.map((p) => p.close()));
     rmSync(dir, { recursive: true, force: true });
   };
-  spawnAll();
+  spawnServers(all);
   try {
     for (const port of ports) {
       await waitFor(`redis-server on ${port}`, async () => {
@@ -122,10 +130,25 @@ export async function startRedisCluster(
     ports,
     proxies,
     kill,
-    async restart() {
-      await kill();
-      spawnAll();
+    async restart(which = all) {
+      await kill(which);
+      spawnServers(which);
       await served();
+    },
+    async serverOf(key: string) {
+      const slot = Number((await cli(ports[0]!, 'cluster', 'keyslot', key)).stdout);
+      for (const [i, port] of ports.entries()) {
+        const nodes = (await cli(port, 'cluster', 'nodes')).stdout.split('\n');
+        const ranges = nodes
+          .find((l) => l.includes('myself'))!
+          .split(' ')
+          .slice(8);
+        for (const r of ranges) {
+          const [from, to = from] = r.split('-').map(Number);
+          if (slot >= from! && slot <= to!) return i;
+        }
+      }
+      throw new Error(`no server of the cluster serves ${key}`);
     },
     stop,
   };
