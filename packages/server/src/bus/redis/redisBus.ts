@@ -6,6 +6,9 @@ import type { Transport } from './transports.ts';
 /** How events are spread over channels: by topic (the default), or all on one (the old way, to compare). */
 export type Routing = 'topics' | 'single';
 
+/** How soon a failed subscription (to every topic, after a reconnection) is tried again. */
+const RESUBSCRIBE_MS = 1000;
+
 /** What the bus tells about the events it receives (metrics). */
 export type OnReceived = (chars: number) => void;
 
@@ -28,6 +31,7 @@ export class RedisBus implements Bus {
   /** Topics heard besides the lobby. */
   private readonly topics = new Set<string>();
   private subscribed = false;
+  private closing = false;
   /** Publishing fails (logged once per outage, not per event). */
   private failing = false;
 
@@ -68,20 +72,31 @@ export class RedisBus implements Bus {
     bus.subscribed = true;
     bus.log.info({ channel, routing: bus.routing }, 'redis bus ready');
     // after the first connection: subscribe again, to every topic, on every reconnection
-    redis.onSubscriber((up) => {
-      if (!up) {
-        bus.subscribed = false;
-        return;
-      }
+    // (and again every second while that fails and the subscriber stays up)
+    let up = true;
+    let retry: NodeJS.Timeout | undefined;
+    const resubscribe = () => {
+      retry = undefined;
       const channels = [...new Set([LOBBY, ...bus.topics].map((t) => bus.channelOf(t)))];
       redis.subscribe(channels).then(
         () => {
+          if (!up) return;
           bus.subscribed = true;
           bus.log.info({ channel, topics: channels.length }, 'redis bus subscribed again');
           for (const h of bus.reconnectHandlers) h();
         },
-        (err: unknown) => bus.log.warn({ err }, 'subscribing again failed'),
+        (err: unknown) => {
+          bus.log.warn({ err }, 'subscribing again failed');
+          if (up && !bus.closing) retry ??= setTimeout(resubscribe, RESUBSCRIBE_MS).unref();
+        },
       );
+    };
+    redis.onSubscriber((isUp) => {
+      up = isUp;
+      clearTimeout(retry);
+      retry = undefined;
+      if (!isUp) bus.subscribed = false;
+      else resubscribe();
     });
     return bus;
   }
@@ -140,6 +155,7 @@ export class RedisBus implements Bus {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.handlers = [];
     this.reconnectHandlers = [];
     await this.redis.close();
