@@ -7,6 +7,21 @@ import { Chatter, expectNothingLost, outageSuite, sleep, type Outage } from './o
 
 const services = clusterServicesOrSkip();
 
+/**
+ * After an outage, once both nodes say they are well: the chatter's messages go through
+ * again, and the watcher hears the room's users as they are now (a leave made meanwhile).
+ */
+async function recovered(chatter: Chatter, watcher: TestClient, room: string) {
+  const before = chatter.acked();
+  await waitFor('messages after the outage', () => chatter.acked() >= before + 5);
+  await chatter.stop();
+  await watcher.next(
+    'room_changed',
+    (p) => p.object.uuid === room && p.object.user_count === 3,
+    10_000,
+  );
+}
+
 describe.skipIf(!services).each(SETUPS)('outages of Redis (%s)', (setup) => {
   const suite = outageSuite(services!, setup);
   const { connect, setUp, bothHealth } = suite;
@@ -66,14 +81,7 @@ describe.skipIf(!services).each(SETUPS)('outages of Redis (%s)', (setup) => {
 
     await redis.restore();
     await bothHealth([a, b], 200, { ok: true, bus: true, storage: true });
-    const before = chatter.acked();
-    await waitFor('messages after the outage', () => chatter.acked() >= before + 5);
-    await chatter.stop();
-    await watchB.next(
-      'room_changed',
-      (p) => p.object.uuid === room && p.object.user_count === 3,
-      10_000,
-    );
+    await recovered(chatter, watchB, room);
 
     expect(a.child.exitCode).toBeNull();
     expect(b.child.exitCode).toBeNull();
@@ -165,14 +173,7 @@ describe.skipIf(!services).each(SETUPS)('outages of Redis (%s)', (setup) => {
 
       await cluster.restart([shard]);
       await bothHealth([a, b], 200, { ok: true, bus: true, storage: true });
-      const before = chatter.acked();
-      await waitFor('messages after the outage', () => chatter.acked() >= before + 5);
-      await chatter.stop();
-      await watchB.next(
-        'room_changed',
-        (p) => p.object.uuid === room && p.object.user_count === 3,
-        10_000,
-      );
+      await recovered(chatter, watchB, room);
 
       await expectNothingLost(chatter, [sender, watchA, watchB], /other nodes/);
       noFalseLeave();
