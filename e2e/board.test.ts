@@ -60,28 +60,38 @@ async function drawOn(page: Page, points: [number, number][]): Promise<void> {
   await page.mouse.up();
 }
 
+/**
+ * Pixels of the committed lines' canvas that are not the paper (ink), within a
+ * rectangle of the board's viewport (CSS pixels, from its top left), read where CSS shows that
+ * canvas (it may be larger than the viewport, moved and scaled while the view changes); none
+ * where the canvas does not reach.
+ */
+const INK_ON_SCREEN = ([x0, y0, x1, y1]: readonly [number, number, number, number]): number => {
+  const board = document.querySelector<HTMLElement>('.board')!.getBoundingClientRect();
+  const canvas = document.querySelector<HTMLCanvasElement>('canvas.board-scene')!;
+  const box = canvas.getBoundingClientRect();
+  const kx = canvas.width / box.width;
+  const ky = canvas.height / box.height;
+  const cx0 = Math.max(0, Math.round((board.left + x0 - box.left) * kx));
+  const cy0 = Math.max(0, Math.round((board.top + y0 - box.top) * ky));
+  const cx1 = Math.min(canvas.width, Math.round((board.left + x1 - box.left) * kx));
+  const cy1 = Math.min(canvas.height, Math.round((board.top + y1 - box.top) * ky));
+  if (cx1 <= cx0 || cy1 <= cy0) return 0;
+  const data = canvas.getContext('2d')!.getImageData(cx0, cy0, cx1 - cx0, cy1 - cy0).data;
+  let n = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3]! > 0 && (data[i]! < 200 || data[i + 1]! < 200 || data[i + 2]! < 200)) n++;
+  }
+  return n;
+};
+
 /** Pixels of the committed lines' canvas that are not the paper, within `r` board units of (bx, by). */
-function inkNear(page: Page, bx: number, by: number, r: number): Promise<number> {
-  return page.evaluate(
-    ([bx, by, r]) => {
-      const wrap = document.querySelector<HTMLElement>('[data-testid=board]')!;
-      const canvas = wrap.querySelector<HTMLCanvasElement>('canvas.board-scene')!;
-      const scale = Number(wrap.dataset.scale);
-      const dpr = canvas.width / canvas.clientWidth;
-      const x = (bx * scale + Number(wrap.dataset.viewX)) * dpr;
-      const y = (by * scale + Number(wrap.dataset.viewY)) * dpr;
-      const half = Math.max(1, Math.round(r * scale * dpr));
-      const data = canvas
-        .getContext('2d')!
-        .getImageData(Math.round(x) - half, Math.round(y) - half, 2 * half, 2 * half).data;
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (data[i + 3]! > 0 && (data[i]! < 200 || data[i + 1]! < 200 || data[i + 2]! < 200)) n++;
-      }
-      return n;
-    },
-    [bx, by, r] as const,
-  );
+async function inkNear(page: Page, bx: number, by: number, r: number): Promise<number> {
+  const v = await viewOf(page);
+  const x = bx * v.scale + v.x;
+  const y = by * v.scale + v.y;
+  const half = Math.max(0.5, r * v.scale);
+  return page.evaluate(INK_ON_SCREEN, [x - half, y - half, x + half, y + half] as const);
 }
 
 async function painted(page: Page): Promise<void> {
