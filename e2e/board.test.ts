@@ -94,6 +94,58 @@ async function inkNear(page: Page, bx: number, by: number, r: number): Promise<n
   return page.evaluate(INK_ON_SCREEN, [x - half, y - half, x + half, y + half] as const);
 }
 
+/**
+ * Pans the view by events dispatched in the page (the wheel, Ctrl+arrow keys twice, or a drag
+ * in Move mode), 40% of the view, and reads the ink in the area it brought into view: at once
+ * (in the same task: what CSS shows of the canvases as they are) and after the next frame.
+ */
+async function panAndRead(
+  page: Page,
+  how: 'wheel' | 'keys' | 'drag',
+): Promise<{ now: number; frame: number; before: number }> {
+  const run = async ([how, inkSource]: readonly [string, string]) => {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the helper above, in the page
+    const make = new Function(`return ${inkSource}`) as () => (r: number[]) => number;
+    const ink = make();
+    const board = document.querySelector<HTMLElement>('.board')!;
+    const r = board.getBoundingClientRect();
+    const [w, h] = [r.width, r.height];
+    const at = { clientX: r.left + w / 2, clientY: r.top + h / 2, bubbles: true };
+    // the area each pan brings into view: its far 40%, a little of its edges left out
+    const strip =
+      how === 'wheel'
+        ? [0.62 * w, 0.05 * h, 0.98 * w, 0.95 * h]
+        : how === 'keys'
+          ? [0.02 * w, 0.05 * h, 0.38 * w, 0.95 * h]
+          : [0.05 * w, 0.62 * h, 0.95 * w, 0.98 * h];
+    const before = ink(strip);
+    if (how === 'wheel') {
+      board.dispatchEvent(new WheelEvent('wheel', { ...at, deltaX: 0.4 * w, cancelable: true }));
+    } else if (how === 'keys') {
+      for (let i = 0; i < 2; i++) {
+        board.dispatchEvent(
+          new KeyboardEvent('keydown', { key: 'ArrowLeft', ctrlKey: true, bubbles: true }),
+        );
+      }
+    } else {
+      const pointer = { ...at, pointerId: 7, pointerType: 'mouse', button: 0, isPrimary: true };
+      board.dispatchEvent(new PointerEvent('pointerdown', pointer));
+      for (let k = 1; k <= 4; k++) {
+        board.dispatchEvent(
+          new PointerEvent('pointermove', { ...pointer, clientY: at.clientY - (0.4 * h * k) / 4 }),
+        );
+      }
+      board.dispatchEvent(
+        new PointerEvent('pointerup', { ...pointer, clientY: at.clientY - 0.4 * h }),
+      );
+    }
+    const now = ink(strip);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return { now, frame: ink(strip), before };
+  };
+  return page.evaluate(run, [how, INK_ON_SCREEN.toString()] as const);
+}
+
 async function painted(page: Page): Promise<void> {
   await page.locator('[data-testid=board][data-painted=true]').waitFor();
 }
@@ -290,6 +342,49 @@ describe('the board in two browsers', () => {
     expect(pixel(600, 10)).toEqual([255, 255, 255]);
     // the wide red line of the first test
     expect(pixel(350, 400)).toEqual([0xcf, 0x2e, 0x24]);
+  });
+
+  it('panning shows the lines everywhere in view while it moves, not the desk until it rests', async () => {
+    // short lines all over the board, 100 units apart
+    const count = (await boardStats(a.page)).lines;
+    const grid: Promise<unknown>[] = [];
+    for (let gx = 0; gx < 12; gx++) {
+      for (let gy = 0; gy < 9; gy++) {
+        grid.push(
+          reader.request('change_draw_line', {
+            uuid: crypto.randomUUID(),
+            points: [gx * 100 + 20, gy * 100 + 30, gx * 100 + 80, gy * 100 + 70],
+            color: '#1f2937',
+            tool: 'pen',
+            width: 8,
+          }),
+        );
+      }
+    }
+    await Promise.all(grid);
+    await waitFor(async () => (await boardStats(a.page)).lines === count + 108, 5_000, 'the grid');
+    const p = a.page;
+    await p.getByRole('button', { name: 'Fit the whole board' }).click();
+    for (let i = 0; i < 4; i++) await p.getByRole('button', { name: 'Zoom in' }).click();
+    await painted(p);
+    // the wheel (or a trackpad), Ctrl+arrows, a drag of the hand: each 40% of the view, and
+    // the area it brings into view has its lines at once, not after the view rests
+    await p.getByRole('button', { name: 'Move' }).click();
+    for (const how of ['wheel', 'keys', 'drag'] as const) {
+      const read = await panAndRead(p, how);
+      expect(read.now, `${how}: ink at once`).toBeGreaterThan(200);
+      expect(read.frame, `${how}: ink after a frame`).toBeGreaterThan(200);
+      await painted(p);
+    }
+    // what it looks like while it moves
+    await p.evaluate(() => {
+      const board = document.querySelector<HTMLElement>('.board')!;
+      const r = board.getBoundingClientRect();
+      board.dispatchEvent(new WheelEvent('wheel', { deltaX: -0.4 * r.width, bubbles: true }));
+    });
+    await shot(p, 'board-pan-1280');
+    await painted(p);
+    await p.getByRole('button', { name: 'Pen' }).click();
   });
 
   it('on a phone a finger draws and two fingers pinch to zoom', async () => {

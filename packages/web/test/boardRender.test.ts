@@ -11,7 +11,14 @@ import {
 } from '../src/board/geometry.ts';
 import { LiveLayer } from '../src/board/live.ts';
 import { inkOf, paintLine, widthOf } from '../src/board/paint.ts';
-import { addedOnTop, Scene, SETTLE_MS } from '../src/board/scene.ts';
+import {
+  addedOnTop,
+  marginOf,
+  MAX_PIXELS,
+  REPAINT_AT,
+  Scene,
+  SETTLE_MS,
+} from '../src/board/scene.ts';
 import { drawingActions, lineOf } from '../src/store/drawing.ts';
 import { createStore } from '../src/store/index.ts';
 import { contextOf, fakeCanvas, made, pathStarts } from './canvas.ts';
@@ -172,6 +179,126 @@ describe('the committed lines (Scene)', () => {
     expect(s.renders).toBe(2);
     expect(canvas.style.transform).toBe('');
     expect(states.at(-1)).toBe(true);
+  });
+});
+
+describe('panning (Scene)', () => {
+  beforeEach(() => {
+    fakeCanvas();
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('paints a margin of half the view around it, less where it would take too many pixels', () => {
+    expect(marginOf(SIZE, 1)).toEqual({ x: 400, y: 300 });
+    // a phone at DPR 3: a third of the view, the canvas within the budget
+    const phone = { width: 390, height: 844 };
+    const m = marginOf(phone, 3);
+    expect(m.x).toBeGreaterThan(100);
+    expect(m.x).toBeLessThan(phone.width / 2);
+    expect((phone.width + 2 * m.x) * (phone.height + 2 * m.y) * 9).toBeLessThanOrEqual(MAX_PIXELS);
+    expect(marginOf({ width: 4000, height: 3000 }, 2)).toEqual({ x: 0, y: 0 });
+  });
+
+  it('a pan of 40% of the view shows the lines it brings into view at once, and paints the next margin without waiting for the view to rest', async () => {
+    const canvas = document.createElement('canvas');
+    const s = new Scene(canvas);
+    s.resize(SIZE, 1);
+    // at twice the zoom, the view shows board x 300..700, y 225..525
+    const view = { scale: 2, x: -600, y: -450 };
+    const inView = line([480, 370, 520, 380]);
+    // 60 units left of the view: 40% of the view further on, it is in it
+    const left = line([230, 370, 250, 380]);
+    const above = line([480, 150, 500, 160]);
+    const far = line([1150, 850, 1160, 860]);
+    s.setView(view);
+    s.setLines([inView, left, above, far]);
+    await vi.advanceTimersByTimeAsync(SETTLE_MS + 50);
+    expect(s.renders).toBe(1);
+    // the canvas is the view and its margins, placed up and left of the viewport
+    expect([canvas.width, canvas.height]).toEqual([1600, 1200]);
+    expect([canvas.style.left, canvas.style.top]).toEqual(['-400px', '-300px']);
+    const aside = made.at(-1)!;
+    expect(pathStarts(aside.take())).toEqual([
+      [480, 370],
+      [230, 370],
+      [480, 150],
+    ]);
+    // painted at the view moved by the margin
+    expect(aside.calls.find((c) => c.name === 'setTransform' && c.args[0] === 2)?.args).toEqual([
+      2, 0, 0, 2, -200, -150,
+    ]);
+    // the pan: CSS moves the canvas, whose margin holds the line now in view
+    s.setView({ ...view, x: view.x + 0.4 * SIZE.width });
+    expect(canvas.style.transform).toBe('matrix(1, 0, 0, 1, 320, 0)');
+    // and the lines at the new view are painted now, not once it rests
+    await vi.advanceTimersByTimeAsync(1);
+    expect(s.renders).toBe(2);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(canvas.style.transform).toBe('');
+    // a small pan waits for the view to rest, as a zoom does
+    const small = { ...view, x: view.x + 0.4 * SIZE.width + 400 * REPAINT_AT - 10 };
+    s.setView(small);
+    await vi.advanceTimersByTimeAsync(SETTLE_MS / 2);
+    expect(s.renders).toBe(2);
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
+    expect(s.renders).toBe(3);
+  });
+
+  it('a pan goes on while the paint for it is under way; a zoom cancels it', async () => {
+    // each reading of the clock 10 ms later: a paint takes more than one slice
+    let t = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (t += 10));
+    // the slices' tasks (MessageChannel), and the timers
+    const tasks = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        await new Promise<void>((resolve) => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => {
+            ch.port1.close();
+            resolve();
+          };
+          ch.port2.postMessage(null);
+        });
+        await vi.advanceTimersByTimeAsync(0);
+      }
+    };
+    const canvas = document.createElement('canvas');
+    const s = new Scene(canvas);
+    s.resize(SIZE, 1);
+    const view = { scale: 2, x: -600, y: -450 };
+    const many = Array.from({ length: 400 }, (_, i) =>
+      line(Array.from({ length: 10 }, (_, k) => 400 + k * 20 + (i % 5) * (k % 2 ? 1 : 2))),
+    );
+    s.setView(view);
+    s.setLines(many);
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
+    await tasks(10);
+    expect(s.renders).toBe(1);
+    expect(canvas.style.transform).toBe('');
+    // a pan past a quarter of the margin: painted at once, a slice at a time
+    s.setView({ ...view, x: view.x + 200 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.renders).toBe(2);
+    // the pan goes on: the paint is not cancelled, and is shown where it belongs once done
+    s.setView({ ...view, x: view.x + 250 });
+    s.setView({ ...view, x: view.x + 300 });
+    await tasks(10);
+    expect(s.renders).toBe(2);
+    expect(canvas.style.transform).toBe('matrix(1, 0, 0, 1, 100, 0)');
+    // the pan's end paints once the view rests; a zoom meanwhile cancels that paint
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
+    expect(s.renders).toBe(3);
+    s.setView({ scale: 2.5, x: view.x + 300, y: view.y });
+    await tasks(10);
+    expect(canvas.style.transform).toMatch(/^matrix\(1.25, 0, 0, 1.25,/);
+    await vi.advanceTimersByTimeAsync(SETTLE_MS);
+    await tasks(10);
+    expect(s.renders).toBe(4);
+    expect(canvas.style.transform).toBe('');
   });
 });
 

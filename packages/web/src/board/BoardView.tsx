@@ -79,8 +79,8 @@ export interface BoardViewProps {
 }
 
 /**
- * The board: the committed lines (Scene: painted once, again only when lines go or the view
- * rests after a change), the strokes being drawn on their own layer (LiveLayer: new segments
+ * The board: the committed lines (Scene: painted once with a margin around the view, again only
+ * when lines go, the view rests after a change or a pan goes into the margin), the strokes being drawn on their own layer (LiveLayer: new segments
  * only), the others' cursors, the keyboard pen. Pointer, touch, wheel and keyboard input.
  */
 export function BoardView({ views, style, mode, children }: BoardViewProps) {

@@ -16,6 +16,20 @@ import {
 
 /** How long the view rests before the lines are painted again at it (meanwhile: scaled). */
 export const SETTLE_MS = 120;
+/**
+ * The canvas holds the lines this far around the view too, as a share of the view's width and
+ * height on each side: a pan, or a zoom out, that far shows lines and not the desk. Less where
+ * that would take more than MAX_PIXELS.
+ */
+export const MARGIN = 0.5;
+/** The most pixels the canvas (and the one painted aside) may have: 32 MB each. */
+export const MAX_PIXELS = 8_000_000;
+/**
+ * A pan farther than this share of the margin paints the lines at the new view at once (a
+ * slice at a time, while the pan goes on), not once the view rests: the next margin is ready
+ * before the pan reaches the edge of this one.
+ */
+export const REPAINT_AT = 0.25;
 /** More lines added at once than this, or more lines to compare them with: paint it all again. */
 const MAX_ADDED = 64;
 const MAX_COMPARED = 2_000;
@@ -51,18 +65,29 @@ export function addedOnTop(drawn: readonly Stroke[], next: readonly Stroke[]): S
   return added;
 }
 
+/** CSS pixels painted around a view of `size` on each side (see MARGIN, MAX_PIXELS). */
+export function marginOf(size: Size, dpr: number): { x: number; y: number } {
+  const pixels = Math.max(1, size.width * size.height * dpr * dpr);
+  const share = Math.max(0, Math.min(MARGIN, (Math.sqrt(MAX_PIXELS / pixels) - 1) / 2));
+  return { x: Math.floor(size.width * share), y: Math.floor(size.height * share) };
+}
+
 /**
- * The committed lines: painted once into a canvas at the view, and only again when lines
- * are taken away or changed (a line added on top is painted over what is there) or when the
- * view has rested after a change (meanwhile the canvas is scaled and moved by CSS, which
- * costs nothing). A full paint goes to a canvas of its own, a slice at a time (no long task),
- * only the lines in view, and replaces the shown one when done.
+ * The committed lines: painted once into a canvas at the view, with a margin around it, and
+ * only again when lines are taken away or changed (a line added on top is painted over what
+ * is there), when the view has rested after a change, or when a pan has gone a quarter of
+ * the margin (meanwhile the canvas is scaled and moved by CSS, which costs nothing, and its
+ * margin fills what the pan brings into view). A full paint goes to a canvas of its own, a
+ * slice at a time (no long task), only the lines in view and in the margin, and replaces the
+ * shown one when done; a pan goes on meanwhile without cancelling it (a zoom does cancel it).
  */
 export class Scene {
   private readonly ctx: Context2D | null;
   private back: HTMLCanvasElement | null = null;
   private backCtx: Context2D | null = null;
   private size: Size = { width: 0, height: 0 };
+  /** CSS pixels of the canvas beyond each side of the view. */
+  private margin = { x: 0, y: 0 };
   private dpr = 1;
   private view: View | null = null;
   /** The view the canvas is painted at; null: nothing painted. */
@@ -87,8 +112,15 @@ export class Scene {
   resize(size: Size, dpr: number): void {
     this.size = size;
     this.dpr = dpr;
-    if (fitCanvas(this.canvas, size, dpr)) {
-      // a new size cleared the canvas
+    const margin = marginOf(size, dpr);
+    const moved = margin.x !== this.margin.x || margin.y !== this.margin.y;
+    this.margin = margin;
+    this.canvas.style.left = `${-margin.x}px`;
+    this.canvas.style.top = `${-margin.y}px`;
+    const painted = { width: size.width + 2 * margin.x, height: size.height + 2 * margin.y };
+    if (fitCanvas(this.canvas, painted, dpr) || moved) {
+      // a new size cleared the canvas (a new margin moved what it shows)
+      if (this.ctx) clear(this.ctx);
       this.shown = null;
       this.drawn = [];
       this.cancel();
@@ -100,10 +132,12 @@ export class Scene {
 
   setView(view: View): void {
     this.view = view;
-    if (this.job && !sameView(this.job.view, view)) this.cancel();
+    // a paint at another zoom would be shown blurred or coarse; one a pan away serves
+    if (this.job && this.job.view.scale !== view.scale) this.cancel();
     this.place();
-    if (!this.shown || !sameView(view, this.shown)) {
-      this.renderSoon(this.shown ? SETTLE_MS : 0);
+    if (!this.shown) this.renderSoon(0);
+    else if (!sameView(view, this.shown) && !this.job) {
+      this.renderSoon(this.panned(this.shown, view) ? 0 : SETTLE_MS);
     }
     this.report();
   }
@@ -123,7 +157,7 @@ export class Scene {
     const added = this.shown && this.ctx ? addedOnTop(this.drawn, lines) : null;
     if (added && this.shown && this.ctx) {
       const ctx = this.ctx;
-      onBoard(ctx, this.shown, this.dpr, () => {
+      onBoard(ctx, this.padded(this.shown), this.dpr, () => {
         for (const line of added) paintLine(ctx, line);
       });
       this.drawn = lines;
@@ -140,13 +174,32 @@ export class Scene {
     this.timer = null;
   }
 
-  /** The canvas painted at another view than the one wanted: CSS puts it where it belongs. */
+  /** Where the canvas paints the board at `view`: the view moved by the margin. */
+  private padded(view: View): View {
+    return { scale: view.scale, x: view.x + this.margin.x, y: view.y + this.margin.y };
+  }
+
+  /** Whether `to` is a pan from `from` far enough into the margin to paint the lines again now. */
+  private panned(from: View, to: View): boolean {
+    return (
+      from.scale === to.scale &&
+      (Math.abs(to.x - from.x) > this.margin.x * REPAINT_AT ||
+        Math.abs(to.y - from.y) > this.margin.y * REPAINT_AT)
+    );
+  }
+
+  /**
+   * The canvas painted at another view than the one wanted: CSS puts it where it belongs (it
+   * sits `margin` up and left of the viewport, and scales from its own top left corner).
+   */
   private place(): void {
-    const { shown, view } = this;
+    const { shown, view, margin } = this;
     let transform = '';
     if (shown && view && !sameView(shown, view)) {
       const k = view.scale / shown.scale;
-      transform = `matrix(${k}, 0, 0, ${k}, ${view.x - shown.x * k}, ${view.y - shown.y * k})`;
+      const x = view.x - shown.x * k + margin.x * (1 - k);
+      const y = view.y - shown.y * k + margin.y * (1 - k);
+      transform = `matrix(${k}, 0, 0, ${k}, ${x}, ${y})`;
     }
     if (this.canvas.style.transform !== transform) this.canvas.style.transform = transform;
   }
@@ -200,15 +253,20 @@ export class Scene {
     this.job = job;
     const ctx = this.backCanvas();
     if (ctx && this.ctx) {
+      const painted = this.padded(view);
+      const area = {
+        width: this.size.width + 2 * this.margin.x,
+        height: this.size.height + 2 * this.margin.y,
+      };
       clear(ctx);
       ctx.save();
-      boardTransform(ctx, view, this.dpr);
+      boardTransform(ctx, painted, this.dpr);
       ctx.fillStyle = PAPER;
       ctx.fillRect(0, 0, BOARD.width, BOARD.height);
       const done = await paintSliced(
         ctx,
         () => this.lines,
-        visibleRect(view, this.size),
+        visibleRect(painted, area),
         job,
         () => ctx.getImageData(0, 0, 1, 1),
       );
@@ -221,7 +279,9 @@ export class Scene {
     this.shown = view;
     this.drawn = this.lines;
     this.place();
-    if (this.view && !sameView(this.view, view)) this.renderSoon(SETTLE_MS);
+    if (this.view && !sameView(this.view, view)) {
+      this.renderSoon(this.panned(view, this.view) ? 0 : SETTLE_MS);
+    }
     this.report();
   }
 }
