@@ -16,6 +16,7 @@ import {
 } from '@chat/protocol';
 import { describeStorage, openStorage } from '../src/storage/index.ts';
 import { SqlStorage } from '../src/storage/sql/sqlStorage.ts';
+import { StorageBusy } from '../src/storage/storage.ts';
 import type {
   Holder,
   NewMessage,
@@ -2064,6 +2065,45 @@ describe('openStorage', () => {
         await bouncer.stop();
         await dropDatabase(url, name);
         await dropSchema(url, name);
+      }
+    },
+  );
+
+  it.skipIf(postgresUrl === undefined)(
+    'every connection of the pool held longer than a query may wait: StorageBusy, not a database away',
+    async () => {
+      const url = postgresUrl!;
+      const schema = testSchemaName();
+      const storage = await SqlStorage.open({
+        kind: 'postgres',
+        url,
+        schema,
+        limits: LIMITS,
+        poolSize: 1,
+        poolWaitMs: 300,
+      });
+      const room = await makeRoom(storage);
+      const locker = new pg.Client({ connectionString: url });
+      await locker.connect();
+      try {
+        // another client holds the rooms table: a read of it keeps the pool's one connection
+        await locker.query('begin');
+        await locker.query(`lock table ${schema}.rooms in access exclusive mode`);
+        const held = storage.rooms.get(room.uuid);
+        await new Promise((r) => setTimeout(r, 100));
+        const waited = await storage.rooms.get(room.uuid).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(waited).toBeInstanceOf(StorageBusy);
+        await locker.query('rollback');
+        expect((await held)?.uuid).toBe(room.uuid);
+        // and the pool serves again
+        expect((await storage.rooms.get(room.uuid))?.uuid).toBe(room.uuid);
+      } finally {
+        await locker.end();
+        await storage.close();
+        await dropSchema(url, schema);
       }
     },
   );

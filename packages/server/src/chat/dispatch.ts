@@ -14,13 +14,23 @@ import type { Hub } from '../hub/hub.ts';
 import type { Turns } from '../hub/turns.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import { StorageBusy } from '../storage/storage.ts';
 import type { RoomChanges } from './roomChanges.ts';
 
 /** The `detail` of `unavailable` when a shared service is away. */
 export const UNAVAILABLE = {
   bus: 'The server cannot reach its other nodes right now, so nothing was changed; try again shortly.',
   storage: 'The server could not reach its database; try again shortly.',
+  busy: 'The server is too busy right now, so nothing was changed; try again shortly.',
 } as const;
+
+/** What a caller is told when storage failed (not a refusal of the call): `unavailable`. */
+export function storageFailed(err: unknown): ErrorPayload {
+  return {
+    message: 'unavailable',
+    detail: err instanceof StorageBusy ? UNAVAILABLE.busy : UNAVAILABLE.storage,
+  };
+}
 
 export interface DispatcherDeps {
   calls: CallDeps;
@@ -159,12 +169,10 @@ export class Dispatcher {
   }
 
   private callError(err: unknown, call: string, id: string | undefined): ErrorPayload {
-    const error: ErrorPayload =
-      err instanceof ChatError
-        ? err.payload()
-        : // storage threw (a bug would too: it is logged below)
-          { message: 'unavailable', detail: UNAVAILABLE.storage };
-    if (!(err instanceof ChatError)) this.d.log.error({ err, call }, 'call failed');
+    // storage threw (a bug would too: it is logged below)
+    const error: ErrorPayload = err instanceof ChatError ? err.payload() : storageFailed(err);
+    if (err instanceof StorageBusy) this.d.log.warn({ call }, 'call failed: storage busy');
+    else if (!(err instanceof ChatError)) this.d.log.error({ err, call }, 'call failed');
     error.call = call;
     if (id !== undefined) error.id = id;
     return error;

@@ -22,7 +22,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { newId } from '../ids.ts';
 import type { Dispatcher } from './dispatch.ts';
-import { UNAVAILABLE } from './dispatch.ts';
+import { storageFailed, UNAVAILABLE } from './dispatch.ts';
 import type { PresenceKeeper } from './presence.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -101,9 +101,7 @@ export class Sessions {
           'refused a connection',
         );
       else log.error({ err, session: o.session }, 'could not identify a connection');
-      const error: ErrorPayload = known
-        ? err.payload()
-        : { message: 'unavailable', detail: UNAVAILABLE.storage };
+      const error: ErrorPayload = known ? err.payload() : storageFailed(err);
       metrics.errors.inc({ error: error.message });
       socket.send(errorFrame(error));
       // 1013: try again later (a quota), 1011: the server failed

@@ -10,6 +10,18 @@ import {
   type Visibility,
 } from '@chat/protocol';
 
+/**
+ * Every database connection of this node stayed in use for as long as a call may wait for
+ * one: the node is overloaded, the database may well be fine (told apart from a database
+ * that cannot be reached, for the error statement and the log).
+ */
+export class StorageBusy extends Error {
+  constructor(options?: ErrorOptions) {
+    super('every database connection of this node stayed in use', options);
+    this.name = 'StorageBusy';
+  }
+}
+
 /** Who holds a user's presence: the node and the connection (session) on it. */
 export interface Holder {
   node: string;

@@ -5,12 +5,14 @@ import {
   sql,
   type DatabaseIntrospector,
   type DialectAdapter,
+  type PostgresPool,
   type DatabaseMetadata,
   type SchemaMetadata,
   type TableMetadata,
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { StorageBusy } from '../storage.ts';
 
 export interface PostgresOptions {
   url: string;
@@ -18,6 +20,8 @@ export interface PostgresOptions {
   schema?: string;
   /** Connections in the pool (default 10). */
   poolSize?: number;
+  /** How long a query waits for a connection (a free one, or a new one made), ms (default 5,000). */
+  poolWaitMs?: number;
   /** Errors of pooled connections (a lost connection; a query on it fails on its own); default: ignored. */
   onError?: (err: Error) => void;
 }
@@ -34,11 +38,12 @@ export async function openPostgres(
       `PostgreSQL schema "${opts.schema}" must be lowercase letters, digits and _ (at most 63).`,
     );
   }
+  const max = opts.poolSize ?? 10;
   const pool = new pg.Pool({
     connectionString: opts.url,
-    max: opts.poolSize ?? 10,
+    max,
     // while the database is unreachable, calls fail in seconds instead of waiting for ever
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: opts.poolWaitMs ?? 5000,
     keepAlive: true,
     ...(opts.schema === undefined ? {} : { options: `-c search_path=${opts.schema}` }),
   });
@@ -48,7 +53,9 @@ export async function openPostgres(
   pool.on('connect', (client) => client.on('error', (err) => opts.onError?.(err)));
   // the same error of an idle connection, again from the pool: heard above already
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new OwnSchemaDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new OwnSchemaDialect({ pool: busyAware(pool, max) }),
+  });
   try {
     if (opts.schema === undefined) {
       const r = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
@@ -60,6 +67,26 @@ export async function openPostgres(
     await db.destroy();
     throw err;
   }
+}
+
+/**
+ * The pool as Kysely takes it, telling a wait for a free connection that timed out while all
+ * of them stayed in use (StorageBusy) from a connection that could not be made. (A database
+ * gone away drops the pool's connections, so the pool is no longer full when that fails.)
+ */
+function busyAware(pool: pg.Pool, max: number): PostgresPool {
+  return {
+    connect: async () => {
+      const full = pool.totalCount >= max && pool.idleCount === 0;
+      try {
+        return await pool.connect();
+      } catch (err) {
+        if (full && pool.totalCount >= max) throw new StorageBusy({ cause: err });
+        throw err;
+      }
+    },
+    end: () => pool.end(),
+  };
 }
 
 async function createSchema(db: Kysely<Database>, schema: string): Promise<void> {
