@@ -10,7 +10,7 @@ import {
   zoomAt,
 } from '../src/board/geometry.ts';
 import { LiveLayer } from '../src/board/live.ts';
-import { inkOf, paintLine, widthOf } from '../src/board/paint.ts';
+import { inkOf, paintLine, paintSliced, widthOf } from '../src/board/paint.ts';
 import {
   addedOnTop,
   marginOf,
@@ -91,6 +91,37 @@ describe('painting a line', () => {
     expect(inkOf({ tool: 'eraser', color: '#cf2e24' })).toBe('#ffffff');
     expect(inkOf({ tool: 'eraser', color: '#cf2e2480' })).toBe('rgba(255, 255, 255, 0.502)');
     expect(inkOf({ tool: 'pen', color: '#cf2e24' })).toBe('#cf2e24');
+  });
+});
+
+describe('painting a slice at a time', () => {
+  beforeEach(() => fakeCanvas());
+  afterEach(() => vi.restoreAllMocks());
+
+  it('ends a slice sooner when told (while the view moves: the frames come between)', () => {
+    // each reading of the clock 5 ms later
+    let t = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (t += 5));
+    const ctx = contextOf(document.createElement('canvas')) as unknown as CanvasRenderingContext2D;
+    const lines = Array.from({ length: 100 }, () => line(Array.from({ length: 200 }, (_, k) => k)));
+    // the chunks painted before the first slice ends (the rest comes in later tasks)
+    const firstSlice = (sliceMs?: () => number) => {
+      let chunks = 0;
+      const job = { cancelled: false };
+      void paintSliced(
+        ctx,
+        () => lines,
+        null,
+        job,
+        () => chunks++,
+        undefined,
+        sliceMs,
+      );
+      job.cancelled = true;
+      return chunks;
+    };
+    expect(firstSlice()).toBe(3);
+    expect(firstSlice(() => 8)).toBe(1);
   });
 });
 

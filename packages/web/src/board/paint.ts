@@ -181,7 +181,8 @@ export interface PaintJob {
 /**
  * Paints lines()[0..] in order, skipping those outside `visible`, a slice at a time: the canvas
  * is made to raster what was drawn (`flush`, else it all happens in one go when the frame is
- * painted) every few thousand points, and the task ends after SLICE_MS. lines() is read again
+ * painted) every few thousand points, and the task ends after `sliceMs()` (SLICE_MS unless
+ * told: read again at each chunk). lines() is read again
  * as it goes, so lines added meanwhile are painted too. Resolves with how many lines it went
  * through, or -1 when cancelled.
  */
@@ -192,6 +193,7 @@ export async function paintSliced(
   job: PaintJob,
   flush: () => void,
   paint: (line: Stroke) => void = (line) => paintLine(ctx, line),
+  sliceMs: () => number = () => SLICE_MS,
 ): Promise<number> {
   let i = 0;
   let chunk = 2_000;
@@ -210,10 +212,11 @@ export async function paintSliced(
     }
     flush();
     const now = performance.now();
-    // about a third of a slice per chunk: the slice ends close to SLICE_MS, not far past it
+    const slice = sliceMs();
+    // about a third of a slice per chunk: the slice ends close to its length, not far past it
     const took = Math.max(0.5, now - chunkStart);
-    chunk = Math.max(200, Math.min(50_000, Math.round((chunk * SLICE_MS) / 3 / took)));
-    if (now - sliceStart >= SLICE_MS) {
+    chunk = Math.max(200, Math.min(50_000, Math.round((chunk * slice) / 3 / took)));
+    if (now - sliceStart >= slice) {
       await nextTask();
       sliceStart = performance.now();
     }

@@ -7,6 +7,7 @@ import {
   paintLine,
   paintSliced,
   PAPER,
+  SLICE_MS,
   onBoard,
   boardTransform,
   type Context2D,
@@ -30,6 +31,12 @@ export const MAX_PIXELS = 8_000_000;
  * before the pan reaches the edge of this one.
  */
 export const REPAINT_AT = 0.25;
+/**
+ * While the view moves (it moved this recently), a paint's slices are this long: the frames of
+ * the pan come between them, and not a slice's length apart.
+ */
+const MOVING_MS = 150;
+const MOVING_SLICE_MS = 8;
 /** More lines added at once than this, or more lines to compare them with: paint it all again. */
 const MAX_ADDED = 64;
 const MAX_COMPARED = 2_000;
@@ -98,6 +105,8 @@ export class Scene {
   private job: (PaintJob & { view: View }) | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private reported: boolean | null = null;
+  /** When the view last changed (performance.now()). */
+  private movedAt = -Infinity;
   /** Full paints started (for tests). */
   renders = 0;
 
@@ -132,6 +141,8 @@ export class Scene {
 
   setView(view: View): void {
     this.view = view;
+    // a view that moves the picture shown (not the first one, when the board opens)
+    if (this.shown) this.movedAt = performance.now();
     // a paint at another zoom would be shown blurred or coarse; one a pan away serves
     if (this.job && this.job.view.scale !== view.scale) this.cancel();
     this.place();
@@ -269,6 +280,8 @@ export class Scene {
         visibleRect(painted, area),
         job,
         () => ctx.getImageData(0, 0, 1, 1),
+        undefined,
+        () => (performance.now() - this.movedAt < MOVING_MS ? MOVING_SLICE_MS : SLICE_MS),
       );
       ctx.restore();
       if (done < 0 || job.cancelled) return;
