@@ -121,7 +121,7 @@ export class Dispatcher {
           conn.user = { ...conn.user, room_uuid: room };
           if (room !== null) hub.join(conn, room);
         }
-        if (room === null) await hub.heardList().catch(() => {});
+        if (room === null) await hub.heardList();
         if (entry && room !== null) {
           await hub.heardRoom(room);
           const { replies, seen } = await entry();

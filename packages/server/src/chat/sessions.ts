@@ -158,7 +158,7 @@ export class Sessions {
       });
     // the token is the identity: it never reaches a log, at any level
     conn.send(greeting(identity.token), greeting('[redacted]'));
-    if (conn.room === null) await this.d.hub.heardList().catch(() => {});
+    if (conn.room === null) await this.d.hub.heardList();
     const rooms = await this.rooms(conn.version, conn.user.uuid);
     conn.send(resultFrame({ message: 'rooms_listed', ...rooms }));
   }

@@ -5,6 +5,9 @@ import type { Connection } from './connection.ts';
 import { Sequencer } from './sequencer.ts';
 import type { Metrics } from '../metrics.ts';
 
+/** How long a room list waits for its topic to be heard (heardList). */
+const LIST_WAIT_MS = 2000;
+
 /** This node's live connections, who is in which room, and the fan-out of deliveries. */
 export class Hub {
   private readonly sessions = new Map<string, Connection>();
@@ -167,10 +170,17 @@ export class Hub {
 
   /**
    * Resolves once this node hears the room list's topic (while anyone here is in no room): a
-   * list read after that misses no change of a room's count.
+   * list read after that misses no change of a room's count. Never rejects, and waits at most
+   * LIST_WAIT_MS: a list a little stale (until the room's next count) is better than none
+   * while Redis is slow to answer.
    */
   heardList(): Promise<void> {
-    return this.listHeard ?? Promise.resolve();
+    if (!this.listHeard) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      this.listHeard.catch(() => {}),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, LIST_WAIT_MS))),
+    ]).finally(() => clearTimeout(timer));
   }
 
   /**
