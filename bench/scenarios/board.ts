@@ -9,7 +9,10 @@
  *   second); for each pointermove, from the event's time until the frame after it
  *   (requestAnimationFrame, then a message posted from it: after that frame's paint);
  * - a watcher's frames: while a protocol client draws strokes the way the page does
- *   (append_draw_points every 50 ms, then change_draw_line), requestAnimationFrame's rate.
+ *   (append_draw_points every 50 ms, then change_draw_line), requestAnimationFrame's rate;
+ * - panning, zoomed in: the wheel moves the view across the board and back (60 turns a
+ *   second), requestAnimationFrame's rate and, at each frame, the share of the viewport the
+ *   lines' canvas does not cover (the desk shows there, where lines may be).
  * For each phase the main thread's work (CDP Performance metrics): script, layout and style,
  * and the rest (paint, raster, GC). BENCH_BOARD_WEB: a client built elsewhere (an older
  * commit's, for the before figures) instead of building this one. `--profile`: CPU profiles
@@ -70,6 +73,12 @@ interface BoardRun {
   /** Lines the watcher's board showed at the end, and the drawer's lines it should show. */
   watchLines: number;
   expectedLines: number;
+  panFps: number;
+  panFrameP95: number;
+  /** The share of the viewport the lines' canvas left uncovered, % (mean of the frames). */
+  panUncovered: number;
+  /** Frames with more than 0.1% of the viewport uncovered, % of the frames. */
+  panUncoveredFrames: number;
   profiles?: ProfileSummary[];
 }
 
@@ -324,6 +333,49 @@ const RECORD_FRAMES = `(() => {
   requestAnimationFrame(frame);
 })()`;
 
+/**
+ * Records requestAnimationFrame deltas and, at each frame, the share of the board's viewport
+ * outside the lines' canvas (CSS moves and scales it while the view changes), until stopped.
+ */
+const RECORD_PAN = `(() => {
+  const rec = { frames: [], uncovered: [], on: true, last: 0 };
+  window.__pan = rec;
+  const frame = (t) => {
+    if (!rec.on) return;
+    if (rec.last > 0) rec.frames.push(t - rec.last);
+    rec.last = t;
+    const b = document.querySelector('.board')?.getBoundingClientRect();
+    const c = document.querySelector('canvas.board-scene')?.getBoundingClientRect();
+    if (b && c) {
+      const w = Math.max(0, Math.min(b.right, c.right) - Math.max(b.left, c.left));
+      const h = Math.max(0, Math.min(b.bottom, c.bottom) - Math.max(b.top, c.top));
+      rec.uncovered.push(1 - (w * h) / (b.width * b.height));
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})()`;
+
+/** Zoomed in 6 steps (3.8x the fit), the wheel pans right as far as it goes, then left. */
+async function panAcross(page: Page): Promise<void> {
+  for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Zoom in' }).click();
+  await page
+    .locator('[data-testid=board][data-painted=true]')
+    .waitFor({ timeout: 10_000 })
+    .catch(() => undefined);
+  await sleep(500);
+  const box = (await page.getByTestId('board').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.evaluate(RECORD_PAN);
+  const t0 = performance.now();
+  // 12 CSS pixels a turn: ~720 pixels a second
+  for (let i = 1; i <= 270; i++) {
+    await page.mouse.wheel(i <= 90 ? 12 : -12, 0);
+    const wait = t0 + (i * 1000) / 60 - performance.now();
+    if (wait > 0) await sleep(wait);
+  }
+}
+
 /** The page's own strokes: `strokes` of `moves` pointer moves, 60 a second, across the board. */
 async function drawStrokes(page: Page, strokes: number, moves: number): Promise<void> {
   const box = (await page.getByTestId('board').boundingBox())!;
@@ -429,6 +481,14 @@ async function oneBoard(
       .catch(() => undefined);
     const watchLines = Number(await page.getByTestId('board').getAttribute('data-lines'));
     const frameSum = frames.reduce((a, b) => a + b, 0);
+
+    await sleep(1_000);
+    await panAcross(page);
+    const pan = await page.evaluate<{ frames: number[]; uncovered: number[] }>(
+      '(() => { window.__pan.on = false; return window.__pan; })()',
+    );
+    const panSum = pan.frames.reduce((a, b) => a + b, 0);
+    const uncovered = pan.uncovered.length > 0 ? pan.uncovered : [NaN];
     return {
       ...filled,
       openMs: open.value.ms,
@@ -443,6 +503,10 @@ async function oneBoard(
       watchWork: watch.work,
       watchLines,
       expectedLines,
+      panFps: panSum > 0 ? (pan.frames.length * 1000) / panSum : NaN,
+      panFrameP95: quantileOf(pan.frames, 0.95),
+      panUncovered: (uncovered.reduce((a, b) => a + b, 0) / uncovered.length) * 100,
+      panUncoveredFrames: (uncovered.filter((u) => u > 0.001).length / uncovered.length) * 100,
       ...(move.profile && watch.profile ? { profiles: [move.profile, watch.profile] } : {}),
     };
   } finally {
@@ -506,7 +570,7 @@ export async function board(opts: Options): Promise<ScenarioOutput> {
       ['full', r.full],
     ] as const) {
       log(
-        `  ${name}: open ${fmt(b.openMs, 0)} ms (longest task ${fmt(b.openMaxTaskMs, 0)} ms); move to paint p50 ${fmt(b.moveP50)} p95 ${fmt(b.moveP95)} ms (${b.moves} moves); watcher ${fmt(b.fps)} fps, frame p95 ${fmt(b.frameP95)} ms; lines ${b.watchLines}/${b.expectedLines}`,
+        `  ${name}: open ${fmt(b.openMs, 0)} ms (longest task ${fmt(b.openMaxTaskMs, 0)} ms); move to paint p50 ${fmt(b.moveP50)} p95 ${fmt(b.moveP95)} ms (${b.moves} moves); watcher ${fmt(b.fps)} fps, frame p95 ${fmt(b.frameP95)} ms; lines ${b.watchLines}/${b.expectedLines}; pan ${fmt(b.panFps)} fps, frame p95 ${fmt(b.panFrameP95)} ms, viewport uncovered ${fmt(b.panUncovered)} % (in ${fmt(b.panUncoveredFrames, 0)} % of frames)`,
       );
       if (b.watchLines !== b.expectedLines)
         problems.push(
@@ -560,6 +624,16 @@ export async function board(opts: Options): Promise<ScenarioOutput> {
       ...workRow('watching', (b) => b.watchWork),
     ],
   );
+  const pan = table(
+    ['panning, zoomed in', 'fps', 'frame p95 ms', 'viewport uncovered %', 'frames uncovered %'],
+    (['empty', 'full'] as const).map((k) => [
+      k,
+      med((r) => r[k].panFps),
+      med((r) => r[k].panFrameP95),
+      med((r) => r[k].panUncovered),
+      med((r) => r[k].panUncoveredFrames),
+    ]),
+  );
   const moveRatio = med((r) => r.moveRatio);
   const fpsRatio = med((r) => r.fpsRatio);
   const openMs = med((r) => r.full.openMs);
@@ -569,7 +643,7 @@ export async function board(opts: Options): Promise<ScenarioOutput> {
     (p, i) => `While ${i === 0 ? 'drawing' : 'watching'}, full board: ${profileTables(p)}`,
   );
   return {
-    tables: [figures, work, summary, ...profiles],
+    tables: [figures, work, pan, summary, ...profiles],
     targets: [
       {
         scenario: 'board',
