@@ -159,7 +159,8 @@ describe('two browsers (desktop)', () => {
     await canvas.waitFor();
     await b.page.locator('[data-testid=board] canvas').first().waitFor();
     await a.page.getByRole('button', { name: 'Color #cf2e24' }).click();
-    const box = (await canvas.boundingBox())!;
+    // the board's viewport (its canvases may reach past it: a margin kept for panning)
+    const box = (await a.page.locator('.board').boundingBox())!;
     await a.page.mouse.move(box.x + 40, box.y + 40);
     await a.page.mouse.down();
     for (let i = 1; i <= 12; i++) {
