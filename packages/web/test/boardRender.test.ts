@@ -143,7 +143,8 @@ describe('lines added on top', () => {
   });
 });
 
-describe('the committed lines (Scene)', () => {
+/** Each test of the block on a fake canvas, with fake timers. */
+function withFakeCanvas(): void {
   beforeEach(() => {
     fakeCanvas();
     vi.useFakeTimers();
@@ -152,6 +153,10 @@ describe('the committed lines (Scene)', () => {
     vi.useRealTimers();
     vi.restoreAllMocks();
   });
+}
+
+describe('the committed lines (Scene)', () => {
+  withFakeCanvas();
 
   async function settled(): Promise<void> {
     await vi.advanceTimersByTimeAsync(SETTLE_MS + 50);
@@ -214,14 +219,7 @@ describe('the committed lines (Scene)', () => {
 });
 
 describe('panning (Scene)', () => {
-  beforeEach(() => {
-    fakeCanvas();
-    vi.useFakeTimers();
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.restoreAllMocks();
-  });
+  withFakeCanvas();
 
   it('paints a margin of half the view around it, less where it would take too many pixels', () => {
     expect(marginOf(SIZE, 1)).toEqual({ x: 400, y: 300 });
