@@ -159,7 +159,7 @@ export class Dispatcher {
             ...r.data,
             ...(id === undefined ? {} : { id }),
           } as ResultPayload);
-    this.d.metrics.delivered(frame, 1);
+    this.d.metrics.delivered(frame.length, 1);
     conn.send(frame);
   }
 

@@ -265,6 +265,7 @@ export class Hub {
     const version = a.to === 'all' ? a.version : undefined;
     const original = isOriginalResult(payload.message);
     let n = 0;
+    let chars = 0;
     for (const conn of targets) {
       if (conn.session === except) continue;
       if (
@@ -273,14 +274,14 @@ export class Hub {
       ) {
         continue;
       }
-      if (origin?.id !== undefined && conn.session === origin.session) {
-        conn.deliver(resultFrame({ ...payload, id: origin.id }), room, seq);
-      } else {
-        frame ??= resultFrame(payload);
-        conn.deliver(frame, room, seq);
-      }
+      const sent =
+        origin?.id !== undefined && conn.session === origin.session
+          ? resultFrame({ ...payload, id: origin.id })
+          : (frame ??= resultFrame(payload));
+      conn.deliver(sent, room, seq);
+      chars += sent.length;
       n++;
     }
-    if (n > 0) this.metrics?.delivered(frame ?? resultFrame(payload), n);
+    this.metrics?.delivered(chars, n);
   }
 }
